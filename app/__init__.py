@@ -1,0 +1,3 @@
+"""Gazette: news articles in, structured annotations out."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Pure annotation code: text in, plain data objects out. No database, no HTTP."""
