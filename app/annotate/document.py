@@ -1,20 +1,457 @@
-"""Article structure: title, standfirst, images, headings, paragraphs, READ MORE, source."""
+"""Article structure: title, standfirst, images, headings, paragraphs, READ MORE, source.
+
+Published plain-text articles carry no markup, so structure is read from the
+shape of the lines. Every non-empty line is one unit; the rules, in the order
+they are applied:
+
+- title: the first non-empty line, whatever its shape.
+- source: a last line `Source: X`; the span is `X`.
+- read_more: a line `READ MORE: X` (any case, `:` or a dash, or just a space
+  after the words); the span is the linked title `X`.
+- image: a caption line that is repeated on the next line, the repeat maybe
+  followed by a credit such as `(AFP)` or `Photo: Jane Doe`; or, more
+  conservatively, a single line ending with the parenthesised name of a photo
+  agency. The caption span is the first occurrence, without any credit.
+- standfirst: the second line, when it is a sentence and an image follows it
+  directly. The image marks where the body starts; without it a summary line
+  cannot be told from the body's opening paragraph (as in wire or BBC copy),
+  so it stays a paragraph.
+- heading: a short line (at most ten words) without final punctuation, or
+  ending with `?`, standing alone between complete paragraphs. The neighbour
+  checks keep out runs of short lines (fixtures, line-ups, lists) and the
+  fragments left where a link was cut out of a sentence.
+- paragraph: every other line.
+
+Offsets are code points into the text given; every span is trimmed of
+surrounding whitespace, including no-break spaces.
+"""
 
 from __future__ import annotations
 
-from app.annotate.types import Structure
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from app.annotate.types import Block, BlockKind, Image, Span, Structure
+
+# --------------------------------------------------------------------------- decoding
+
+_BOM = "\ufeff"
+# Characters `str.strip()` leaves alone but that are invisible padding in scraped text.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+# Share of control characters above which a "text" is taken to be binary data.
+_MAX_CONTROL_SHARE = 0.05
+
+
+class UnreadableDocument(ValueError):
+    """The bytes are not a readable text document (binary, or empty)."""
 
 
 def decode_bytes(data: bytes) -> str:
     """Decode a published file: UTF-8 (with or without BOM), else cp1252."""
-    raise NotImplementedError
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 with a BOM is text even though it is full of NUL bytes.
+        text = data.decode("utf-16")
+    elif b"\x00" in data:
+        raise UnreadableDocument("the document is binary data (it contains NUL bytes)")
+    else:
+        text = _decode_8bit(data)
+    text = text.removeprefix(_BOM)
+    if not text.strip(" \t\r\n\f\v\u00a0" + _INVISIBLE):
+        raise UnreadableDocument("the document is empty (no text besides whitespace)")
+    if _control_share(text) > _MAX_CONTROL_SHARE:
+        raise UnreadableDocument("the document is binary data (mostly control characters)")
+    return text
+
+
+def _decode_8bit(data: bytes) -> str:
+    """UTF-8 when valid, else cp1252, the usual encoding of legacy Western files."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        # The five bytes cp1252 leaves undefined: Latin-1 maps them to C1 controls,
+        # which the control-character check then weighs like any other.
+        return data.decode("latin-1")
+
+
+def _control_share(text: str) -> float:
+    """The share of control characters other than ordinary whitespace."""
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    return controls / len(text)
 
 
 def normalize_text(text: str) -> str:
     """The stored form of a text: no BOM, `\\n` line endings. Offsets refer to this form."""
-    raise NotImplementedError
+    return text.removeprefix(_BOM).replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --------------------------------------------------------------------------- lines
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One non-empty line, trimmed, with its offsets into the whole text."""
+
+    start: int
+    end: int
+    text: str
+    blank_before: bool  # a blank line (or the start of the text) comes before it
+    blank_after: bool  # a blank line (or the end of the text) comes after it
+
+    def span(self) -> Span:
+        return Span(start=self.start, end=self.end, text=self.text)
+
+
+def _is_space(ch: str) -> bool:
+    return ch.isspace() or ch in _INVISIBLE
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Narrow `start:end` of `text` so it has no surrounding whitespace."""
+    while start < end and _is_space(text[start]):
+        start += 1
+    while end > start and _is_space(text[end - 1]):
+        end -= 1
+    return start, end
+
+
+def _span(text: str, start: int, end: int) -> Span | None:
+    """The trimmed span `start:end` of `text`, or None when only whitespace is left."""
+    start, end = _trim(text, start, end)
+    return Span(start=start, end=end, text=text[start:end]) if start < end else None
+
+
+def _split_lines(text: str) -> list[_Line]:
+    """The non-empty lines of `text`, trimmed, noting which stand after a blank line."""
+    raw: list[tuple[int, int] | None] = []  # None marks a blank line
+    offset = 0
+    for piece in text.split("\n"):
+        start, end = _trim(text, offset, offset + len(piece))
+        raw.append((start, end) if start < end else None)
+        offset += len(piece) + 1
+    lines = []
+    for i, bounds in enumerate(raw):
+        if bounds is None:
+            continue
+        start, end = bounds
+        lines.append(
+            _Line(
+                start=start,
+                end=end,
+                text=text[start:end],
+                blank_before=i == 0 or raw[i - 1] is None,
+                blank_after=i == len(raw) - 1 or raw[i + 1] is None,
+            )
+        )
+    return lines
+
+
+# --------------------------------------------------------------------------- parts
+
+
+@dataclass
+class _Part:
+    """A classified stretch of the text: one or two lines and what they are."""
+
+    kind: BlockKind
+    lines: list[_Line]
+    span: Span  # the span recorded in `Structure` (READ MORE: the title only)
+    credit: Span | None = None  # images only
+
+    @property
+    def start(self) -> int:
+        return self.lines[0].start
+
+    @property
+    def end(self) -> int:
+        return self.lines[-1].end
+
+
+# --- source and READ MORE
+
+_SOURCE = re.compile(r"sources?\s*:\s*", re.IGNORECASE)
+_READ_MORE = re.compile(r"read\s+more\b\s*[:\-\u2013\u2014]?", re.IGNORECASE)
+
+
+def _source_span(text: str, line: _Line) -> Span | None:
+    """`X` of a `Source: X` line."""
+    match = _SOURCE.match(line.text)
+    if not match:
+        return None
+    return _span(text, line.start + match.end(), line.end)
+
+
+def _read_more_title(text: str, line: _Line) -> Span | None:
+    """The linked title of a `READ MORE: X` line; None for other lines or a bare prefix."""
+    match = _READ_MORE.match(line.text)
+    if not match:
+        return None
+    return _span(text, line.start + match.end(), line.end)
+
+
+def _is_bare_read_more(line: _Line) -> bool:
+    """A `READ MORE:` line whose title is on the next line."""
+    match = _READ_MORE.match(line.text)
+    return bool(match) and match.end() == len(line.text)
+
+
+# --- images
+
+# Organisations and words that make up photo credits such as `AFP`, `Reuters`,
+# `Getty Images`, `AA`, `EPA-EFE`, `Handout via Reuters`, `File photo`.
+_CREDIT_WORDS = {
+    "aa", "afp", "ap", "alamy", "anadolu", "agency", "archive", "bloomberg", "courtesy",
+    "dha", "efe", "epa", "file", "getty", "handout", "iha", "images", "image", "ians",
+    "media", "nurphoto", "pa", "photo", "photos", "pool", "reuters", "rex", "shutterstock",
+    "sipa", "sputnik", "tass", "trt", "trtworld", "upi", "via", "wire", "world", "xinhua",
+}  # fmt: skip
+# A trailing credit in parentheses: `... 2020. (AFP)`.
+_PAREN_CREDIT = re.compile(r"\(\s*([^()]{1,60}?)\s*\)$")
+# A trailing credit after a label: `... Photo: Jane Doe/Reuters`.
+_LABEL_CREDIT = re.compile(
+    r"(?:(?<=\s)|^)(?:Photo(?:graph)?|PHOTO|Picture|Image|Credit)s?(?: by)?\s*[:|/\u2013\u2014-]\s*"
+    r"([^\s].{0,60})$"
+)
+_MIN_CAPTION_WORDS = 3
+_MAX_CREDIT_WORDS = 8
+# A lone line needs a known agency in its credit, and a caption of modest length.
+_MAX_LONE_CAPTION_WORDS = 60
+
+
+@dataclass(frozen=True)
+class _Caption:
+    """A line seen as a caption: its text without credit, and the credit if any."""
+
+    body: Span
+    credit: Span | None
+    known_credit: bool  # the credit names a photo agency or says `Photo:`
+
+
+def _read_caption(text: str, line: _Line) -> _Caption:
+    """Split a line into caption text and a trailing credit, when it has one."""
+    for pattern, labelled in ((_PAREN_CREDIT, False), (_LABEL_CREDIT, True)):
+        match = pattern.search(line.text)
+        if not match:
+            continue
+        credit = _span(text, line.start + match.start(1), line.start + match.end(1))
+        body = _span(text, line.start, line.start + match.start())
+        if credit is None or body is None or len(credit.text.split()) > _MAX_CREDIT_WORDS:
+            continue
+        return _Caption(body, credit, labelled or _names_agency(credit.text))
+    return _Caption(line.span(), None, False)
+
+
+def _names_agency(credit: str) -> bool:
+    """Whether every word of `credit` belongs to the vocabulary of photo credits."""
+    words = [w for w in re.split(r"[\s/,;&+\-\u2013]+", credit.lower()) if w]
+    return bool(words) and all(w in _CREDIT_WORDS for w in words)
+
+
+def _squash(text: str) -> str:
+    """Text compared loosely: runs of whitespace (no-break spaces too) as one space."""
+    return " ".join(text.split())
+
+
+def _repeated_caption(text: str, first: _Line, second: _Line) -> _Part | None:
+    """An image from a caption line immediately repeated, with or without a credit."""
+    a, b = _read_caption(text, first), _read_caption(text, second)
+    if len(a.body.text.split()) < _MIN_CAPTION_WORDS:
+        return None
+    # Either line may carry the credit; the repeat may differ only by it.
+    if not {_squash(first.text), _squash(a.body.text)} & {
+        _squash(second.text),
+        _squash(b.body.text),
+    }:
+        return None
+    return _Part(BlockKind.image, [first, second], a.body, a.credit or b.credit)
+
+
+def _lone_caption(text: str, line: _Line) -> _Part | None:
+    """An image from a single line ending with a photo agency's credit."""
+    caption = _read_caption(text, line)
+    if caption.credit is None or not caption.known_credit:
+        return None
+    words = len(caption.body.text.split())
+    if not _MIN_CAPTION_WORDS <= words <= _MAX_LONE_CAPTION_WORDS:
+        return None
+    return _Part(BlockKind.image, [line], caption.body, caption.credit)
+
+
+# --- standfirst and headings
+
+_FINAL_PUNCTUATION = '.!?:;,\u201d"\u2026'
+# Sentence ends, closing quotes included, for judging a heading's neighbours.
+_SENTENCE_END = ".!?\u201d\"'\u2019\u2026)"
+_MAX_STANDFIRST_WORDS = 60
+_MAX_HEADING_WORDS = 10
+_MAX_HEADING_CHARS = 90
+# A line ending on one of these words is a broken sentence, not a heading.
+_DANGLING_WORDS = {
+    "a", "an", "and", "as", "at", "but", "by", "for", "from", "her", "his", "in", "its",
+    "of", "on", "or", "that", "the", "their", "to", "when", "while", "with",
+}  # fmt: skip
+_BULLET = "-\u2013\u2014*\u2022\u00b7>("
+
+
+def _is_sentence(line_text: str) -> bool:
+    return line_text.endswith(tuple(_SENTENCE_END))
+
+
+def _starts_like_sentence(line_text: str) -> bool:
+    """Starts with a capital, a digit or a quotation mark: not a sentence's tail."""
+    first = line_text[0]
+    if first in _BULLET:
+        return False
+    letter = next((ch for ch in line_text if ch.isalnum()), "")
+    return bool(letter) and not letter.islower()
+
+
+def _looks_like_heading(line_text: str) -> bool:
+    """Short, capitalised, and unpunctuated at the end (or a question)."""
+    words = line_text.split()
+    if len(words) > _MAX_HEADING_WORDS or len(line_text) > _MAX_HEADING_CHARS:
+        return False
+    if not _starts_like_sentence(line_text):
+        return False
+    if line_text.endswith("?"):
+        return not line_text.endswith("??")
+    if line_text.endswith(tuple(_FINAL_PUNCTUATION)) or line_text[-1] in "-\u2013\u2014":
+        return False
+    # Two sentences are a paragraph, however short.
+    if re.search(r"[.!?]\s+[A-Z]", line_text):
+        return False
+    return words[-1].lower() not in _DANGLING_WORDS
+
+
+def _is_complete_paragraph(part: _Part) -> bool:
+    """A paragraph that is a whole sentence or more, not a short label or a fragment."""
+    text = part.span.text
+    return (
+        part.kind is BlockKind.paragraph
+        and _starts_like_sentence(text)
+        and _is_sentence(text)
+        and not _looks_like_heading(text)
+    )
+
+
+def _is_heading(parts: list[_Part], i: int, blank_separated: bool) -> bool:
+    """Whether the paragraph `parts[i]` is really a heading between two paragraphs."""
+    part = parts[i]
+    if part.kind is not BlockKind.paragraph or not _looks_like_heading(part.span.text):
+        return False
+    if i < 2 or i + 1 >= len(parts):
+        return False  # right after the title, or with no body to head
+    line = part.lines[0]
+    if blank_separated and not (line.blank_before and line.blank_after):
+        return False
+    before, after = parts[i - 1], parts[i + 1]
+    if before.kind is BlockKind.paragraph and not _is_complete_paragraph(before):
+        return False
+    if before.kind in (BlockKind.title, BlockKind.heading):
+        return False
+    return _is_complete_paragraph(after) or (
+        after.kind is BlockKind.paragraph
+        and _starts_like_sentence(after.span.text)
+        and len(after.span.text.split()) > _MAX_HEADING_WORDS
+    )
+
+
+def _is_standfirst(parts: list[_Part]) -> bool:
+    """Whether `parts[1]` is a standfirst: a sentence between the title and an image."""
+    if len(parts) < 3 or parts[1].kind is not BlockKind.paragraph:
+        return False
+    candidate = parts[1].span.text
+    return (
+        parts[2].kind is BlockKind.image
+        and _is_sentence(candidate)
+        and len(candidate.split()) <= _MAX_STANDFIRST_WORDS
+    )
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _classify_lines(text: str, lines: list[_Line]) -> Iterator[_Part]:
+    """First pass: title, source, READ MORE and images; everything else a paragraph."""
+    yield _Part(BlockKind.title, [lines[0]], lines[0].span())
+    last = len(lines) - 1
+    i = 1
+    while i <= last:
+        line = lines[i]
+        nxt = lines[i + 1] if i < last else None
+        source = _source_span(text, line) if i == last else None
+        title = _read_more_title(text, line)
+        if source is not None:
+            yield _Part(BlockKind.source, [line], source)
+        elif title is not None:
+            yield _Part(BlockKind.read_more, [line], title)
+        elif nxt is not None and _is_bare_read_more(line):
+            yield _Part(BlockKind.read_more, [line, nxt], nxt.span())
+            i += 1
+        elif nxt is not None and (image := _repeated_caption(text, line, nxt)):
+            yield image
+            i += 1
+        elif image := _lone_caption(text, line):
+            yield image
+        else:
+            yield _Part(BlockKind.paragraph, [line], line.span())
+        i += 1
+
+
+def _mark_headings_and_standfirst(parts: list[_Part], lines: list[_Line]) -> None:
+    """Second pass: re-label paragraphs that are the standfirst or headings."""
+    if _is_standfirst(parts):
+        parts[1].kind = BlockKind.standfirst
+    # When the text separates paragraphs with blank lines, a heading must too.
+    blank_separated = sum(line.blank_before for line in lines) > len(lines) / 2
+    for i in range(len(parts)):
+        if _is_heading(parts, i, blank_separated):
+            parts[i].kind = BlockKind.heading
+
+
+def _block(text: str, part: _Part) -> Block:
+    """The block of a part: images span their whole region, others their span."""
+    start, end = (
+        (part.start, part.end)
+        if part.kind is BlockKind.image
+        else (
+            part.span.start,
+            part.span.end,
+        )
+    )
+    return Block(kind=part.kind, start=start, end=end, text=text[start:end])
 
 
 def parse_structure(text: str) -> Structure:
     """Split normalised `text` into its structural parts, with offsets."""
-    raise NotImplementedError
+    lines = _split_lines(text)
+    if not lines:
+        return Structure()
+    parts = list(_classify_lines(text, lines))
+    _mark_headings_and_standfirst(parts, lines)
+
+    structure = Structure(blocks=[_block(text, part) for part in parts])
+    for part in parts:
+        match part.kind:
+            case BlockKind.title:
+                structure.title = part.span
+            case BlockKind.standfirst:
+                structure.standfirst = part.span
+            case BlockKind.image:
+                structure.images.append(
+                    Image(caption=part.span, credit=part.credit, start=part.start, end=part.end)
+                )
+            case BlockKind.heading:
+                structure.headings.append(part.span)
+            case BlockKind.paragraph:
+                structure.paragraphs.append(part.span)
+            case BlockKind.read_more:
+                structure.read_more.append(part.span)
+            case BlockKind.source:
+                structure.source = part.span
+    return structure
