@@ -1,0 +1,184 @@
+"""Cue verbs, speaker mentions and their resolution to entities."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from app.annotate.types import Entity
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Verbs that introduce speech or writing: enough to attribute a quotation next to them.
+SPEECH_VERBS = _words(
+    """
+    say tell add note explain state declare announce claim insist argue warn write tweet post
+    ask reply respond answer suggest acknowledge admit confirm deny report recall comment remark
+    observe stress emphasize emphasise continue conclude predict promise pledge vow urge complain
+    testify assert contend maintain mention reveal disclose describe quip joke shout yell scream
+    whisper mutter exclaim cry caution concede allege accuse charge counter retort interject
+    recount demand propose proclaim boast brag lament signal indicate hint estimate speak inform
+    agree tout praise criticize criticise blast slam dismiss question wonder reason muse marvel
+    concur echo reiterate repeat assure advise threaten brief opine counsel plead message email
+    blog"""
+)
+# Verbs reporting a statement or a belief as a clause ("X thinks that ..."): indirect cues.
+REPORTING_VERBS = SPEECH_VERBS | _words(
+    """
+    think believe feel hope fear expect know learn find show understand realize realise
+    worry guess assume doubt consider suspect imagine recognize recognise forecast
+    project calculate decide determine rule prove demonstrate"""
+)
+PERSONAL_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+HONORIFICS = {
+    "mr": "m",
+    "mr.": "m",
+    "sir": "m",
+    "lord": "m",
+    "mrs": "f",
+    "mrs.": "f",
+    "ms": "f",
+    "ms.": "f",
+    "miss": "f",
+    "lady": "f",
+    "dame": "f",
+}
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
+
+
+def is_cue(token: Token, lexicon: frozenset[str] = SPEECH_VERBS) -> bool:
+    return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in lexicon
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The grammatical subject of `verb`, looked for up coordinations and participles ("adding")."""
+    seen = 0
+    while seen < 4:
+        seen += 1
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                    return verb.head
+                return child
+        if (
+            verb.dep_ in ("conj", "advcl", "xcomp")
+            and verb.head is not verb
+            and verb.head.pos_
+            in (
+                "VERB",
+                "AUX",
+            )
+        ):
+            verb = verb.head
+            continue
+        return None
+    return None
+
+
+def mention_bounds(head: Token) -> tuple[int, int]:
+    """Token range [start, end) of the words naming the speaker whose head is `head`.
+
+    A name wins over its description: "TRT World's Sara Firth, who ..." gives
+    "Sara Firth", "adviser Ibrahim Kalin" gives "Ibrahim Kalin", "the spokesman,
+    John Smith," gives "John Smith".
+    """
+    doc = head.doc
+    name = _name_around(head)
+    if name is None and head.pos_ in ("NOUN", "PROPN"):
+        for child in head.children:
+            if child.dep_ == "appos" and child.ent_type_ == "PERSON":
+                name = _name_around(child)
+                break
+    if name is not None:
+        return name
+    start = head.i
+    for child in head.lefts:
+        if child.dep_ in ("det", "compound", "amod", "poss", "nummod", "nmod", "quantmod"):
+            start = min(start, child.left_edge.i)
+    end = head.i + 1
+    while end < len(doc) and doc[end].dep_ in ("flat", "compound") and doc[end].head == head:
+        end += 1
+    return start, end
+
+
+def _name_around(token: Token) -> tuple[int, int] | None:
+    """The named-entity span holding `token`, without a possessive "'s"."""
+    if token.ent_type_ not in NAME_LABELS:
+        return None
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    while end - 1 > start and doc[end - 1].tag_ == "POS":
+        end -= 1
+    return start, end
+
+
+@dataclass
+class EntityIndex:
+    """Entity mentions by offset, and what the article tells of each person's gender."""
+
+    starts: list[int] = field(default_factory=list)
+    mentions: list[tuple[int, int, str]] = field(default_factory=list)
+    types: dict[str, str] = field(default_factory=dict)
+    gender: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, text: str, entities: list[Entity]) -> EntityIndex:
+        index = cls()
+        rows = sorted((m.start, m.end, e.key) for e in entities for m in e.mentions)
+        index.mentions = rows
+        index.starts = [r[0] for r in rows]
+        index.types = {e.key: e.type for e in entities}
+        for start, _, key in rows:
+            word = text[max(0, start - 6) : start].split()
+            if word and word[-1].lower() in HONORIFICS:
+                index.gender.setdefault(key, HONORIFICS[word[-1].lower()])
+        return index
+
+    def at(self, start: int, end: int, prefer: int | None = None) -> str | None:
+        """Key of the entity with a mention overlapping [start, end), the one at `prefer` first."""
+        hits = []
+        i = bisect_right(self.starts, end - 1) - 1
+        while i >= 0 and self.mentions[i][0] > start - 200:
+            m_start, m_end, key = self.mentions[i]
+            if m_end > start:
+                hits.append((m_start, m_end, key))
+            i -= 1
+        if not hits:
+            return None
+        if prefer is not None:
+            for m_start, m_end, key in hits:
+                if m_start <= prefer < m_end:
+                    return key
+        return max(hits, key=lambda h: h[1] - h[0])[2]
+
+    def before(self, offset: int, floor: int) -> list[tuple[int, int, str]]:
+        """Mentions starting in [floor, offset), nearest first."""
+        i = bisect_right(self.starts, offset - 1)
+        out = []
+        while i > 0:
+            i -= 1
+            row = self.mentions[i]
+            if row[0] < floor:
+                break
+            if row[1] <= offset:
+                out.append(row)
+        return out
+
+
+def mention_is_subject(doc: Doc, start: int, end: int) -> bool:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    return span.root.dep_ in SUBJECT_DEPS
