@@ -1,12 +1,707 @@
-"""Entities: mentions recognised, merged into one entity per real-world thing, geocoded."""
+"""Entities: mentions recognised, merged into one entity per real-world thing, geocoded.
+
+The steps, each a function below:
+1. take the model's mentions of the kinds we keep and clean their spans (possessive
+   `'s`, quote marks, a leading `the`, a title such as `President`);
+2. drop mentions in boilerplate (READ MORE titles, the Source line) and sentence-initial
+   common words the model mistakes for names;
+3. settle one type per surface form over the whole article (model votes, context, the
+   gazetteer);
+4. add mentions the model missed: country names, and other occurrences of names it found;
+5. group surface forms into entities (person short forms, acronyms, one country under
+   several names) and geocode the places.
+"""
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
 
-from app.annotate.types import Entity, Structure
+from spacy.tokens import Doc, Span, Token
+
+from app.annotate.gazetteer import Place, country_names, fold, lookup_place
+from app.annotate.types import BlockKind, Entity, Mention, Structure
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+KEPT_LABELS = (
+    "PERSON",
+    "GPE",
+    "LOC",
+    "FAC",
+    "ORG",
+    "NORP",
+    "EVENT",
+    "PRODUCT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+)
+# Tie-break between equally supported labels: the order above.
+LABEL_RANK = {label: i for i, label in enumerate(KEPT_LABELS)}
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+QUOTE_CHARS = "\"'“”‘’«»„‚`"
+POSSESSIVES = frozenset({"'s", "’s", "'", "’", "'S", "’S"})
+DASHES = frozenset({"-", "–", "—", ":", "|", "/"})
+
+# Words that precede a name as a title or role and are not part of it.
+TITLES = _words(
+    """
+    president vice prime minister ministers mr mr. mrs mrs. ms ms. miss dr dr. sir dame
+    king queen prince princess pope chancellor senator sen sen. rep rep. representative
+    congressman congresswoman gov gov. governor mayor gen gen. general col col. colonel
+    lt lt. lieutenant capt capt. captain sgt sgt. sergeant cmdr commander admiral adm
+    adm. marshal secretary foreign defence defense interior finance justice home chief
+    chairman chairwoman chair ceo executive director judge rev rev. reverend father
+    sheikh sheik imam ayatollah emir sultan professor prof prof. ambassador envoy coach
+    manager striker midfielder defender goalkeeper deputy crown archbishop bishop
+    cardinal speaker premier warlord leader spokesman spokeswoman spokesperson
+    opposition former late president-elect minister-designate first lady st. saint
+    """
+)
+# Titles that are also common first names or name parts; stripped only when the
+# remaining span still has two name words.
+WEAK_TITLES = frozenset({"general", "justice", "chief", "father", "saint", "st.", "lady", "home"})
+
+# Head nouns that make a name a place when in apposition ("Jufra, an airbase") or
+# around it ("the city of Sirte", "Sirte city").
+SETTLEMENT_NOUNS = _words(
+    """
+    city town village capital province district state country county municipality
+    suburb neighbourhood neighborhood governorate prefecture enclave oasis
+    """
+)
+AREA_NOUNS = _words("region area valley desert peninsula island islands coast")
+FACILITY_NOUNS = _words("airbase base airport port harbour harbor bridge stadium prison camp")
+
+# Labels of page furniture that the model sometimes takes for names.
+FURNITURE = frozenset(
+    fold(w)
+    for w in (
+        "READ MORE",
+        "Read more",
+        "Source",
+        "Sources",
+        "Related",
+        "Watch",
+        "Listen",
+        "Advertisement",
+        "Photo",
+        "File photo",
+        "Video",
+        "Image",
+        "Caption",
+        "Getty Images",
+        "Share",
+        "Updated",
+    )
+)
+
+ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z&.\-]{1,11})\)")
+SMALL_WORDS = frozenset({"of", "the", "and", "for", "de", "du", "des", "la", "le", "in", "on", "&"})
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    text: str
+    label: str
+    weight: float = 1.0  # votes this mention gives its label
+    from_model: bool = True
 
 
 def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
     """The entities of the article parsed as `doc`, each with all its mentions."""
-    raise NotImplementedError
+    text = doc.text
+    excluded = _excluded_ranges(structure)
+    context = _DocContext.build(doc, text)
+
+    mentions: list[_Mention] = []
+    for ent in doc.ents:
+        if ent.label_ not in LABEL_RANK:
+            continue
+        cleaned = _clean_span(ent, text)
+        if cleaned is None:
+            continue
+        start, end, tokens = cleaned
+        if _in_ranges(start, end, excluded) or _is_junk(
+            text[start:end], tokens, context, structure
+        ):
+            continue
+        mentions.append(_Mention(start, end, text[start:end], ent.label_))
+
+    mentions.extend(_credit_mentions(structure, mentions))
+    labels = _settle_labels(doc, mentions, context)
+    for m in mentions:
+        m.label = labels[m.text]
+    mentions.extend(_country_mentions(doc, text, mentions, excluded))
+
+    groups = _group(mentions, text)
+    mentions.extend(_propagate(doc, text, groups, excluded))
+    groups = _group(mentions, text)
+    return _build_entities(groups)
+
+
+# -- 1. span cleaning ------------------------------------------------------------------
+
+
+def _clean_span(ent: Span, text: str) -> tuple[int, int, Span] | None:
+    """The name inside a model span (character offsets and the tokens they fall in):
+    no possessive, quote marks, leading article or title."""
+    doc = ent.doc
+    start, end = ent.start, ent.end
+    # A mention never runs over a line break: keep the part before it.
+    for tok in doc[start:end]:
+        if "\n" in tok.text or ("\n" in tok.whitespace_ and tok.i < end - 1):
+            end = tok.i if "\n" in tok.text else tok.i + 1
+            break
+    # Anything up to a dash or colon is a prefix such as `WATCH:` or a dateline.
+    for tok in doc[start:end]:
+        if tok.text in DASHES and tok.i > start and tok.i < end - 1:
+            start = tok.i + 1
+
+    def trim_edges() -> None:
+        nonlocal start, end
+        while start < end and (doc[start].is_punct or doc[start].text in QUOTE_CHARS):
+            start += 1
+        while end > start and (
+            doc[end - 1].is_punct
+            and doc[end - 1].text not in (".",)
+            or doc[end - 1].text in QUOTE_CHARS
+            or doc[end - 1].text in POSSESSIVES
+            or doc[end - 1].text == "."
+        ):
+            end -= 1
+
+    trim_edges()
+    if start >= end:
+        return None
+    # A leading article: `the UAE`, not `The Hague` (a place under that name).
+    first = doc[start]
+    if first.lower_ == "the" and end - start > 1:
+        keep = first.text == "The" and (
+            lookup_place(doc[start:end].text) is not None
+            and lookup_place(doc[start + 1 : end].text) is None
+            or (
+                ent.label_ in ("ORG", "WORK_OF_ART")
+                and end - start == 2
+                and not first.is_sent_start
+            )
+        )
+        if not keep:
+            start += 1
+    # Titles and roles before a person's name.
+    if ent.label_ == "PERSON":
+        while end - start > 1 and _is_title(doc[start], doc[start + 1 : end]):
+            start += 1
+    # An all-capitals prefix of several words before a name in ordinary case.
+    caps = start
+    while caps < end and doc[caps].is_alpha and doc[caps].is_upper and len(doc[caps]) > 1:
+        caps += 1
+    if caps - start >= 2 and caps < end and not doc[caps].is_upper:
+        start = caps
+    trim_edges()
+    if start >= end:
+        return None
+    span = doc[start:end]
+    # Quote marks glued to a token's edge.
+    s, e = span.start_char, span.end_char
+    while s < e and text[s] in QUOTE_CHARS:
+        s += 1
+    while e > s and text[e - 1] in QUOTE_CHARS + ",;:":
+        e -= 1
+    for suffix in ("'s", "’s"):
+        if text[s:e].endswith(suffix) and e - s > len(suffix):
+            e -= len(suffix)
+    if not any(c.isalpha() for c in text[s:e]):
+        return None
+    return s, e, span
+
+
+def _is_title(token: Token, rest: Span) -> bool:
+    word = token.lower_
+    if word not in TITLES:
+        return False
+    nxt = rest[0]
+    if not (nxt.text[:1].isupper() or nxt.lower_ in TITLES):
+        return False
+    if token.text[:1].isupper() and word in WEAK_TITLES:
+        return len(rest) >= 2
+    return True
+
+
+# -- 2. junk -----------------------------------------------------------------------------
+
+
+@dataclass
+class _DocContext:
+    """Token statistics of the whole article, gathered in one pass."""
+
+    mid_sentence_caps: Counter[str]  # capitalised words not at a sentence start
+    lower_words: frozenset[str]  # words written in lower case somewhere
+    upper_lines: list[tuple[int, int]]  # lines in capitals (headlines, datelines)
+
+    @classmethod
+    def build(cls, doc: Doc, text: str) -> _DocContext:
+        mid: Counter[str] = Counter()
+        lower: set[str] = set()
+        for tok in doc:
+            t = tok.text
+            if t.islower():
+                lower.add(t)
+            elif t[:1].isupper() and not tok.is_sent_start:
+                prev = doc[tok.i - 1] if tok.i else None
+                if prev is None or prev.text not in QUOTE_CHARS + "(":
+                    mid[t] += 1
+        upper_lines = []
+        pos = 0
+        for line in text.split("\n"):
+            letters = [c for c in line if c.isalpha()]
+            if len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
+                upper_lines.append((pos, pos + len(line)))
+            pos += len(line) + 1
+        return cls(mid, frozenset(lower), upper_lines)
+
+
+def _is_junk(text: str, span: Span, context: _DocContext, structure: Structure) -> bool:
+    if fold(text) in FURNITURE:
+        return True
+    if len(span) != 1:
+        return False
+    tok = span[0]
+    if not tok.is_sent_start and not _after_opening_quote(tok):
+        return False
+    if text.isupper() and len(text) > 1:
+        return False  # acronyms are names
+    if _in_ranges(span.start_char, span.end_char, context.upper_lines):
+        return False
+    if context.mid_sentence_caps[text]:
+        return False  # written capitalised mid-sentence elsewhere: a name
+    place = lookup_place(text)
+    if place is not None and place.is_strong:
+        return False
+    # A capitalised word at a sentence start is a common word if the article also
+    # writes it in lower case, the tagger does not take it for a proper noun, or it is
+    # the first word of a heading whose other words are lower case.
+    if text.lower() in context.lower_words or tok.pos_ != "PROPN":
+        return True
+    return _heading_first_word(span, structure)
+
+
+def _after_opening_quote(tok: Token) -> bool:
+    return tok.i > 0 and tok.doc[tok.i - 1].text in QUOTE_CHARS and tok.doc[tok.i - 1].is_sent_start
+
+
+def _heading_first_word(span: Span, structure: Structure) -> bool:
+    for block in structure.blocks:
+        if block.kind in (BlockKind.heading, BlockKind.title) and block.start == span.start_char:
+            words = block.text.split()
+            return len(words) > 1 and all(w[:1].islower() for w in words[1:] if w[:1].isalpha())
+    return False
+
+
+def _excluded_ranges(structure: Structure) -> list[tuple[int, int]]:
+    """Text outside the article proper: READ MORE lines, the Source line, a caption's
+    repetition."""
+    ranges: list[tuple[int, int]] = []
+    for block in structure.blocks:
+        if block.kind in (BlockKind.read_more, BlockKind.source):
+            ranges.append((block.start, block.end))
+    ranges.extend((s.start, s.end) for s in structure.read_more)
+    if structure.source is not None:
+        ranges.append((structure.source.start, structure.source.end))
+    for image in structure.images:
+        kept = [(image.caption.start, image.caption.end)]
+        if image.credit is not None:
+            kept.append((image.credit.start, image.credit.end))
+        pos = image.start
+        for s, e in sorted(kept):
+            if s > pos:
+                ranges.append((pos, s))
+            pos = max(pos, e)
+        if pos < image.end:
+            ranges.append((pos, image.end))
+    return sorted(ranges)
+
+
+def _in_ranges(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in ranges)
+
+
+def _credit_mentions(structure: Structure, mentions: list[_Mention]) -> list[_Mention]:
+    """A picture credit in capitals (`AFP`, `AP`) names an agency."""
+    found = []
+    for image in structure.images:
+        credit = image.credit
+        if credit is None:
+            continue
+        name = credit.text.strip("() ")
+        if not (name.isupper() and name.replace(" ", "").isalpha() and len(name) <= 12):
+            continue
+        if any(m.start < credit.end and credit.start < m.end for m in mentions):
+            continue
+        s = credit.start + credit.text.index(name)
+        found.append(_Mention(s, s + len(name), name, "ORG"))
+    return found
+
+
+# -- 3. one type per surface form --------------------------------------------------------
+
+
+def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> dict[str, str]:
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    person_cue: Counter[str] = Counter()
+    for m in mentions:
+        votes[m.text][m.label] += m.weight
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        cue = _context_label(span, m.label)
+        if cue is not None:
+            votes[m.text][cue] += 3
+            if cue == "PERSON":
+                person_cue[m.text] += 1
+    person_tokens = {
+        w for text, v in votes.items() if _top(v) == "PERSON" and " " in text for w in text.split()
+    }
+    labels: dict[str, str] = {}
+    for text, v in votes.items():
+        label = _top(v)
+        place = lookup_place(text)
+        if place is not None and place.is_strong and label not in PLACE_LABELS:
+            place_votes = sum(v[x] for x in PLACE_LABELS)
+            person_strong = person_cue[text] > 0 or (
+                text in person_tokens and v["PERSON"] >= place_votes
+            )
+            if label == "PERSON" and not person_strong and (place_votes or place.kind != "city"):
+                label = _place_label(place)
+            elif label in ("ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT") and (
+                place.kind == "country" or (place.kind == "region" and label != "ORG")
+            ):
+                # National teams and governments named by their country are the place.
+                label = _place_label(place)
+        elif place is not None and place.is_strong and label in PLACE_LABELS:
+            label = _place_label(place) if label != "FAC" or place.kind != "city" else "GPE"
+        labels[text] = label
+    return labels
+
+
+def _top(votes: Counter[str]) -> str:
+    return max(votes, key=lambda label: (votes[label], -LABEL_RANK[label]))
+
+
+def _place_label(place: Place) -> str:
+    return "LOC" if place.kind == "region" else "GPE"
+
+
+def _context_label(span: Span, label: str) -> str | None:
+    """A label the words around a mention call for: a title, an apposition, `city of`."""
+    doc = span.doc
+    prev = doc[span.start - 1] if span.start > 0 else None
+    if prev is not None and prev.lower_.rstrip(".") in {"mr", "mrs", "ms", "dr", "president"}:
+        return "PERSON"
+    if span.end < len(doc) and label != "NORP":
+        nxt = doc[span.end]
+        if nxt.lower_ in ("city", "town", "village") and nxt.pos_ == "NOUN":
+            return "GPE"
+    if prev is not None and prev.lower_ == "of" and span.start > 1:
+        head = doc[span.start - 2].lower_
+        if head in SETTLEMENT_NOUNS:
+            return "GPE"
+    # `Jufra, an airbase near ...`
+    if span.end + 2 < len(doc) and doc[span.end].text == ",":
+        det = doc[span.end + 1]
+        if det.lower_ in ("a", "an", "the"):
+            for tok in doc[span.end + 2 : min(span.end + 6, len(doc))]:
+                if tok.pos_ == "NOUN":
+                    word = tok.lower_
+                    if word in SETTLEMENT_NOUNS:
+                        return "GPE"
+                    if word in AREA_NOUNS:
+                        return "LOC"
+                    if word in FACILITY_NOUNS:
+                        return "FAC"
+                    break
+    return None
+
+
+# -- 4. recall ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _country_pattern() -> re.Pattern[str]:
+    names = set(country_names())
+    names |= {n.upper() for n in names if len(n) >= 4}
+    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.\-])(?:{alternation})(?![\w\-]|\.\w)")
+
+
+def _country_mentions(
+    doc: Doc, text: str, mentions: list[_Mention], excluded: list[tuple[int, int]]
+) -> list[_Mention]:
+    """Country names the model left untagged (`the UAE`)."""
+    taken = _taken_ranges(doc, mentions)
+    found = []
+    for match in _country_pattern().finditer(text):
+        s, e = match.span()
+        if _overlaps(taken, s, e) or _in_ranges(s, e, excluded):
+            continue
+        span = doc.char_span(s, e)
+        if span is None or _inside_longer_name(span):
+            continue
+        found.append(_Mention(s, e, match.group(), "GPE", from_model=False))
+    return found
+
+
+def _inside_longer_name(span: Span) -> bool:
+    """Whether capitalised words run on either side (`Chad Smith`, `New Jersey`)."""
+    doc = span.doc
+    before = doc[span.start - 1] if span.start > 0 else None
+    after = doc[span.end] if span.end < len(doc) else None
+    for tok in (before, after):
+        if (
+            tok is not None
+            and tok.text[:1].isupper()
+            and not tok.is_sent_start
+            or (tok is after and tok is not None and tok.text[:1].isupper())
+        ):
+            if tok.is_punct:
+                continue
+            return True
+    return False
+
+
+def _taken_ranges(doc: Doc, mentions: list[_Mention]) -> list[tuple[int, int]]:
+    taken = [(e.start_char, e.end_char) for e in doc.ents]
+    taken.extend((m.start, m.end) for m in mentions)
+    return sorted(taken)
+
+
+def _overlaps(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
+    # `ranges` is sorted by start; only the few starting before `end` can overlap.
+    import bisect
+
+    i = bisect.bisect_left(ranges, (end, end))
+    for s, e in ranges[max(0, i - 8) : i]:
+        if s < end and start < e:
+            return True
+    return any(s < end and start < e for s, e in ranges[: max(0, i - 8)] if e > start)
+
+
+def _propagate(
+    doc: Doc, text: str, groups: list[_Group], excluded: list[tuple[int, int]]
+) -> list[_Mention]:
+    """Other occurrences of the names already found, which the model missed."""
+    owner: dict[str, _Group | None] = {}
+    for group in groups:
+        for form in group.forms:
+            if len(form) < 2:
+                continue
+            owner[form] = group if owner.get(form, group) is group else None
+    forms = {f: g for f, g in owner.items() if g is not None}
+    if not forms:
+        return []
+    taken = _taken_ranges(doc, [m for g in groups for m in g.mentions])
+    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w\-])(?:{alternation})(?![\w\-])")
+    found = []
+    for match in pattern.finditer(text):
+        s, e = match.span()
+        if _overlaps(taken, s, e) or _in_ranges(s, e, excluded):
+            continue
+        span = doc.char_span(s, e)
+        if span is None:
+            continue
+        if len(span) == 1 and span[0].is_sent_start and span[0].pos_ != "PROPN":
+            continue
+        group = forms[match.group()]
+        found.append(_Mention(s, e, match.group(), group.label, from_model=False))
+    return found
+
+
+# -- 5. entities -------------------------------------------------------------------------
+
+
+@dataclass
+class _Group:
+    label: str
+    mentions: list[_Mention]
+    forms: list[str]  # surface forms in order of first mention
+
+    @property
+    def first(self) -> int:
+        return min(m.start for m in self.mentions)
+
+
+def _group(mentions: list[_Mention], text: str) -> list[_Group]:
+    """Surface forms joined into real-world things."""
+    mentions = sorted(_dedupe(mentions), key=lambda m: (m.start, m.end))
+    by_form: dict[str, list[_Mention]] = defaultdict(list)
+    for m in mentions:
+        by_form[m.text].append(m)
+    label_of = {form: ms[0].label for form, ms in by_form.items()}
+    parent: dict[str, str] = {form: form for form in by_form}
+
+    def find(form: str) -> str:
+        while parent[form] != form:
+            parent[form] = parent[parent[form]]
+            form = parent[form]
+        return form
+
+    def union(short: str, long: str) -> None:
+        a, b = find(short), find(long)
+        if a != b:
+            parent[a] = b
+
+    _join_person_short_forms(by_form, label_of, union)
+    _join_acronyms(by_form, label_of, text, union)
+    _join_same_place(label_of, union)
+
+    members: dict[str, list[str]] = defaultdict(list)
+    for form in by_form:
+        members[find(form)].append(form)
+    groups = []
+    for forms in members.values():
+        ms = sorted((m for f in forms for m in by_form[f]), key=lambda m: (m.start, m.end))
+        counts = Counter(label_of[f] for f in forms for _ in by_form[f])
+        label = _top(counts)
+        if any(label_of[f] == "PERSON" and len(f.split()) > 1 for f in forms):
+            label = "PERSON"
+        for m in ms:
+            m.label = label
+        ordered = sorted(forms, key=lambda f: by_form[f][0].start)
+        groups.append(_Group(label, ms, ordered))
+    return sorted(groups, key=lambda g: g.first)
+
+
+def _dedupe(mentions: list[_Mention]) -> list[_Mention]:
+    seen: dict[tuple[int, int], _Mention] = {}
+    for m in mentions:
+        seen.setdefault((m.start, m.end), m)
+    # Drop a mention nested in another (a propagated short form inside a long name).
+    ordered = sorted(seen.values(), key=lambda m: (m.start, -m.end))
+    kept: list[_Mention] = []
+    for m in ordered:
+        if kept and m.start < kept[-1].end:
+            continue
+        kept.append(m)
+    return kept
+
+
+def _join_person_short_forms(by_form, label_of, union) -> None:  # type: ignore[no-untyped-def]
+    """`Kalin` joins `Ibrahim Kalin` when no other person in the article ends (or
+    begins) with that word."""
+    persons = [f for f, label in label_of.items() if label == "PERSON"]
+    long_names = [f.split() for f in persons if len(f.split()) > 1]
+    for form in list(label_of):
+        words = form.split()
+        if label_of[form] != "PERSON":
+            # A single word the model typed otherwise may still be a person's surname.
+            place = lookup_place(form)
+            if len(words) != 1 or (place is not None and place.is_strong):
+                continue
+            if label_of[form] not in ("ORG", "NORP", "PRODUCT", "WORK_OF_ART", "FAC"):
+                continue
+        candidates = [
+            name
+            for name in long_names
+            if len(name) > len(words)
+            and (name[-len(words) :] == words or name[: len(words)] == words)
+        ]
+        if label_of[form] != "PERSON":
+            candidates = [name for name in candidates if name[-1:] == words]
+        # Keep the fullest names: `Tayyip Erdogan` is inside `Recep Tayyip Erdogan`.
+        maximal = [
+            n
+            for n in candidates
+            if not any(len(o) > len(n) and _contains(o, n) for o in candidates)
+        ]
+        if len(maximal) == 1:
+            label_of[form] = "PERSON"
+            union(form, " ".join(maximal[0]))
+
+
+def _contains(long: list[str], short: list[str]) -> bool:
+    n = len(short)
+    return any(long[i : i + n] == short for i in range(len(long) - n + 1))
+
+
+def _join_acronyms(by_form, label_of, text, union) -> None:  # type: ignore[no-untyped-def]
+    """`Federation of Sovereign Indigenous Nations (FSIN)`, and acronyms matching the
+    initials of one multi-word name."""
+    defined: dict[str, str] = {}
+    for form, ms in by_form.items():
+        if len(form.split()) < 2:
+            continue
+        for m in ms:
+            match = ACRONYM_AFTER.match(text, m.end)
+            if match and match.group(1).replace(".", "").isupper():
+                defined[match.group(1)] = form
+    for acronym, form in defined.items():
+        if acronym in by_form:
+            label_of[acronym] = label_of[form]
+            union(acronym, form)
+    initials: dict[str, list[str]] = defaultdict(list)
+    for form in by_form:
+        words = form.replace("-", " ").split()
+        if len(words) < 2 or label_of[form] == "PERSON":
+            continue
+        full = "".join(w[0] for w in words if w[0].isalpha()).upper()
+        content = "".join(w[0] for w in words if w.lower() not in SMALL_WORDS).upper()
+        for key in {full, content}:
+            if len(key) >= 2:
+                initials[key].append(form)
+    for form in by_form:
+        key = form.replace(".", "")
+        if form in defined or not (2 <= len(key) <= 6 and key.isupper() and key.isalpha()):
+            continue
+        names = initials.get(key, [])
+        if len(names) == 1:
+            label_of[form] = label_of[names[0]]
+            union(form, names[0])
+
+
+def _join_same_place(label_of, union) -> None:  # type: ignore[no-untyped-def]
+    """One country (or city) under several names: `US`, `United States`, `America`."""
+    seen: dict[tuple, str] = {}
+    for form, label in label_of.items():
+        if label not in PLACE_LABELS:
+            continue
+        place = lookup_place(form)
+        if place is None or place.kind not in ("country", "city") or place.country_code is None:
+            continue
+        key = (place.kind, place.country_code, place.lat, place.lon)
+        if key in seen:
+            union(form, seen[key])
+        else:
+            seen[key] = form
+
+
+def _build_entities(groups: list[_Group]) -> list[Entity]:
+    entities = []
+    for i, group in enumerate(groups, start=1):
+        counts = Counter(m.text for m in group.mentions)
+        name = max(group.forms, key=lambda f: (len(f.split()), counts[f], len(f)))
+        entity = Entity(
+            key=f"e{i}",
+            name=name,
+            type=group.label,
+            aliases=[f for f in group.forms if f != name],
+            mentions=[Mention(start=m.start, end=m.end, text=m.text) for m in group.mentions],
+        )
+        if group.label in PLACE_LABELS:
+            for form in [name, *entity.aliases]:
+                place = lookup_place(form)
+                if place is not None and place.country_code is not None:
+                    entity.country_code = place.country_code
+                    entity.lat, entity.lon = place.lat, place.lon
+                    break
+        entities.append(entity)
+    return entities

