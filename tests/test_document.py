@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from app.annotate.document import (
@@ -163,3 +165,381 @@ def test_normalize_keeps_everything_else() -> None:
 def test_normalize_is_idempotent(text: str) -> None:
     once = normalize_text(text)
     assert normalize_text(once) == once
+
+
+# --------------------------------------------------------------------------- sample articles
+
+ARTICLES = Path(__file__).resolve().parent / "data" / "articles"
+
+# What each invented sample must parse to. BBC-shaped ones: title, blank line,
+# paragraphs, with the oddities of that corpus (fixture lines, line-ups, lists,
+# fragments left where links were cut out). Agency-shaped ones: images with
+# repeated captions, headings, READ MORE lines and a source line.
+SAMPLES = {
+    "bbc_business.txt": {"paragraphs": 4, "first": "Shares in the northern bakery"},
+    "bbc_politics.txt": {"paragraphs": 5, "first": "The home secretary has denied"},
+    "bbc_list.txt": {"paragraphs": 7, "first": "The island's government"},
+    "bbc_fixture.txt": {"paragraphs": 8, "first": "Quayside Park"},
+    "bbc_cut_links.txt": {"paragraphs": 6, "first": "Britain's Sam Ortega"},
+    "bbc_lineups.txt": {"paragraphs": 10, "first": "Northgate came from behind"},
+    "bbc_awards.txt": {"paragraphs": 7, "first": "The sketch show Odd Street"},
+    "bbc_question.txt": {"paragraphs": 3, "first": "Retailers have had"},
+    "bbc_short.txt": {"paragraphs": 1, "first": "The city's airport"},
+    "bbc_extra_blanks.txt": {"paragraphs": 3, "first": "The rock band Iron Meadow"},
+    "bbc_interview_quotes.txt": {"paragraphs": 4, "first": "The national coach"},
+    "bbc_reviews.txt": {
+        "paragraphs": 4,
+        "first": "If you thought puzzle games",
+        "headings": ["TOWER OF TILES (BLOCKWORKS)", "LANTERN (GLOWSOFT)", "RIVER CROSSING"],
+    },
+    "agency_standfirst.txt": {
+        "paragraphs": 5,
+        "first": "Flood waters have begun to recede",
+        "standfirst": "Aid groups say thousands of families still need shelter",
+        "headings": ["What comes next?", "Rebuilding costs"],
+        "images": [
+            ("Volunteers carry food parcels", "Reuters"),
+            ("A rescue worker", "Getty Images"),
+        ],
+        "read_more": ["Dam safety questioned after record rainfall"],
+        "source": "AA",
+    },
+    "agency_summary_first.txt": {
+        "paragraphs": 4,
+        "first": "Counting continued through the night",
+        "headings": ["Opposition reaction"],
+        "images": [("Voters queue outside a polling station", "Lena Ortiz")],
+        "read_more": [
+            "Ruling party sets out its plans for a second term",
+            "Observers praise calm voting day",
+        ],
+        "source": "TRT World and agencies",
+    },
+}
+
+
+def load_sample(name: str) -> str:
+    return normalize_text(decode_bytes((ARTICLES / name).read_bytes()))
+
+
+def test_every_sample_is_listed() -> None:
+    assert {path.name for path in ARTICLES.glob("*.txt")} == set(SAMPLES)
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_sample_structure(name: str) -> None:
+    text, expected = load_sample(name), SAMPLES[name]
+    structure = parse_structure(text)
+    assert_consistent(text, structure)
+
+    assert structure.title is not None
+    assert structure.title.text == text.strip().split("\n")[0].strip()
+    assert len(structure.paragraphs) == expected["paragraphs"]
+    assert structure.paragraphs[0].text.startswith(expected["first"])
+    assert [h.text for h in structure.headings] == expected.get("headings", [])
+    assert [r.text for r in structure.read_more] == expected.get("read_more", [])
+    assert (structure.source and structure.source.text) == expected.get("source")
+    standfirst = structure.standfirst.text if structure.standfirst else None
+    if "standfirst" in expected:
+        assert standfirst is not None and standfirst.startswith(expected["standfirst"])
+    else:
+        assert standfirst is None
+    images = [(i.caption.text, i.credit.text if i.credit else None) for i in structure.images]
+    assert len(images) == len(expected.get("images", []))
+    for (caption, credit), (caption_start, expected_credit) in zip(
+        images, expected.get("images", []), strict=True
+    ):
+        assert caption.startswith(caption_start)
+        assert credit == expected_credit
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_sample_blocks_cover_every_line(name: str) -> None:
+    """Each non-empty line belongs to exactly one block (READ MORE/source prefixes aside)."""
+    text = load_sample(name)
+    blocks = parse_structure(text).blocks
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            start, end = offset, offset + len(line)
+            owners = [b for b in blocks if b.start < end and b.end > start]
+            assert len(owners) == 1, line
+        offset += len(line) + 1
+
+
+# --------------------------------------------------------------------------- robustness
+
+BODY = (
+    "Heavy rain closes mountain pass\n\n"
+    "The only road over the pass has been closed after a night of heavy rain, police said.\n\n"
+    "Drivers were told to use the coast road, which adds about two hours to the journey.\n\n"
+    "Weather warning\n\n"
+    "Forecasters expect more rain on Thursday and have warned of landslides in the valleys."
+)
+
+
+def summary(structure: Structure) -> dict:
+    """The texts of a structure, for comparing parses of differently laid-out inputs."""
+    return {
+        "title": structure.title.text if structure.title else None,
+        "headings": [h.text for h in structure.headings],
+        "paragraphs": [p.text for p in structure.paragraphs],
+    }
+
+
+def test_plain_body() -> None:
+    structure = parse_structure(BODY)
+    assert summary(structure) == {
+        "title": "Heavy rain closes mountain pass",
+        "headings": ["Weather warning"],
+        "paragraphs": [line for line in BODY.split("\n")[2:] if len(line) > 20],
+    }
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        BODY.replace("\n", "\r\n"),
+        BODY.replace("\n", "\r"),
+        "\ufeff" + BODY,
+        BODY + "\n\n\n",
+        "\n\n  " + BODY,
+        BODY.replace("\n", " \t\n"),
+        BODY.replace("\n", "\u00a0\n").replace("\n\n", "\n\u00a0\n"),
+        BODY.replace("\n\n", "\n"),
+    ],
+    ids=["crlf", "cr", "bom", "final-newlines", "leading-blank", "trailing", "nbsp", "single-nl"],
+)
+def test_layout_variants_parse_alike(raw: str) -> None:
+    text = normalize_text(raw)
+    structure = parse_structure(text)
+    assert_consistent(text, structure)
+    assert summary(structure) == summary(parse_structure(BODY))
+
+
+def test_cp1252_document_end_to_end() -> None:
+    data = b"Caf\xe9 owners protest\r\n\r\nOwners said the \x93new rules\x94 would hurt trade.\r\n"
+    text = normalize_text(decode_bytes(data))
+    structure = parse_structure(text)
+    assert structure.title is not None and structure.title.text == "Café owners protest"
+    assert [p.text for p in structure.paragraphs] == [
+        "Owners said the “new rules” would hurt trade."
+    ]
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "  \u00a0 \n\t"])
+def test_empty_text_has_no_structure(text: str) -> None:
+    assert parse_structure(text) == Structure()
+
+
+def test_title_only() -> None:
+    structure = parse_structure("Just a headline")
+    assert structure.title is not None and structure.title.text == "Just a headline"
+    assert structure.paragraphs == [] and structure.headings == []
+
+
+# --------------------------------------------------------------------------- READ MORE, source
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "READ MORE:\u00a0Ports reopen after strike",
+        "READ MORE: Ports reopen after strike",
+        "Read more: Ports reopen after strike ",
+        "READ MORE - Ports reopen after strike",
+        "read more \u2013 Ports reopen after strike",
+        "READ MORE Ports reopen after strike",
+    ],
+)
+def test_read_more_span_is_the_title(line: str) -> None:
+    text = f"Title line\n\nFirst paragraph of the story, long enough to be one.\n\n{line}\n"
+    structure = parse_structure(text)
+    assert [r.text for r in structure.read_more] == ["Ports reopen after strike"]
+    assert len(structure.paragraphs) == 1
+    assert_consistent(text, structure)
+
+
+def test_read_more_title_on_next_line() -> None:
+    text = "Title line\n\nA first paragraph of the story.\n\nREAD MORE:\nPorts reopen after strike"
+    structure = parse_structure(text)
+    assert [r.text for r in structure.read_more] == ["Ports reopen after strike"]
+    assert [p.text for p in structure.paragraphs] == ["A first paragraph of the story."]
+
+
+def test_read_more_in_a_sentence_is_body() -> None:
+    text = "Title line\n\nRead more about the plans in the council's report, officials said."
+    structure = parse_structure(text)
+    assert structure.read_more == []
+    assert len(structure.paragraphs) == 1
+
+
+def test_source_only_as_last_line() -> None:
+    text = "Title line\n\nSource: a council official, speaking anonymously.\n\nThe end of it."
+    structure = parse_structure(text)
+    assert structure.source is None
+    assert len(structure.paragraphs) == 2
+
+
+def test_source_last_line_with_trailing_space() -> None:
+    text = "Title line\n\nA paragraph of the story.\n\nSource:\u00a0Reuters \n"
+    structure = parse_structure(text)
+    assert structure.source is not None and structure.source.text == "Reuters"
+    assert len(structure.paragraphs) == 1
+
+
+# --------------------------------------------------------------------------- images
+
+
+def image_text(caption_lines: str) -> str:
+    return (
+        "Title line\n\nThe first paragraph of the article, a full sentence.\n\n"
+        "Another paragraph of the article comes before the picture.\n\n"
+        f"{caption_lines}\n\nThe second paragraph of the article, also a full sentence."
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "credit"),
+    [
+        ("A crowd gathers in the square.\nA crowd gathers in the square. (AFP)", "AFP"),
+        (
+            "A crowd gathers in the square\nA crowd gathers in the square (Getty Images)",
+            "Getty Images",
+        ),
+        ("A crowd gathers in the square.\nA crowd gathers in the square. (Photo: AA)", "AA"),
+        ("A crowd gathers in the square.\nA crowd gathers in the square. Photo: Jo Lee", "Jo Lee"),
+        ("A crowd gathers in the square. (AP)\nA crowd gathers in the square.", "AP"),
+        ("A crowd gathers in the square.\nA crowd gathers in the square.", None),
+        (
+            "A crowd gathers in the square.\n\nA crowd gathers in the\u00a0square.  (Reuters)",
+            "Reuters",
+        ),
+        ("A crowd gathers in the square. (Handout via Reuters)", "Handout via Reuters"),
+        ("A crowd gathers in the square. (AFP Archive)", "AFP Archive"),
+    ],
+)
+def test_image_caption_and_credit(lines: str, credit: str | None) -> None:
+    text = image_text(lines)
+    structure = parse_structure(text)
+    assert_consistent(text, structure)
+    [image] = structure.images
+    assert image.caption.text.rstrip(".") == "A crowd gathers in the square"
+    assert (image.credit.text if image.credit else None) == credit
+    assert text[image.start : image.end] == lines.strip()
+    assert len(structure.paragraphs) == 3
+    [block] = [b for b in structure.blocks if b.kind is BlockKind.image]
+    assert (block.start, block.end) == (image.start, image.end)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The deal was signed by the two leaders (pictured) on Monday in the capital.",
+        "Shares fell sharply after the announcement, ending the day at a low (see chart)",
+        "Talks will resume next week, the ministry said. (Updated)",
+    ],
+)
+def test_paragraph_with_parenthesis_is_not_an_image(line: str) -> None:
+    structure = parse_structure(image_text(line))
+    assert structure.images == []
+    assert len(structure.paragraphs) == 4
+
+
+# --------------------------------------------------------------------------- standfirst
+
+
+def test_standfirst_before_an_image() -> None:
+    text = (
+        "Ports reopen after strike\n\n"
+        "Dock workers accepted a new pay offer after a week-long walkout.\n\n"
+        "Cranes stand idle at the port.\nCranes stand idle at the port. (Reuters)\n\n"
+        "Ports across the country reopened on Monday, union leaders said."
+    )
+    structure = parse_structure(text)
+    assert structure.standfirst is not None
+    assert structure.standfirst.text.startswith("Dock workers accepted")
+    assert [p.text[:5] for p in structure.paragraphs] == ["Ports"]
+    assert [b.kind for b in structure.blocks] == [
+        BlockKind.title,
+        BlockKind.standfirst,
+        BlockKind.image,
+        BlockKind.paragraph,
+    ]
+
+
+def test_no_standfirst_without_image() -> None:
+    # As in wire and BBC copy, the summary sentence opens the body.
+    text = "Ports reopen after strike\n\nDock workers accepted a new pay offer.\n\nMore text here."
+    structure = parse_structure(text)
+    assert structure.standfirst is None
+    assert structure.paragraphs[0].text == "Dock workers accepted a new pay offer."
+
+
+# --------------------------------------------------------------------------- headings
+
+PARA_1 = "The council approved the plan on Tuesday after a long debate, officials said."
+PARA_2 = "Work on the new bridge is due to start in the spring and take two years."
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "What happens next?",
+        "Funding questions",
+        "'A historic day'",
+        "The road to 2030",
+    ],
+)
+def test_heading_between_paragraphs(line: str) -> None:
+    structure = parse_structure(f"Title line\n\n{PARA_1}\n\n{line}\n\n{PARA_2}")
+    assert [h.text for h in structure.headings] == [line]
+    assert len(structure.paragraphs) == 2
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "It was approved.",  # final full stop
+        "The mayor said:",  # introduces what follows
+        "two years later",  # a sentence's tail
+        "- Funding questions",  # a list item
+        "21,482",  # an attendance figure
+        "The council voted for the",  # ends mid-phrase
+        "Approved! Work starts soon?",  # two sentences
+        "A much longer line of text that runs on well past the ten words a heading has",
+    ],
+)
+def test_not_a_heading(line: str) -> None:
+    structure = parse_structure(f"Title line\n\n{PARA_1}\n\n{line}\n\n{PARA_2}")
+    assert structure.headings == []
+    assert len(structure.paragraphs) == 3
+
+
+def test_heading_needs_a_complete_paragraph_before() -> None:
+    # A link cut out of a sentence leaves a short line between two pieces of it.
+    text = f"Title line\n\n{PARA_1} It was backed by\n\nCouncillor Ann Smith\n\nwho spoke first."
+    assert parse_structure(text).headings == []
+
+
+def test_heading_needs_a_paragraph_after() -> None:
+    text = f"Title line\n\n{PARA_1}\n\nFunding questions"
+    assert parse_structure(text).headings == []
+
+
+def test_short_lines_in_a_run_are_not_headings() -> None:
+    text = f"Title line\n\n{PARA_1}\n\nNorth Park\n\nSaturday 3 May\n\nKick-off 3pm\n\n{PARA_2}"
+    structure = parse_structure(text)
+    assert structure.headings == []
+    assert len(structure.paragraphs) == 5
+
+
+def test_heading_must_stand_alone_in_blank_separated_text() -> None:
+    text = f"Title line\n\n{PARA_1}\nFunding questions\n{PARA_2}\n\n{PARA_1}\n\n{PARA_2}"
+    assert parse_structure(text).headings == []
+
+
+def test_title_is_never_a_heading() -> None:
+    structure = parse_structure(f"Bridge plan approved\n\n{PARA_1}\n\n{PARA_2}")
+    assert structure.headings == []
+    assert structure.title is not None and structure.title.text == "Bridge plan approved"

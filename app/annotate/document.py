@@ -6,12 +6,14 @@ they are applied:
 
 - title: the first non-empty line, whatever its shape.
 - source: a last line `Source: X`; the span is `X`.
-- read_more: a line `READ MORE: X` (any case, `:` or a dash, or just a space
-  after the words); the span is the linked title `X`.
-- image: a caption line that is repeated on the next line, the repeat maybe
-  followed by a credit such as `(AFP)` or `Photo: Jane Doe`; or, more
-  conservatively, a single line ending with the parenthesised name of a photo
-  agency. The caption span is the first occurrence, without any credit.
+- read_more: a line `READ MORE: X` (any case with `:` or a dash; in capitals a
+  space is enough); the span is the linked title `X`, which may also stand on
+  the next line after a bare `READ MORE:`.
+- image: a caption line repeated by the next non-empty line, either of them
+  maybe ending with a credit such as `(AFP)`, `(Photo: AA)` or `Photo: Jane
+  Doe`; or, more conservatively, a single line ending with the parenthesised
+  name of a photo agency. The caption span is the first occurrence without any
+  credit; the credit span is the name alone.
 - standfirst: the second line, when it is a sentence and an image follows it
   directly. The image marks where the body starts; without it a summary line
   cannot be told from the body's opening paragraph (as in wire or BBC copy),
@@ -175,7 +177,9 @@ class _Part:
 # --- source and READ MORE
 
 _SOURCE = re.compile(r"sources?\s*:\s*", re.IGNORECASE)
-_READ_MORE = re.compile(r"read\s+more\b\s*[:\-\u2013\u2014]?", re.IGNORECASE)
+# `READ MORE: X`, `Read more - X`, `READ MORE X`; a sentence such as "Read more
+# about it in the report." has neither the separator nor the capitals.
+_READ_MORE = re.compile(r"(?i:read\s+more)\s*[:\-\u2013\u2014]|READ\s+MORE(?=\s|$)")
 
 
 def _source_span(text: str, line: _Line) -> Span | None:
@@ -212,11 +216,10 @@ _CREDIT_WORDS = {
 }  # fmt: skip
 # A trailing credit in parentheses: `... 2020. (AFP)`.
 _PAREN_CREDIT = re.compile(r"\(\s*([^()]{1,60}?)\s*\)$")
-# A trailing credit after a label: `... Photo: Jane Doe/Reuters`.
-_LABEL_CREDIT = re.compile(
-    r"(?:(?<=\s)|^)(?:Photo(?:graph)?|PHOTO|Picture|Image|Credit)s?(?: by)?\s*[:|/\u2013\u2014-]\s*"
-    r"([^\s].{0,60})$"
-)
+# The label before a named credit: `Photo: Jane Doe/Reuters`, `(Photo by AA)`.
+_CREDIT_LABEL = r"(?:Photo(?:graph)?|PHOTO|Picture|Image|Credit)s?(?: by|:)\s*"
+_LABEL_CREDIT = re.compile(r"(?:(?<=\s)|^)" + _CREDIT_LABEL + r"([^\s].{0,60})$")
+_LABEL_INSIDE = re.compile(_CREDIT_LABEL, re.IGNORECASE)
 _MIN_CAPTION_WORDS = 3
 _MAX_CREDIT_WORDS = 8
 # A lone line needs a known agency in its credit, and a caption of modest length.
@@ -238,7 +241,11 @@ def _read_caption(text: str, line: _Line) -> _Caption:
         match = pattern.search(line.text)
         if not match:
             continue
-        credit = _span(text, line.start + match.start(1), line.start + match.end(1))
+        credit_start = line.start + match.start(1)
+        # `(Photo: AA)` credits `AA`: the label is not part of the name.
+        if inner := _LABEL_INSIDE.match(match.group(1)):
+            credit_start, labelled = credit_start + inner.end(), True
+        credit = _span(text, credit_start, line.start + match.end(1))
         body = _span(text, line.start, line.start + match.start())
         if credit is None or body is None or len(credit.text.split()) > _MAX_CREDIT_WORDS:
             continue
@@ -247,7 +254,8 @@ def _read_caption(text: str, line: _Line) -> _Caption:
 
 
 def _names_agency(credit: str) -> bool:
-    """Whether every word of `credit` belongs to the vocabulary of photo credits."""
+    """Whether `credit` is made of photo-credit words (`Handout via Reuters`: the agency)."""
+    credit = re.split(r"\bvia\b", credit, flags=re.IGNORECASE)[-1]
     words = [w for w in re.split(r"[\s/,;&+\-\u2013]+", credit.lower()) if w]
     return bool(words) and all(w in _CREDIT_WORDS for w in words)
 
@@ -286,10 +294,12 @@ def _lone_caption(text: str, line: _Line) -> _Part | None:
 
 _FINAL_PUNCTUATION = '.!?:;,\u201d"\u2026'
 # Sentence ends, closing quotes included, for judging a heading's neighbours.
-_SENTENCE_END = ".!?\u201d\"'\u2019\u2026)"
+_SENTENCE_END = ".!?\u201d\"'\u2019\u2026"
 _MAX_STANDFIRST_WORDS = 60
 _MAX_HEADING_WORDS = 10
 _MAX_HEADING_CHARS = 90
+# Shorter lines, even when punctuated, are labels ("Playing colours:", "The Haka!").
+_MIN_PARAGRAPH_WORDS = 6
 # A line ending on one of these words is a broken sentence, not a heading.
 _DANGLING_WORDS = {
     "a", "an", "and", "as", "at", "but", "by", "for", "from", "her", "his", "in", "its",
@@ -316,14 +326,15 @@ def _looks_like_heading(line_text: str) -> bool:
     words = line_text.split()
     if len(words) > _MAX_HEADING_WORDS or len(line_text) > _MAX_HEADING_CHARS:
         return False
-    if not _starts_like_sentence(line_text):
+    # A bare number (an attendance, a score) or a tail of a sentence is no heading.
+    if not _starts_like_sentence(line_text) or not any(ch.isalpha() for ch in line_text):
+        return False
+    # Two sentences are a paragraph, however short.
+    if re.search(r"[.!?]\s+\S", line_text):
         return False
     if line_text.endswith("?"):
         return not line_text.endswith("??")
     if line_text.endswith(tuple(_FINAL_PUNCTUATION)) or line_text[-1] in "-\u2013\u2014":
-        return False
-    # Two sentences are a paragraph, however short.
-    if re.search(r"[.!?]\s+[A-Z]", line_text):
         return False
     return words[-1].lower() not in _DANGLING_WORDS
 
@@ -335,7 +346,7 @@ def _is_complete_paragraph(part: _Part) -> bool:
         part.kind is BlockKind.paragraph
         and _starts_like_sentence(text)
         and _is_sentence(text)
-        and not _looks_like_heading(text)
+        and len(text.split()) >= _MIN_PARAGRAPH_WORDS
     )
 
 
@@ -354,10 +365,18 @@ def _is_heading(parts: list[_Part], i: int, blank_separated: bool) -> bool:
         return False
     if before.kind in (BlockKind.title, BlockKind.heading):
         return False
-    return _is_complete_paragraph(after) or (
-        after.kind is BlockKind.paragraph
-        and _starts_like_sentence(after.span.text)
-        and len(after.span.text.split()) > _MAX_HEADING_WORDS
+    if after.kind is BlockKind.image:
+        # A section may open with a picture; the text after it must still follow.
+        return i + 2 < len(parts) and _opens_section(parts[i + 2])
+    return _opens_section(after)
+
+
+def _opens_section(part: _Part) -> bool:
+    """Whether a part can be the first paragraph under a heading."""
+    return _is_complete_paragraph(part) or (
+        part.kind is BlockKind.paragraph
+        and _starts_like_sentence(part.span.text)
+        and len(part.span.text.split()) > _MAX_HEADING_WORDS
     )
 
 
