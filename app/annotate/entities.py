@@ -120,7 +120,7 @@ class _Mention:
 def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
     """The entities of the article parsed as `doc`, each with all its mentions."""
     text = doc.text
-    excluded = _excluded_ranges(structure)
+    excluded = excluded_ranges(structure)
     context = _DocContext.build(doc, text)
 
     mentions: list[_Mention] = []
@@ -307,7 +307,7 @@ def _heading_first_word(span: Span, structure: Structure) -> bool:
     return False
 
 
-def _excluded_ranges(structure: Structure) -> list[tuple[int, int]]:
+def excluded_ranges(structure: Structure) -> list[tuple[int, int]]:
     """Text outside the article proper: READ MORE lines, the Source line, a caption's
     repetition."""
     ranges: list[tuple[int, int]] = []
