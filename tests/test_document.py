@@ -508,6 +508,10 @@ def test_heading_between_paragraphs(line: str) -> None:
         "The council voted for the",  # ends mid-phrase
         "Approved! Work starts soon?",  # two sentences
         "A much longer line of text that runs on well past the ten words a heading has",
+        "Why?",  # a rhetorical question
+        "Q: Will it be ready on time?",  # an interview question
+        "SMITH: Who pays for it?",  # a transcript
+        '"Who pays for it?',  # a quotation running on into the next paragraph
     ],
 )
 def test_not_a_heading(line: str) -> None:
@@ -534,12 +538,46 @@ def test_short_lines_in_a_run_are_not_headings() -> None:
     assert len(structure.paragraphs) == 5
 
 
-def test_heading_must_stand_alone_in_blank_separated_text() -> None:
-    text = f"Title line\n\n{PARA_1}\nFunding questions\n{PARA_2}\n\n{PARA_1}\n\n{PARA_2}"
-    assert parse_structure(text).headings == []
-
-
 def test_title_is_never_a_heading() -> None:
     structure = parse_structure(f"Bridge plan approved\n\n{PARA_1}\n\n{PARA_2}")
     assert structure.headings == []
     assert structure.title is not None and structure.title.text == "Bridge plan approved"
+
+
+def test_heading_may_open_with_a_picture() -> None:
+    caption = "Cranes stand idle at the port."
+    text = f"Title line\n\n{PARA_1}\n\nFunding questions\n\n{caption}\n{caption} (AFP)\n\n{PARA_2}"
+    structure = parse_structure(text)
+    assert [h.text for h in structure.headings] == ["Funding questions"]
+    assert len(structure.images) == 1
+
+
+def test_heading_after_an_embedded_post() -> None:
+    # A quoted post ends with its author and date, not with a full stop.
+    post = (
+        "The bridge plan is approved and work starts in spring pic.example.com/x1y2"
+        " \u2014 Northshire Council (@northshire) May 12, 2023"
+    )
+    text = f"Title line\n\n{PARA_1}\n\n{post}\n\nFunding questions\n\n{PARA_2}"
+    assert [h.text for h in parse_structure(text).headings] == ["Funding questions"]
+
+
+def test_no_heading_before_the_body_starts() -> None:
+    caption = "Cranes stand idle at the port."
+    text = f"Title line\n\n{caption}\n{caption} (AFP)\n\nFunding questions\n\n{PARA_2}"
+    structure = parse_structure(text)
+    assert structure.headings == []
+    assert [p.text for p in structure.paragraphs] == ["Funding questions", PARA_2]
+
+
+def test_heading_in_text_without_blank_lines() -> None:
+    text = f"Title line\n{PARA_1}\nFunding questions\n{PARA_2}\n"
+    assert [h.text for h in parse_structure(text).headings] == ["Funding questions"]
+
+
+def test_heading_needs_a_blank_line_before_in_blank_separated_text() -> None:
+    # In text laid out with blank lines, lines packed under a sentence are a list.
+    packed = f"Title line\n\n{PARA_1}\nFunding questions\n\n{PARA_2}"
+    spaced = f"Title line\n\n{PARA_1}\n\nFunding questions\n{PARA_2}"
+    assert parse_structure(packed).headings == []
+    assert [h.text for h in parse_structure(spaced).headings] == ["Funding questions"]

@@ -305,6 +305,10 @@ _DANGLING_WORDS = {
     "a", "an", "and", "as", "at", "but", "by", "for", "from", "her", "his", "in", "its",
     "of", "on", "or", "that", "the", "their", "to", "when", "while", "with",
 }  # fmt: skip
+# `Q:`, `RAMOS:`, `KATE SMITH:` opening a line of an interview or a transcript.
+_SPEAKER_LABEL = re.compile(r"[A-Z][A-Z.'\-]*(?: [A-Z][A-Z.'\-]*)*:\s")
+# Share of lines after a blank line from which a text counts as blank-separated.
+_MIN_BLANK_SHARE = 0.2
 _BULLET = "-\u2013\u2014*\u2022\u00b7>("
 
 
@@ -329,14 +333,23 @@ def _looks_like_heading(line_text: str) -> bool:
     # A bare number (an attendance, a score) or a tail of a sentence is no heading.
     if not _starts_like_sentence(line_text) or not any(ch.isalpha() for ch in line_text):
         return False
-    # Two sentences are a paragraph, however short.
-    if re.search(r"[.!?]\s+\S", line_text):
+    # Two sentences are a paragraph, however short; an open quotation or a
+    # speaker's label (`Q:`, `SMITH:`) belongs to a quote or a transcript.
+    if re.search(r"[.!?]\s+\S", line_text) or _is_quote_or_transcript(line_text):
         return False
     if line_text.endswith("?"):
-        return not line_text.endswith("??")
+        # A lone "Why?" is a rhetorical question in the body.
+        return len(words) > 1 and not line_text.endswith("??")
     if line_text.endswith(tuple(_FINAL_PUNCTUATION)) or line_text[-1] in "-\u2013\u2014":
         return False
     return words[-1].lower() not in _DANGLING_WORDS
+
+
+def _is_quote_or_transcript(line_text: str) -> bool:
+    """An unbalanced double quotation mark, or a speaker label in capitals."""
+    straight = line_text.count('"') % 2 == 1
+    curly = line_text.count("\u201c") != line_text.count("\u201d")
+    return straight or curly or bool(_SPEAKER_LABEL.match(line_text))
 
 
 def _is_complete_paragraph(part: _Part) -> bool:
@@ -355,20 +368,31 @@ def _is_heading(parts: list[_Part], i: int, blank_separated: bool) -> bool:
     part = parts[i]
     if part.kind is not BlockKind.paragraph or not _looks_like_heading(part.span.text):
         return False
-    if i < 2 or i + 1 >= len(parts):
-        return False  # right after the title, or with no body to head
+    if i + 1 >= len(parts) or not any(p.kind is BlockKind.paragraph for p in parts[:i]):
+        return False  # a heading divides the body: text comes before it and after it
     line = part.lines[0]
-    if blank_separated and not (line.blank_before and line.blank_after):
+    if blank_separated and not line.blank_before:
         return False
     before, after = parts[i - 1], parts[i + 1]
-    if before.kind is BlockKind.paragraph and not _is_complete_paragraph(before):
-        return False
-    if before.kind in (BlockKind.title, BlockKind.heading):
+    if before.kind is BlockKind.heading or not _closes_section(before):
         return False
     if after.kind is BlockKind.image:
         # A section may open with a picture; the text after it must still follow.
         return i + 2 < len(parts) and _opens_section(parts[i + 2])
     return _opens_section(after)
+
+
+def _closes_section(part: _Part) -> bool:
+    """Whether a part can be the last one before a heading: not a broken-off sentence."""
+    if part.kind is not BlockKind.paragraph:
+        return True
+    words = part.span.text.split()
+    # Long lines without a full stop (an embedded post's date line) end a section too.
+    return _is_complete_paragraph(part) or (
+        len(words) > _MAX_HEADING_WORDS
+        and words[-1].lower() not in _DANGLING_WORDS
+        and not part.span.text.endswith((",", ":", ";", "-", "\u2013", "\u2014"))
+    )
 
 
 def _opens_section(part: _Part) -> bool:
@@ -426,8 +450,9 @@ def _mark_headings_and_standfirst(parts: list[_Part], lines: list[_Line]) -> Non
     """Second pass: re-label paragraphs that are the standfirst or headings."""
     if _is_standfirst(parts):
         parts[1].kind = BlockKind.standfirst
-    # When the text separates paragraphs with blank lines, a heading must too.
-    blank_separated = sum(line.blank_before for line in lines) > len(lines) / 2
+    # When the text separates paragraphs with blank lines (even only in places),
+    # a heading must follow one: lines packed together are a list.
+    blank_separated = sum(line.blank_before for line in lines[1:]) >= _MIN_BLANK_SHARE * len(lines)
     for i in range(len(parts)):
         if _is_heading(parts, i, blank_separated):
             parts[i].kind = BlockKind.heading
