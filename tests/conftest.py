@@ -32,3 +32,94 @@ def gold() -> dict:
     import json
 
     return json.loads((TEST_DATA / "gold_seed.json").read_text(encoding="utf-8"))
+
+
+# --- Store and API --------------------------------------------------------------------
+# The suite runs on SQLite by default, on Postgres when GAZETTE_TEST_DATABASE_URL names one.
+# Every test gets a fresh, empty database upgraded by the migrations.
+
+
+def _reset_postgres(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    import os
+
+    url = os.environ.get("GAZETTE_TEST_DATABASE_URL", "")
+    if url.startswith("postgresql"):
+        _reset_postgres(url)
+        return url
+    return f"sqlite:///{tmp_path / 'gazette.db'}"
+
+
+@pytest.fixture
+def engine(database_url: str):
+    from app.db import create_db_engine
+    from app.migrate import upgrade
+
+    upgrade(database_url)
+    engine = create_db_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path):
+    from app.config import Settings
+
+    return Settings(
+        database_url=database_url,
+        seed_dir=tmp_path / "seed",
+        load_on_startup=False,
+        migrate_on_startup=True,
+    )
+
+
+@pytest.fixture
+def make_client(settings, nlp):
+    """Build a client for an app on the test database; extra settings override the defaults."""
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+
+    clients = []
+
+    def make(**overrides):
+        app = create_app(settings.model_copy(update=overrides), nlp=nlp)
+        client = TestClient(app, raise_server_exceptions=False)
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_client):
+    return make_client()
+
+
+def seed_document() -> bytes:
+    return next(SEED_DIR.glob("*.txt")).read_bytes()
+
+
+def wait_until_ready(client, timeout: float = 60.0) -> dict:
+    """Poll /ready until the startup load is done."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        body = client.get("/ready").json()
+        if body["ready"] or time.monotonic() > deadline:
+            return body
+        time.sleep(0.05)

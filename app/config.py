@@ -1,0 +1,43 @@
+"""Settings: read from the environment (prefix `GAZETTE_`) and nowhere else."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GAZETTE_", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{ROOT / 'var' / 'gazette.db'}",
+        description="SQLAlchemy URL of the store: sqlite:///… or postgresql+psycopg://…",
+    )
+    seed_dir: Path = Field(
+        default=ROOT / "data" / "seed",
+        description="Folder of documents loaded into the store at startup.",
+    )
+    load_on_startup: bool = Field(
+        default=True, description="Load the seed folder in the background at startup."
+    )
+    migrate_on_startup: bool = Field(
+        default=True, description="Upgrade the database schema to the newest migration at startup."
+    )
+    log_level: str = Field(default="INFO", description="Logging level of the service.")
+    max_document_chars: int = Field(
+        default=200_000,
+        description="Largest document accepted by POST /articles and POST /annotate, in characters.",
+    )
+    page_size_max: int = Field(default=100, description="Largest `limit` a list endpoint accepts.")
+    batch_size: int = Field(default=16, description="Documents annotated per spaCy batch.")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings; tests build their own `Settings` instead."""
+    return Settings()

@@ -1,0 +1,38 @@
+"""Request dependencies: the session, the settings, the loaded model, paging parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from spacy.language import Language
+from sqlmodel import Session
+
+from app.config import Settings
+from app.errors import NotReady
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+def get_nlp(request: Request) -> Language:
+    nlp = getattr(request.app.state, "nlp", None)
+    if nlp is None:
+        raise NotReady("The language model is still loading; try again in a moment.")
+    return nlp
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+NlpDep = Annotated[Language, Depends(get_nlp)]
+LimitQuery = Annotated[int, Query(ge=1, le=100, description="Items per page (1–100).")]
+CursorQuery = Annotated[
+    str | None, Query(description="Opaque cursor from the `next` link of the previous page.")
+]

@@ -1,0 +1,124 @@
+"""Linking an article's entities to the corpus-wide entity table.
+
+"Haftar" in one article and "Khalifa Haftar" in another are one entity when the
+store holds exactly one candidate; with two people of that surname, the short
+form stays apart rather than being merged blindly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from app.annotate import types as ann
+from app.keys import text_key
+from app.models import Entity, EntityAlias, utcnow
+
+
+def entity_id_for(entity_type: str, name: str) -> str:
+    """A readable, stable id for an entity first seen as `name`."""
+    digest = hashlib.sha1(f"{entity_type}:{text_key(name)}".encode()).hexdigest()[:12]
+    return f"{entity_type.lower()}-{digest}"
+
+
+def link_entity(session: Session, local: ann.Entity) -> Entity:
+    """The stored entity `local` refers to, created or enriched as needed."""
+    key = text_key(local.name)
+    entity = _find(session, entity_type=local.type, name_key=key)
+    if entity is None:
+        entity = _create(session, local, key)
+    elif len(local.name.split()) > len(entity.name.split()) and local.type == "PERSON":
+        # A fuller name than the one stored so far becomes canonical; the id stays.
+        _add_alias(session, entity, entity.name)
+        entity.name, entity.name_key = local.name, key
+        entity.updated_at = utcnow()
+    if entity.country_code is None and local.country_code is not None:
+        entity.country_code, entity.lat, entity.lon = local.country_code, local.lat, local.lon
+    for alias in local.aliases:
+        _add_alias(session, entity, alias)
+    _add_alias(session, entity, local.name)
+    return entity
+
+
+def _find(session: Session, *, entity_type: str, name_key: str) -> Entity | None:
+    exact = session.scalars(
+        select(Entity).where(Entity.type == entity_type, Entity.name_key == name_key)
+    ).first()
+    if exact is not None:
+        return exact
+    known_as = _unique(
+        session.scalars(
+            select(Entity)
+            .join(EntityAlias, EntityAlias.entity_id == Entity.id)
+            .where(Entity.type == entity_type, EntityAlias.alias_key == name_key)
+            .distinct()
+            .limit(2)
+        ).all()
+    )
+    if known_as is not None or entity_type != "PERSON":
+        return known_as
+    tokens = name_key.split()
+    if len(tokens) == 1:
+        # "Haftar": one stored person whose name ends with it.
+        return _unique(
+            session.scalars(
+                select(Entity)
+                .where(Entity.type == "PERSON", Entity.name_key.like(f"% {name_key}"))
+                .limit(2)
+            ).all()
+        )
+    # "Khalifa Haftar": a person stored so far by the surname alone, and nobody else by it.
+    surname = tokens[-1]
+    short = _unique(
+        session.scalars(
+            select(Entity).where(Entity.type == "PERSON", Entity.name_key == surname).limit(2)
+        ).all()
+    )
+    if short is None:
+        return None
+    others = session.scalars(
+        select(Entity.id)
+        .where(Entity.type == "PERSON", Entity.name_key.like(f"% {surname}"))
+        .limit(1)
+    ).first()
+    return short if others is None else None
+
+
+def _unique(candidates: list[Entity] | tuple[Entity, ...]) -> Entity | None:
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _create(session: Session, local: ann.Entity, key: str) -> Entity:
+    base = entity_id_for(local.type, local.name)
+    entity_id, n = base, 1
+    while session.get(Entity, entity_id) is not None:
+        n += 1
+        entity_id = f"{base}-{n}"
+    entity = Entity(
+        id=entity_id,
+        name=local.name,
+        name_key=key,
+        type=local.type,
+        country_code=local.country_code,
+        lat=local.lat,
+        lon=local.lon,
+    )
+    session.add(entity)
+    session.flush()
+    return entity
+
+
+def _add_alias(session: Session, entity: Entity, alias: str) -> None:
+    key = text_key(alias)
+    if not key:
+        return
+    exists = session.scalars(
+        select(EntityAlias.id).where(
+            EntityAlias.entity_id == entity.id, EntityAlias.alias_key == key
+        )
+    ).first()
+    if exists is None:
+        session.add(EntityAlias(entity_id=entity.id, alias=alias, alias_key=key))
+        session.flush()

@@ -1,0 +1,135 @@
+"""The FastAPI application: factory, lifespan (model, migrations, loader), error handlers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from spacy.language import Language
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app import __version__
+from app.config import Settings, get_settings
+from app.db import create_db_engine
+from app.errors import GazetteError
+from app.loader import LoadState, start_background_load
+from app.routers import annotate, articles, entities, links, quotes, system
+from app.schemas import Problem
+
+log = logging.getLogger("app")
+
+PROBLEM_JSON = "application/problem+json"
+_PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": HTTPStatus(code).phrase}
+    for code in (400, 404, 413, 415, 422, 500, 503)
+}
+
+
+def create_app(settings: Settings | None = None, *, nlp: Language | None = None) -> FastAPI:
+    """Build the application. Tests pass their own settings and an already loaded model."""
+    settings = settings or get_settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.migrate_on_startup:
+            from app.migrate import upgrade
+
+            await run_in_threadpool(upgrade, settings.database_url)
+        if app.state.nlp is None:
+            from app.annotate.nlp import load_nlp
+
+            app.state.nlp = await run_in_threadpool(load_nlp)
+        if settings.load_on_startup:
+            start_background_load(
+                app.state.engine,
+                settings.seed_dir,
+                nlp=app.state.nlp,
+                state=app.state.load_state,
+                batch_size=settings.batch_size,
+            )
+        else:
+            app.state.load_state.finished = True
+        yield
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Gazette",
+        version=__version__,
+        summary="News articles in, structured annotations out.",
+        description=(
+            "Structure, entities, quotes, related links and dates of news articles. Every span "
+            "is a pair of code-point offsets into the article's `text`. Errors are "
+            "`application/problem+json`. Lists are paginated with `limit` and an opaque "
+            "`cursor`; follow `next`."
+        ),
+        lifespan=lifespan,
+        responses=_PROBLEM_RESPONSES,
+    )
+    app.state.settings = settings
+    app.state.engine = create_db_engine(settings.database_url)
+    app.state.nlp = nlp
+    app.state.load_state = LoadState()
+    for module in (system, articles, entities, quotes, links, annotate):
+        app.include_router(module.router)
+    _add_error_handlers(app)
+    return app
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    title: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+) -> JSONResponse:
+    body = Problem(
+        title=title or HTTPStatus(status).phrase, status=status, detail=detail, errors=errors
+    )
+    return JSONResponse(
+        body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_JSON
+    )
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(GazetteError)
+    async def domain_error(_request: Request, exc: GazetteError) -> JSONResponse:
+        return problem(exc.status, exc.detail, title=exc.title)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        summary = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors[:5])
+        return problem(422, f"The request is not valid: {summary}", errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"No route matches {request.url.path}."
+        elif exc.status_code == 405:
+            detail = f"{request.method} is not allowed on {request.url.path}."
+        response = problem(exc.status_code, detail)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem(500, "An unexpected error occurred; it has been logged.")
+
+
+app = create_app()

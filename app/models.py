@@ -1,0 +1,188 @@
+"""Tables. The schema is made only by the Alembic migrations in `migrations/`.
+
+Annotations are stand-off: every `start`/`end` pair is a code-point offset
+range into `article.text`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _when(*, nullable: bool = False, index: bool = False) -> Column:
+    return Column(DateTime(timezone=True), nullable=nullable, index=index)
+
+
+def _article_fk(*, nullable: bool = False, ondelete: str = "CASCADE") -> Column:
+    return Column(
+        String(128), ForeignKey("article.id", ondelete=ondelete), nullable=nullable, index=True
+    )
+
+
+class Article(SQLModel, table=True):
+    __tablename__ = "article"
+    __table_args__ = (Index("ix_article_sort", "sort_at", "id"),)
+
+    # Stable across reloads: given by the document (file name, JSONL id) or its content hash.
+    id: str = Field(sa_column=Column(String(128), primary_key=True))
+    slug: str = Field(sa_column=Column(String(200), nullable=False, index=True))
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    title_key: str = Field(sa_column=Column(String(512), nullable=False, index=True))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    source: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    origin: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    published_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+    # published_at when known, else created_at: the total order of "newest first".
+    sort_at: datetime = Field(sa_column=_when())
+    content_hash: str = Field(sa_column=Column(String(64), nullable=False, index=True))
+    annotator_version: str = Field(sa_column=Column(String(32), nullable=False))
+    word_count: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_when())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_when())
+
+
+class ArticleBlock(SQLModel, table=True):
+    """One structural part of an article: title, standfirst, image, heading, paragraph, ..."""
+
+    __tablename__ = "article_block"
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    article_id: str = Field(sa_column=_article_fk())
+    position: int = Field(sa_column=Column(Integer, nullable=False))
+    kind: str = Field(sa_column=Column(String(20), nullable=False))
+    start: int = Field(sa_column=Column(Integer, nullable=False))
+    end: int = Field(sa_column=Column(Integer, nullable=False))
+    # Images only: the caption and the credit inside the block's range.
+    caption_start: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    caption_end: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    credit_start: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    credit_end: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+
+
+class Entity(SQLModel, table=True):
+    """One real-world thing across the whole corpus."""
+
+    __tablename__ = "entity"
+    __table_args__ = (
+        Index("ix_entity_type_name_key", "type", "name_key"),
+        Index("ix_entity_article_count", "article_count", "id"),
+    )
+
+    id: str = Field(sa_column=Column(String(40), primary_key=True))
+    name: str = Field(sa_column=Column(String(300), nullable=False, index=True))
+    name_key: str = Field(sa_column=Column(String(300), nullable=False))
+    type: str = Field(sa_column=Column(String(20), nullable=False, index=True))
+    country_code: str | None = Field(default=None, sa_column=Column(String(2), nullable=True))
+    lat: float | None = Field(default=None)
+    lon: float | None = Field(default=None)
+    article_count: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    mention_count: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_when())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_when())
+
+
+class EntityAlias(SQLModel, table=True):
+    __tablename__ = "entity_alias"
+    __table_args__ = (UniqueConstraint("entity_id", "alias_key"),)
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    entity_id: str = Field(
+        sa_column=Column(
+            String(40), ForeignKey("entity.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    alias: str = Field(sa_column=Column(String(300), nullable=False))
+    alias_key: str = Field(sa_column=Column(String(300), nullable=False, index=True))
+
+
+class ArticleEntity(SQLModel, table=True):
+    """An entity as one article mentions it."""
+
+    __tablename__ = "article_entity"
+    __table_args__ = (UniqueConstraint("article_id", "entity_id"),)
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    article_id: str = Field(sa_column=_article_fk())
+    entity_id: str = Field(
+        sa_column=Column(String(40), ForeignKey("entity.id"), nullable=False, index=True)
+    )
+    position: int = Field(sa_column=Column(Integer, nullable=False))
+    name: str = Field(sa_column=Column(String(300), nullable=False))
+    mention_count: int = Field(sa_column=Column(Integer, nullable=False))
+
+
+class Mention(SQLModel, table=True):
+    __tablename__ = "mention"
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    article_id: str = Field(sa_column=_article_fk())
+    entity_id: str = Field(
+        sa_column=Column(String(40), ForeignKey("entity.id"), nullable=False, index=True)
+    )
+    start: int = Field(sa_column=Column(Integer, nullable=False))
+    end: int = Field(sa_column=Column(Integer, nullable=False))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Quote(SQLModel, table=True):
+    __tablename__ = "quote"
+    __table_args__ = (Index("ix_quote_article_position", "article_id", "position"),)
+
+    id: str = Field(sa_column=Column(String(160), primary_key=True))
+    article_id: str = Field(sa_column=_article_fk())
+    position: int = Field(sa_column=Column(Integer, nullable=False))
+    kind: str = Field(sa_column=Column(String(10), nullable=False, index=True))
+    start: int = Field(sa_column=Column(Integer, nullable=False))
+    end: int = Field(sa_column=Column(Integer, nullable=False))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    speaker_entity_id: str | None = Field(
+        default=None,
+        sa_column=Column(String(40), ForeignKey("entity.id"), nullable=True, index=True),
+    )
+    speaker_start: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    speaker_end: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    speaker_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    cue_start: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    cue_end: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    cue_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    cue_lemma: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
+
+
+class RelatedLink(SQLModel, table=True):
+    """A link the article itself makes (a READ MORE line), resolved when its target is stored."""
+
+    __tablename__ = "related_link"
+    __table_args__ = (Index("ix_related_link_article_position", "article_id", "position"),)
+
+    id: str = Field(sa_column=Column(String(160), primary_key=True))
+    article_id: str = Field(sa_column=_article_fk())
+    position: int = Field(sa_column=Column(Integer, nullable=False))
+    kind: str = Field(sa_column=Column(String(20), nullable=False))
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    title_key: str = Field(sa_column=Column(String(512), nullable=False, index=True))
+    start: int = Field(sa_column=Column(Integer, nullable=False))
+    end: int = Field(sa_column=Column(Integer, nullable=False))
+    url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    target_article_id: str | None = Field(
+        default=None, sa_column=_article_fk(nullable=True, ondelete="SET NULL")
+    )
+    match_score: float | None = Field(default=None)
+
+
+class DateMention(SQLModel, table=True):
+    __tablename__ = "date_mention"
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    article_id: str = Field(sa_column=_article_fk())
+    start: int = Field(sa_column=Column(Integer, nullable=False))
+    end: int = Field(sa_column=Column(Integer, nullable=False))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    value: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))

@@ -1,0 +1,87 @@
+"""Keyset pagination with opaque cursors.
+
+A cursor is the sort key of the last item served, base64url-encoded JSON. Ordering
+is always total (the id breaks ties), so pages never skip or repeat an item.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import and_, or_
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session
+
+from app.errors import InvalidInput
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    plain = [v.astimezone(UTC).isoformat() if isinstance(v, datetime) else v for v in values]
+    raw = json.dumps(plain, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, *, kinds: Sequence[type]) -> list[Any]:
+    """The values a cursor carries, checked against the expected `kinds`."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+        if not isinstance(values, list) or len(values) != len(kinds):
+            raise ValueError
+        return [_coerce(value, kind) for value, kind in zip(values, kinds, strict=True)]
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise InvalidInput(
+            "The cursor is not valid: pass the `next` link of a previous page."
+        ) from None
+
+
+def _coerce(value: Any, kind: type) -> Any:
+    if value is None:
+        return None
+    if kind is datetime:
+        parsed = datetime.fromisoformat(value)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if kind is float and isinstance(value, int):
+        return float(value)
+    if not isinstance(value, kind):
+        raise ValueError
+    return value
+
+
+def after(order: Sequence[tuple[ColumnElement[Any], bool]], values: Sequence[Any]) -> Any:
+    """The condition "comes after `values`" for the ordering (column, descending) pairs."""
+    clauses = []
+    for i, (column, descending) in enumerate(order):
+        equal = [c == v for (c, _), v in zip(order[:i], values[:i], strict=True)]
+        beyond = column < values[i] if descending else column > values[i]
+        clauses.append(and_(*equal, beyond))
+    return or_(*clauses)
+
+
+def order_by(order: Sequence[tuple[ColumnElement[Any], bool]]) -> list[Any]:
+    return [column.desc() if descending else column.asc() for column, descending in order]
+
+
+def paginate(
+    session: Session,
+    query: Any,
+    order: list[tuple[Any, bool]],
+    *,
+    limit: int,
+    cursor: str | None,
+    kinds: list[type],
+) -> tuple[list[Any], str | None]:
+    """One page of `query` in `order`, after `cursor`; plus the cursor of the next page."""
+    if cursor:
+        query = query.where(after(order, decode_cursor(cursor, kinds=kinds)))
+    rows = list(session.scalars(query.order_by(*order_by(order)).limit(limit + 1)).all())
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    last = rows[-1]
+    return rows, encode_cursor([getattr(last, column.key) for column, _ in order])

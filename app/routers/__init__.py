@@ -1,0 +1,1 @@
+"""HTTP routes: thin, no SQL and no NLP here."""

@@ -1,0 +1,34 @@
+"""Stateless annotation: nothing is stored."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+
+from app.annotate.pipeline import annotate
+from app.deps import NlpDep, SettingsDep
+from app.presenters import local_document
+from app.routers.bodies import openapi_body, read_document_body
+from app.schemas import AnnotateRequest, AnnotationDocument
+
+router = APIRouter(tags=["annotate"])
+
+
+@router.post(
+    "/annotate",
+    operation_id="annotate_document",
+    response_model=AnnotationDocument,
+    openapi_extra=openapi_body(AnnotateRequest),
+)
+async def annotate_document(
+    request: Request, settings: SettingsDep, nlp: NlpDep
+) -> AnnotationDocument:
+    """Annotate a document (JSON, or the text alone as text/plain) without storing it.
+
+    Offsets are code-point offsets into the returned `text`: the submitted text with
+    line endings normalised.
+    """
+    body = await read_document_body(request, AnnotateRequest, max_chars=settings.max_document_chars)
+    published = body.published_at.date() if body.published_at else None
+    annotation = await run_in_threadpool(annotate, body.text, nlp=nlp, published_at=published)
+    return local_document(annotation)

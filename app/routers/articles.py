@@ -1,0 +1,128 @@
+"""Articles: list, detail, ingest, delete, and each annotation layer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from app.deps import CursorQuery, LimitQuery, NlpDep, SessionDep, SettingsDep
+from app.presenters import article_summary
+from app.routers.bodies import openapi_body, read_document_body
+from app.routers.paging import next_url
+from app.schemas import (
+    ArticleDetail,
+    ArticleIn,
+    ArticlePage,
+    EntityMentions,
+    IngestOut,
+    LinkOut,
+    QuoteOut,
+    RelatedArticle,
+)
+from app.services import articles as article_service
+from app.services import ingest as ingest_service
+from app.services import links as link_service
+
+router = APIRouter(prefix="/articles", tags=["articles"])
+
+
+@router.get("", operation_id="list_articles", response_model=ArticlePage)
+def list_articles(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    limit: LimitQuery = 20,
+    cursor: CursorQuery = None,
+    q: Annotated[str | None, Query(description="Words to find in title or text.")] = None,
+    entity_id: Annotated[str | None, Query(description="Only articles mentioning it.")] = None,
+    published_after: Annotated[datetime | None, Query()] = None,
+    published_before: Annotated[datetime | None, Query()] = None,
+) -> ArticlePage:
+    """Article summaries, newest first."""
+    rows, cursor_next = article_service.list_articles(
+        session,
+        limit=limit,
+        cursor=cursor,
+        q=q,
+        entity_id=entity_id,
+        published_after=published_after,
+        published_before=published_before,
+    )
+    return ArticlePage(
+        items=[article_summary(r) for r in rows], next=next_url(request, response, cursor_next)
+    )
+
+
+@router.post(
+    "",
+    operation_id="create_article",
+    response_model=IngestOut,
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=openapi_body(ArticleIn),
+    responses={200: {"model": IngestOut, "description": "Replaced, or unchanged."}},
+)
+async def create_article(
+    request: Request, response: Response, settings: SettingsDep, nlp: NlpDep
+) -> IngestOut:
+    """Ingest one article (JSON, or the text alone as text/plain); the same id replaces it."""
+    document = await read_document_body(request, ArticleIn, max_chars=settings.max_document_chars)
+    result = await ingest_service.ingest_one(request.app.state.engine, document, nlp=nlp)
+    if result.outcome != "created":
+        response.status_code = status.HTTP_200_OK
+    response.headers["Location"] = str(request.url_for("get_article", article_id=result.article.id))
+    return result
+
+
+@router.get("/{article_id}", operation_id="get_article", response_model=ArticleDetail)
+def get_article(article_id: str, session: SessionDep) -> ArticleDetail:
+    """The article with its text, structure, entities, quotes, links and dates."""
+    return article_service.get_article_detail(session, article_id=article_id)
+
+
+@router.delete(
+    "/{article_id}", operation_id="delete_article", status_code=status.HTTP_204_NO_CONTENT
+)
+def delete_article(article_id: str, session: SessionDep) -> Response:
+    """Delete the article; links from other articles to it become unresolved."""
+    ingest_service.delete_one(session, article_id=article_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/{article_id}/entities",
+    operation_id="list_article_entities",
+    response_model=list[EntityMentions],
+)
+def list_article_entities(article_id: str, session: SessionDep) -> list[EntityMentions]:
+    """The article's entities, each with its mentions (offsets into the article text)."""
+    return article_service.article_entities(session, article_id=article_id)
+
+
+@router.get(
+    "/{article_id}/quotes", operation_id="list_article_quotes", response_model=list[QuoteOut]
+)
+def list_article_quotes(article_id: str, session: SessionDep) -> list[QuoteOut]:
+    """Who said what in the article."""
+    return article_service.article_quotes(session, article_id=article_id)
+
+
+@router.get("/{article_id}/links", operation_id="list_article_links", response_model=list[LinkOut])
+def list_article_links(article_id: str, session: SessionDep) -> list[LinkOut]:
+    """The article's READ MORE links, resolved to stored articles where they exist."""
+    return article_service.article_links(session, article_id=article_id)
+
+
+@router.get(
+    "/{article_id}/related",
+    operation_id="list_related_articles",
+    response_model=list[RelatedArticle],
+)
+def list_related_articles(
+    article_id: str,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> list[RelatedArticle]:
+    """Articles that share the most specific entities with this one, with the evidence."""
+    return link_service.related_articles(session, article_id=article_id, limit=limit)

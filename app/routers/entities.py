@@ -1,0 +1,83 @@
+"""Entities across the corpus."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app.deps import CursorQuery, LimitQuery, SessionDep
+from app.presenters import article_summary
+from app.routers.paging import next_url
+from app.schemas import ArticlePage, EntityDetail, EntityPage, QuotePage
+from app.services import entities as entity_service
+from app.services import quotes as quote_service
+from app.services.entities import EntitySort
+
+router = APIRouter(prefix="/entities", tags=["entities"])
+
+
+@router.get("", operation_id="list_entities", response_model=EntityPage)
+def list_entities(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    limit: LimitQuery = 20,
+    cursor: CursorQuery = None,
+    type: Annotated[
+        str | None, Query(description="OntoNotes type: PERSON, ORG, GPE, LOC, NORP, ...")
+    ] = None,
+    prefix: Annotated[
+        str | None, Query(description="Start of the name or of an alias, any case.")
+    ] = None,
+    sort: Annotated[
+        EntitySort, Query(description="`articles`: most mentioned first; `name`: A to Z.")
+    ] = EntitySort.articles,
+) -> EntityPage:
+    """Entities mentioned by the stored articles."""
+    items, cursor_next = entity_service.list_entities(
+        session, limit=limit, cursor=cursor, entity_type=type, prefix=prefix, sort=sort
+    )
+    return EntityPage(items=items, next=next_url(request, response, cursor_next))
+
+
+@router.get("/{entity_id}", operation_id="get_entity", response_model=EntityDetail)
+def get_entity(entity_id: str, session: SessionDep) -> EntityDetail:
+    """Canonical name, type, aliases, counts, geocode and the entities it appears with."""
+    return entity_service.get_entity_detail(session, entity_id=entity_id)
+
+
+@router.get(
+    "/{entity_id}/articles", operation_id="list_entity_articles", response_model=ArticlePage
+)
+def list_entity_articles(
+    entity_id: str,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    limit: LimitQuery = 20,
+    cursor: CursorQuery = None,
+) -> ArticlePage:
+    """The articles that mention the entity, newest first."""
+    rows, cursor_next = entity_service.entity_articles(
+        session, entity_id=entity_id, limit=limit, cursor=cursor
+    )
+    return ArticlePage(
+        items=[article_summary(r) for r in rows], next=next_url(request, response, cursor_next)
+    )
+
+
+@router.get("/{entity_id}/quotes", operation_id="list_entity_quotes", response_model=QuotePage)
+def list_entity_quotes(
+    entity_id: str,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    limit: LimitQuery = 20,
+    cursor: CursorQuery = None,
+) -> QuotePage:
+    """What the entity said, across the corpus."""
+    items, cursor_next = quote_service.list_quotes(
+        session, limit=limit, cursor=cursor, speaker_id=entity_id
+    )
+    return QuotePage(items=items, next=next_url(request, response, cursor_next))

@@ -1,0 +1,276 @@
+"""Request and response models: what clients generated from the OpenAPI document see."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.annotate.types import BlockKind, QuoteKind
+
+T = TypeVar("T")
+
+
+class Problem(BaseModel):
+    """An error, as RFC 9457 `application/problem+json`."""
+
+    type: str = Field(default="about:blank", examples=["about:blank"])
+    title: str = Field(examples=["Not found"])
+    status: int = Field(examples=[404])
+    detail: str = Field(examples=["No article with id 'x'."])
+    instance: str | None = None
+    errors: list[ProblemError] | None = Field(
+        default=None, description="Each invalid field, for validation errors."
+    )
+
+
+class ProblemError(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next: str | None = Field(description="URL of the next page, or null on the last page.")
+
+
+# --- Annotation document -------------------------------------------------------------
+
+
+class TextSpan(BaseModel):
+    start: int = Field(description="Code-point offset into `text`, inclusive.")
+    end: int = Field(description="Code-point offset into `text`, exclusive.")
+    text: str
+
+
+class ImageOut(BaseModel):
+    caption: TextSpan
+    credit: TextSpan | None = None
+    start: int
+    end: int
+
+
+class BlockOut(BaseModel):
+    kind: BlockKind
+    start: int
+    end: int
+
+
+class StructureOut(BaseModel):
+    title: TextSpan | None = None
+    standfirst: TextSpan | None = None
+    images: list[ImageOut] = []
+    headings: list[TextSpan] = []
+    paragraphs: list[TextSpan] = []
+    read_more: list[TextSpan] = []
+    source: TextSpan | None = None
+    blocks: list[BlockOut] = Field(default=[], description="Every part, in reading order.")
+
+
+class EntityMentions(BaseModel):
+    id: str = Field(description="Stored entity id; in POST /annotate, an id local to the response.")
+    name: str
+    type: str = Field(examples=["PERSON"])
+    aliases: list[str] = []
+    mentions: list[TextSpan] = []
+    country_code: str | None = Field(default=None, examples=["LY"])
+    lat: float | None = None
+    lon: float | None = None
+
+
+class SpeakerRef(BaseModel):
+    entity_id: str
+    name: str
+
+
+class CueOut(BaseModel):
+    text: str
+    lemma: str
+    start: int
+    end: int
+
+
+class QuoteOut(BaseModel):
+    id: str
+    kind: QuoteKind
+    text: str
+    start: int
+    end: int
+    speaker: SpeakerRef | None = None
+    speaker_mention: TextSpan | None = None
+    cue: CueOut | None = None
+
+
+class ArticleRef(BaseModel):
+    id: str
+    title: str
+    slug: str
+
+
+class LinkOut(BaseModel):
+    id: str
+    kind: Literal["read_more"] = "read_more"
+    title: str
+    start: int
+    end: int
+    url: str | None = None
+    resolved: bool
+    target: ArticleRef | None = Field(default=None, description="The stored article linked to.")
+    match_score: float | None = Field(
+        default=None, description="Title similarity of the match, 0–100 (100: same title)."
+    )
+
+
+class DateOut(BaseModel):
+    start: int
+    end: int
+    text: str
+    value: str | None = Field(default=None, description="ISO 8601, as precise as the text.")
+
+
+class AnnotationDocument(BaseModel):
+    """Everything Gazette knows about one text; every span is offsets into `text`."""
+
+    text: str
+    structure: StructureOut
+    entities: list[EntityMentions] = []
+    quotes: list[QuoteOut] = []
+    links: list[LinkOut] = []
+    dates: list[DateOut] = []
+
+
+class AnnotateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, description="The article as plain text.")
+    title: str | None = None
+    published_at: datetime | None = Field(
+        default=None, description="Publication time; relative dates are resolved against it."
+    )
+
+
+# --- Articles ---------------------------------------------------------------------------
+
+
+class ArticleIn(AnnotateRequest):
+    id: str | None = Field(
+        default=None,
+        max_length=128,
+        description="Your id for the article; posting the same id again replaces it.",
+    )
+    url: str | None = None
+
+
+class ArticleSummary(BaseModel):
+    @field_validator("published_at", "created_at", "updated_at", mode="after")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        # SQLite hands back naive datetimes; everything is stored in UTC.
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+    id: str
+    slug: str
+    title: str
+    source: str | None = None
+    url: str | None = None
+    published_at: datetime | None = None
+    word_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ArticleDetail(ArticleSummary, AnnotationDocument):
+    pass
+
+
+class IngestOut(BaseModel):
+    article: ArticleSummary
+    outcome: Literal["created", "updated", "unchanged"]
+
+
+# --- Entities ---------------------------------------------------------------------------
+
+
+class EntitySummary(BaseModel):
+    id: str
+    name: str
+    type: str
+    aliases: list[str] = []
+    country_code: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    article_count: int
+    mention_count: int
+
+
+class CoEntity(BaseModel):
+    id: str
+    name: str
+    type: str
+    article_count: int = Field(description="Articles that mention both entities.")
+
+
+class EntityDetail(EntitySummary):
+    co_occurring: list[CoEntity] = Field(
+        default=[], description="The entities that most often appear in the same articles."
+    )
+
+
+class QuoteWithArticle(QuoteOut):
+    article_id: str
+
+
+class SharedEntity(BaseModel):
+    id: str
+    name: str
+    type: str
+    weight: float = Field(description="How specific the entity is: rarer entities weigh more.")
+
+
+class RelatedArticle(BaseModel):
+    article: ArticleRef
+    score: float
+    shared_entities: list[SharedEntity]
+
+
+class LinkWithArticle(LinkOut):
+    article_id: str
+
+
+# --- System -----------------------------------------------------------------------------
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+    version: str
+
+
+class Readiness(BaseModel):
+    ready: bool
+    loaded: int = Field(description="Seed documents processed so far.")
+    total: int = Field(description="Seed documents found.")
+    counts: dict[str, int] = Field(description="Outcomes so far: created, unchanged, skipped, ...")
+    error: str | None = None
+
+
+class ArticlePage(Page[ArticleSummary]):
+    pass
+
+
+class EntityPage(Page[EntitySummary]):
+    pass
+
+
+class QuotePage(Page[QuoteWithArticle]):
+    pass
+
+
+class LinkPage(Page[LinkWithArticle]):
+    pass
+
+
+Problem.model_rebuild()

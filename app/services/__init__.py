@@ -1,0 +1,1 @@
+"""Read-side service functions: keyword-only arguments, domain errors, no HTTP."""

@@ -1,0 +1,150 @@
+"""Articles: listing, detail with every annotation layer, ingest and deletion."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from app import models
+from app.errors import NotFound
+from app.pagination import paginate
+from app.presenters import (
+    article_summary,
+    link_out,
+    quote_out,
+    structure_from_blocks,
+    structure_out,
+)
+from app.schemas import ArticleDetail, DateOut, EntityMentions, LinkOut, QuoteOut, TextSpan
+from app.services.entities import aliases_of
+
+_NEWEST_FIRST = [(models.Article.sort_at, True), (models.Article.id, True)]
+
+
+def list_articles(
+    session: Session,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    q: str | None = None,
+    entity_id: str | None = None,
+    published_after: datetime | None = None,
+    published_before: datetime | None = None,
+) -> tuple[list[models.Article], str | None]:
+    """Articles newest first; `q` searches titles and text; returns the page and next cursor."""
+    query = select(models.Article)
+    if q:
+        pattern = f"%{escape_like(q)}%"
+        query = query.where(
+            models.Article.title.ilike(pattern, escape="\\")
+            | models.Article.text.ilike(pattern, escape="\\")
+        )
+    if entity_id:
+        query = query.where(
+            models.Article.id.in_(
+                select(models.ArticleEntity.article_id).where(
+                    models.ArticleEntity.entity_id == entity_id
+                )
+            )
+        )
+    if published_after:
+        query = query.where(models.Article.published_at >= published_after)
+    if published_before:
+        query = query.where(models.Article.published_at < published_before)
+    return paginate(
+        session, query, _NEWEST_FIRST, limit=limit, cursor=cursor, kinds=[datetime, str]
+    )
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def get_article(session: Session, *, article_id: str) -> models.Article:
+    article = session.get(models.Article, article_id)
+    if article is None:
+        raise NotFound(f"No article with id '{article_id}'.")
+    return article
+
+
+def get_article_detail(session: Session, *, article_id: str) -> ArticleDetail:
+    """The article with its text, structure, entities, quotes, links and dates."""
+    article = get_article(session, article_id=article_id)
+    blocks = session.scalars(
+        select(models.ArticleBlock).where(models.ArticleBlock.article_id == article.id)
+    ).all()
+    dates = session.scalars(
+        select(models.DateMention)
+        .where(models.DateMention.article_id == article.id)
+        .order_by(models.DateMention.start)
+    ).all()
+    summary = article_summary(article)
+    return ArticleDetail(
+        **summary.model_dump(),
+        text=article.text,
+        structure=structure_out(structure_from_blocks(article.text, blocks)),
+        entities=article_entities(session, article_id=article.id),
+        quotes=article_quotes(session, article_id=article.id),
+        links=article_links(session, article_id=article.id),
+        dates=[DateOut(start=d.start, end=d.end, text=d.text, value=d.value) for d in dates],
+    )
+
+
+def article_entities(session: Session, *, article_id: str) -> list[EntityMentions]:
+    """The article's entities, in order of first mention, each with its mentions."""
+    get_article(session, article_id=article_id)
+    rows = session.execute(
+        select(models.ArticleEntity, models.Entity)
+        .join(models.Entity, models.Entity.id == models.ArticleEntity.entity_id)
+        .where(models.ArticleEntity.article_id == article_id)
+        .order_by(models.ArticleEntity.position)
+    ).all()
+    mentions: dict[str, list[TextSpan]] = {}
+    for mention in session.scalars(
+        select(models.Mention)
+        .where(models.Mention.article_id == article_id)
+        .order_by(models.Mention.start)
+    ):
+        mentions.setdefault(mention.entity_id, []).append(
+            TextSpan(start=mention.start, end=mention.end, text=mention.text)
+        )
+    aliases = aliases_of(session, [entity for _, entity in rows])
+    return [
+        EntityMentions(
+            id=entity.id,
+            name=entity.name,
+            type=entity.type,
+            aliases=aliases.get(entity.id, []),
+            mentions=mentions.get(entity.id, []),
+            country_code=entity.country_code,
+            lat=entity.lat,
+            lon=entity.lon,
+        )
+        for _, entity in rows
+    ]
+
+
+def article_quotes(session: Session, *, article_id: str) -> list[QuoteOut]:
+    get_article(session, article_id=article_id)
+    rows = session.execute(
+        select(models.Quote, models.Entity.name)
+        .outerjoin(models.Entity, models.Entity.id == models.Quote.speaker_entity_id)
+        .where(models.Quote.article_id == article_id)
+        .order_by(models.Quote.position)
+    ).all()
+    return [quote_out(quote, name) for quote, name in rows]
+
+
+def article_links(session: Session, *, article_id: str) -> list[LinkOut]:
+    get_article(session, article_id=article_id)
+    target = aliased(models.Article)
+    rows = session.execute(
+        select(models.RelatedLink, target)
+        .outerjoin(target, target.id == models.RelatedLink.target_article_id)
+        .where(models.RelatedLink.article_id == article_id)
+        .order_by(models.RelatedLink.position)
+    ).all()
+    return [link_out(link, target_article) for link, target_article in rows]

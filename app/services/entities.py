@@ -1,0 +1,124 @@
+"""Entities across the corpus: listing, detail, co-occurrence."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from app import models
+from app.errors import NotFound
+from app.keys import text_key
+from app.pagination import paginate
+from app.schemas import CoEntity, EntityDetail, EntitySummary
+
+
+class EntitySort(str, Enum):
+    articles = "articles"
+    name = "name"
+
+
+def aliases_of(session: Session, entities: Sequence[models.Entity]) -> dict[str, list[str]]:
+    """Each entity's other names (its canonical name left out), alphabetically."""
+    ids = [e.id for e in entities]
+    if not ids:
+        return {}
+    canonical = {e.id: e.name_key for e in entities}
+    result: dict[str, list[str]] = {}
+    for alias in session.scalars(
+        select(models.EntityAlias)
+        .where(models.EntityAlias.entity_id.in_(ids))
+        .order_by(models.EntityAlias.alias)
+    ):
+        if alias.alias_key != canonical[alias.entity_id]:
+            result.setdefault(alias.entity_id, []).append(alias.alias)
+    return result
+
+
+def get_entity(session: Session, *, entity_id: str) -> models.Entity:
+    entity = session.get(models.Entity, entity_id)
+    if entity is None:
+        raise NotFound(f"No entity with id '{entity_id}'.")
+    return entity
+
+
+def summaries(session: Session, entities: Sequence[models.Entity]) -> list[EntitySummary]:
+    aliases = aliases_of(session, entities)
+    return [
+        EntitySummary.model_validate(
+            {**e.model_dump(), "aliases": aliases.get(e.id, [])}, from_attributes=False
+        )
+        for e in entities
+    ]
+
+
+def list_entities(
+    session: Session,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    entity_type: str | None = None,
+    prefix: str | None = None,
+    sort: EntitySort = EntitySort.articles,
+) -> tuple[list[EntitySummary], str | None]:
+    """Entities mentioned by at least one article, filtered by type and name prefix."""
+    query = select(models.Entity).where(models.Entity.article_count > 0)
+    if entity_type:
+        query = query.where(models.Entity.type == entity_type.upper())
+    if prefix:
+        key = text_key(prefix)
+        matching_alias = select(models.EntityAlias.entity_id).where(
+            models.EntityAlias.alias_key.startswith(key, autoescape=True)
+        )
+        query = query.where(
+            models.Entity.name_key.startswith(key, autoescape=True)
+            | models.Entity.id.in_(matching_alias)
+        )
+    if sort is EntitySort.name:
+        order: list[tuple[Any, bool]] = [(models.Entity.name, False), (models.Entity.id, False)]
+        kinds: list[type] = [str, str]
+    else:
+        order = [(models.Entity.article_count, True), (models.Entity.id, False)]
+        kinds = [int, str]
+    rows, next_cursor = paginate(session, query, order, limit=limit, cursor=cursor, kinds=kinds)
+    return summaries(session, rows), next_cursor
+
+
+def get_entity_detail(session: Session, *, entity_id: str, co_limit: int = 10) -> EntityDetail:
+    """The entity with its aliases, counts, geocode and the entities it most appears with."""
+    entity = get_entity(session, entity_id=entity_id)
+    mine = aliased(models.ArticleEntity)
+    theirs = aliased(models.ArticleEntity)
+    shared = func.count(theirs.article_id).label("shared")
+    rows = session.execute(
+        select(models.Entity, shared)
+        .select_from(mine)
+        .join(theirs, (theirs.article_id == mine.article_id) & (theirs.entity_id != mine.entity_id))
+        .join(models.Entity, models.Entity.id == theirs.entity_id)
+        .where(mine.entity_id == entity.id)
+        .group_by(models.Entity.id)
+        .order_by(shared.desc(), models.Entity.id)
+        .limit(co_limit)
+    ).all()
+    summary = summaries(session, [entity])[0]
+    return EntityDetail(
+        **summary.model_dump(),
+        co_occurring=[
+            CoEntity(id=other.id, name=other.name, type=other.type, article_count=count)
+            for other, count in rows
+        ],
+    )
+
+
+def entity_articles(
+    session: Session, *, entity_id: str, limit: int, cursor: str | None = None
+) -> tuple[list[models.Article], str | None]:
+    """The articles that mention the entity, newest first."""
+    from app.services.articles import list_articles
+
+    get_entity(session, entity_id=entity_id)
+    return list_articles(session, limit=limit, cursor=cursor, entity_id=entity_id)

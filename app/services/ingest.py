@@ -1,0 +1,46 @@
+"""Ingest and deletion as the API offers them, over the one ingest function."""
+
+from __future__ import annotations
+
+from fastapi.concurrency import run_in_threadpool
+from spacy.language import Language
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from app.ingest import IngestDocument, Outcome, ingest
+from app.models import Article
+from app.presenters import article_summary
+from app.schemas import ArticleIn, IngestOut
+from app.store import delete_article
+
+
+class IngestFailed(RuntimeError):
+    """The document was valid but could not be annotated or stored."""
+
+
+def ingest_article(engine: Engine, document: ArticleIn, *, nlp: Language) -> IngestOut:
+    item = IngestDocument(
+        text=document.text,
+        id=document.id,
+        title=document.title,
+        url=document.url,
+        published_at=document.published_at,
+        origin="api",
+    )
+    result = next(ingest(engine, [item], nlp=nlp, batch_size=1))
+    if result.outcome in (Outcome.failed, Outcome.skipped) or result.article_id is None:
+        raise IngestFailed(result.reason or "the document could not be stored")
+    with Session(engine) as session:
+        article = session.get(Article, result.article_id)
+        assert article is not None
+        return IngestOut(article=article_summary(article), outcome=result.outcome.value)
+
+
+async def ingest_one(engine: Engine, document: ArticleIn, *, nlp: Language) -> IngestOut:
+    """Annotate and store one article without blocking the event loop."""
+    return await run_in_threadpool(ingest_article, engine, document, nlp=nlp)
+
+
+def delete_one(session: Session, *, article_id: str) -> None:
+    delete_article(session, article_id=article_id)
+    session.commit()

@@ -1,0 +1,112 @@
+"""READ MORE links across the corpus, and related articles computed from shared entities."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from app import models
+from app.pagination import paginate
+from app.presenters import article_ref, link_out
+from app.schemas import LinkWithArticle, RelatedArticle, SharedEntity
+from app.services.articles import get_article
+
+
+def list_links(
+    session: Session, *, limit: int, cursor: str | None = None, resolved: bool | None = None
+) -> tuple[list[LinkWithArticle], str | None]:
+    """Every article's READ MORE links; `resolved=false` lists what the store does not hold."""
+    query = select(models.RelatedLink)
+    if resolved is True:
+        query = query.where(models.RelatedLink.target_article_id.is_not(None))
+    elif resolved is False:
+        query = query.where(models.RelatedLink.target_article_id.is_(None))
+    order: list[tuple[Any, bool]] = [
+        (models.RelatedLink.article_id, False),
+        (models.RelatedLink.position, False),
+    ]
+    rows, next_cursor = paginate(
+        session, query, order, limit=limit, cursor=cursor, kinds=[str, int]
+    )
+    target_ids = {r.target_article_id for r in rows if r.target_article_id}
+    targets = {
+        a.id: a
+        for a in session.scalars(select(models.Article).where(models.Article.id.in_(target_ids)))
+    }
+    items = [
+        LinkWithArticle(
+            **link_out(r, targets.get(r.target_article_id or "")).model_dump(),
+            article_id=r.article_id,
+        )
+        for r in rows
+    ]
+    return items, next_cursor
+
+
+def related_articles(session: Session, *, article_id: str, limit: int = 10) -> list[RelatedArticle]:
+    """Articles sharing the most specific entities with this one, scored and explained.
+
+    An entity weighs its inverse document frequency, log(N / articles mentioning it):
+    a name in every other article says little, a rare one says much.
+    """
+    get_article(session, article_id=article_id)
+    total = session.scalar(select(func.count()).select_from(models.Article)) or 1
+    mine = session.execute(
+        select(
+            models.Entity.id, models.Entity.name, models.Entity.type, models.Entity.article_count
+        )
+        .join(models.ArticleEntity, models.ArticleEntity.entity_id == models.Entity.id)
+        .where(models.ArticleEntity.article_id == article_id, models.Entity.article_count > 1)
+    ).all()
+    weights = {row.id: math.log(total / row.article_count) for row in mine}
+    weights = {entity_id: w for entity_id, w in weights.items() if w > 0}
+    if not weights:
+        return []
+    other = aliased(models.ArticleEntity)
+    weight = case(weights, value=other.entity_id, else_=0.0)
+    score = func.sum(weight).label("score")
+    ranked = session.execute(
+        select(other.article_id, score)
+        .where(other.entity_id.in_(list(weights)), other.article_id != article_id)
+        .group_by(other.article_id)
+        .order_by(score.desc(), other.article_id)
+        .limit(limit)
+    ).all()
+    if not ranked:
+        return []
+    ids = [row.article_id for row in ranked]
+    articles = {
+        a.id: a for a in session.scalars(select(models.Article).where(models.Article.id.in_(ids)))
+    }
+    shared: dict[str, list[str]] = {}
+    for a_id, e_id in session.execute(
+        select(models.ArticleEntity.article_id, models.ArticleEntity.entity_id).where(
+            models.ArticleEntity.article_id.in_(ids),
+            models.ArticleEntity.entity_id.in_(list(weights)),
+        )
+    ):
+        shared.setdefault(a_id, []).append(e_id)
+    info = {row.id: row for row in mine}
+    return [
+        RelatedArticle(
+            article=article_ref(articles[row.article_id]),
+            score=round(float(row.score), 4),
+            shared_entities=sorted(
+                (
+                    SharedEntity(
+                        id=e_id,
+                        name=info[e_id].name,
+                        type=info[e_id].type,
+                        weight=round(weights[e_id], 4),
+                    )
+                    for e_id in shared.get(row.article_id, [])
+                ),
+                key=lambda s: (-s.weight, s.name),
+            ),
+        )
+        for row in ranked
+    ]

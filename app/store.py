@@ -1,0 +1,224 @@
+"""Mapping an `Annotation` to rows, idempotently: the same document twice gives the same rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlmodel import Session
+
+from app.annotate import types as ann
+from app.entity_linking import link_entity
+from app.errors import NotFound
+from app.keys import slugify, text_key
+from app.link_resolution import resolve_incoming, resolve_outgoing
+from app.models import (
+    Article,
+    ArticleBlock,
+    ArticleEntity,
+    DateMention,
+    Entity,
+    Mention,
+    Quote,
+    RelatedLink,
+    utcnow,
+)
+
+_CHILDREN = (ArticleBlock, Mention, Quote, RelatedLink, DateMention, ArticleEntity)
+
+
+@dataclass(frozen=True)
+class ArticleFields:
+    """What the document says about itself, beside its text."""
+
+    id: str
+    title: str | None = None
+    url: str | None = None
+    published_at: datetime | None = None
+    origin: str | None = None
+
+
+def save_article(
+    session: Session,
+    *,
+    fields: ArticleFields,
+    annotation: ann.Annotation,
+    content_hash: str,
+    annotator_version: str,
+) -> tuple[Article, bool]:
+    """Write (or replace) one article and all its annotations; the caller commits.
+
+    Returns the article and whether it was new.
+    """
+    article = session.get(Article, fields.id)
+    created = article is None
+    touched: set[str] = set()
+    if article is None:
+        article = Article(id=fields.id)
+    else:
+        touched.update(_clear_annotations(session, article.id))
+    structure = annotation.structure
+    title = fields.title or (structure.title.text if structure.title else "") or fields.id
+    now = utcnow()
+    article.title = title
+    article.title_key = text_key(title)
+    article.slug = slugify(title)
+    article.text = annotation.text
+    article.source = structure.source.text if structure.source else None
+    article.url = fields.url
+    article.origin = fields.origin
+    article.published_at = fields.published_at
+    article.sort_at = fields.published_at or article.created_at or now
+    article.content_hash = content_hash
+    article.annotator_version = annotator_version
+    article.word_count = len(annotation.text.split())
+    article.updated_at = now
+    if created:
+        article.created_at = now
+    session.add(article)
+    session.flush()
+
+    _add_blocks(session, article.id, structure)
+    entity_ids = _add_entities(session, article.id, annotation.entities)
+    touched.update(entity_ids.values())
+    _add_quotes(session, article.id, annotation.quotes, entity_ids)
+    links = [
+        RelatedLink(
+            id=f"{article.id}-l{n}",
+            article_id=article.id,
+            position=n,
+            kind=link.kind.value,
+            title=link.title,
+            title_key=text_key(link.title),
+            start=link.start,
+            end=link.end,
+            url=link.url,
+        )
+        for n, link in enumerate(annotation.links, 1)
+    ]
+    session.add_all(links)
+    resolve_outgoing(session, links, article_id=article.id)
+    session.add_all(
+        DateMention(article_id=article.id, start=d.start, end=d.end, text=d.text, value=d.value)
+        for d in annotation.dates
+    )
+    session.flush()
+    resolve_incoming(session, article)
+    recount_entities(session, touched)
+    return article, created
+
+
+def delete_article(session: Session, *, article_id: str) -> None:
+    """Delete an article with its annotations; links that pointed at it become unresolved."""
+    article = session.get(Article, article_id)
+    if article is None:
+        raise NotFound(f"No article with id '{article_id}'.")
+    touched = _clear_annotations(session, article_id)
+    session.execute(
+        update(RelatedLink)
+        .where(RelatedLink.target_article_id == article_id)
+        .values(target_article_id=None, match_score=None)
+    )
+    session.delete(article)
+    session.flush()
+    recount_entities(session, touched)
+
+
+def recount_entities(session: Session, entity_ids: set[str]) -> None:
+    """Refresh the article and mention counts of the given entities."""
+    for entity_id in entity_ids:
+        articles, mentions = session.execute(
+            select(
+                func.count(ArticleEntity.id),
+                func.coalesce(func.sum(ArticleEntity.mention_count), 0),
+            ).where(ArticleEntity.entity_id == entity_id)
+        ).one()
+        session.execute(
+            update(Entity)
+            .where(Entity.id == entity_id)
+            .values(article_count=articles, mention_count=mentions)
+        )
+
+
+def _clear_annotations(session: Session, article_id: str) -> set[str]:
+    touched = set(
+        session.scalars(
+            select(ArticleEntity.entity_id).where(ArticleEntity.article_id == article_id)
+        ).all()
+    )
+    for table in _CHILDREN:
+        session.execute(delete(table).where(table.article_id == article_id))  # type: ignore[attr-defined]
+    return touched
+
+
+def _add_blocks(session: Session, article_id: str, structure: ann.Structure) -> None:
+    images = {(image.start, image.end): image for image in structure.images}
+    for position, block in enumerate(structure.blocks):
+        row = ArticleBlock(
+            article_id=article_id,
+            position=position,
+            kind=block.kind.value,
+            start=block.start,
+            end=block.end,
+        )
+        image = images.get((block.start, block.end))
+        if block.kind is ann.BlockKind.image and image is not None:
+            row.caption_start, row.caption_end = image.caption.start, image.caption.end
+            if image.credit is not None:
+                row.credit_start, row.credit_end = image.credit.start, image.credit.end
+        session.add(row)
+
+
+def _add_entities(session: Session, article_id: str, entities: list[ann.Entity]) -> dict[str, str]:
+    """Store the article's entities; returns local key -> stored entity id."""
+    ids: dict[str, str] = {}
+    rows: dict[str, ArticleEntity] = {}
+    for position, local in enumerate(entities):
+        entity = link_entity(session, local)
+        ids[local.key] = entity.id
+        row = rows.get(entity.id)
+        if row is None:
+            row = ArticleEntity(
+                article_id=article_id,
+                entity_id=entity.id,
+                position=position,
+                name=local.name,
+                mention_count=0,
+            )
+            rows[entity.id] = row
+        row.mention_count += len(local.mentions)
+        session.add_all(
+            Mention(
+                article_id=article_id, entity_id=entity.id, start=m.start, end=m.end, text=m.text
+            )
+            for m in local.mentions
+        )
+    session.add_all(rows.values())
+    return ids
+
+
+def _add_quotes(
+    session: Session, article_id: str, quotes: list[ann.Quote], entity_ids: dict[str, str]
+) -> None:
+    for position, quote in enumerate(quotes, 1):
+        speaker, cue = quote.speaker_mention, quote.cue
+        session.add(
+            Quote(
+                id=f"{article_id}-q{position}",
+                article_id=article_id,
+                position=position,
+                kind=quote.kind.value,
+                start=quote.start,
+                end=quote.end,
+                text=quote.text,
+                speaker_entity_id=entity_ids.get(quote.speaker_key or ""),
+                speaker_start=speaker.start if speaker else None,
+                speaker_end=speaker.end if speaker else None,
+                speaker_text=speaker.text if speaker else None,
+                cue_start=cue.start if cue else None,
+                cue_end=cue.end if cue else None,
+                cue_text=cue.text if cue else None,
+                cue_lemma=cue.lemma if cue else None,
+            )
+        )

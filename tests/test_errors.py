@@ -1,0 +1,109 @@
+"""Every error path answers in one shape: application/problem+json with a clear detail."""
+
+from __future__ import annotations
+
+import pytest
+
+PROBLEM = "application/problem+json"
+
+CASES = [
+    ("get", "/articles/nope", {}, 404),
+    ("get", "/articles/nope/entities", {}, 404),
+    ("get", "/articles/nope/quotes", {}, 404),
+    ("get", "/articles/nope/links", {}, 404),
+    ("get", "/articles/nope/related", {}, 404),
+    ("delete", "/articles/nope", {}, 404),
+    ("get", "/entities/nope", {}, 404),
+    ("get", "/entities/nope/articles", {}, 404),
+    ("get", "/entities/nope/quotes", {}, 404),
+    ("get", "/no-such-route", {}, 404),
+    ("put", "/articles", {}, 405),
+    ("get", "/articles?limit=0", {}, 422),
+    ("get", "/articles?limit=1000", {}, 422),
+    ("get", "/articles?cursor=not-a-cursor", {}, 422),
+    ("get", "/entities?cursor=WzFd", {}, 422),
+    ("get", "/entities?sort=sideways", {}, 422),
+    ("get", "/quotes?kind=shouted", {}, 422),
+    ("get", "/links?resolved=maybe", {}, 422),
+    ("get", "/articles?published_after=yesterday-ish", {}, 422),
+    (
+        "post",
+        "/annotate",
+        {"content": b"{not json", "headers": {"content-type": "application/json"}},
+        422,
+    ),
+    ("post", "/annotate", {"json": {"title": "no text"}}, 422),
+    ("post", "/annotate", {"json": {"text": ""}}, 422),
+    ("post", "/annotate", {"json": {"text": "x", "colour": "blue"}}, 422),
+    ("post", "/annotate", {"json": ["a", "list"]}, 422),
+    ("post", "/annotate", {"content": b"", "headers": {"content-type": "text/plain"}}, 422),
+    (
+        "post",
+        "/annotate",
+        {"content": b"\x00\x01\x02\x03" * 50, "headers": {"content-type": "text/plain"}},
+        422,
+    ),
+    (
+        "post",
+        "/annotate",
+        {"content": b"<p>hi</p>", "headers": {"content-type": "application/xml"}},
+        415,
+    ),
+    ("post", "/annotate", {"json": {"text": "x" * 2001}}, 413),
+    ("post", "/articles", {"json": {"text": "x" * 2001}}, 413),
+    ("post", "/articles", {"json": {"text": "A title", "published_at": "not a date"}}, 422),
+    ("post", "/articles", {"json": {"text": "A title", "id": "x" * 200}}, 422),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "kwargs", "status"), CASES)
+def test_error_shape(make_client, method, url, kwargs, status):
+    client = make_client(max_document_chars=2000)
+    response = client.request(method.upper(), url, **kwargs)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body = response.json()
+    assert body["status"] == status
+    assert body["title"]
+    assert isinstance(body["detail"], str) and len(body["detail"]) > 10
+    if status == 422 and "errors" in body:
+        assert all({"loc", "msg", "type"} <= set(e) for e in body["errors"])
+
+
+def test_oversized_body_is_refused_by_its_declared_length(make_client):
+    client = make_client(max_document_chars=100)
+    response = client.post("/annotate", content=b"x" * 5000, headers={"content-type": "text/plain"})
+    assert response.status_code == 413
+    assert "100" in response.json()["detail"]
+
+
+def test_unexpected_errors_are_problems_too(make_client, monkeypatch):
+    from app.services import articles
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(articles, "get_article_detail", broken)
+    client = make_client()
+    response = client.get("/articles/anything")
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith(PROBLEM)
+    assert "boom" not in response.text
+
+
+def test_a_failed_ingest_leaves_the_stored_article_whole(make_client, monkeypatch):
+    client = make_client()
+    text = "Old story\n\nThe old paragraph stays."
+    assert client.post("/articles", json={"id": "s", "text": text}).status_code == 201
+    before = client.get("/articles/s").json()
+
+    from app import store
+
+    def failing_links(*_args, **_kwargs):
+        raise RuntimeError("store failure in the middle of a write")
+
+    monkeypatch.setattr(store, "resolve_incoming", failing_links)
+    response = client.post("/articles", json={"id": "s", "text": "New story\n\nChanged."})
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith(PROBLEM)
+    assert client.get("/articles/s").json() == before

@@ -1,0 +1,180 @@
+"""The startup loader and the article API, end to end on a real store."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.conftest import SEED_DIR, seed_document, wait_until_ready
+
+pytestmark = pytest.mark.nlp
+
+
+@pytest.fixture
+def seed_dir(settings):
+    settings.seed_dir.mkdir()
+    for path in SEED_DIR.glob("*.txt"):
+        shutil.copy(path, settings.seed_dir / path.name)
+    return settings.seed_dir
+
+
+def test_health_answers_before_anything_is_loaded(client):
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_startup_load_serves_the_seed_with_its_structure(make_client, seed_dir, gold):
+    client = make_client(load_on_startup=True)
+    ready = wait_until_ready(client)
+    assert ready["ready"] is True
+    assert (ready["loaded"], ready["total"], ready["counts"]) == (1, 1, {"created": 1})
+
+    page = client.get("/articles").json()
+    assert len(page["items"]) == 1 and page["next"] is None
+    summary = page["items"][0]
+    expected = gold["structure"]
+    assert summary["title"] == expected["title"]
+    assert summary["source"] == expected["source"]
+
+    detail = client.get(f"/articles/{summary['id']}").json()
+    structure, text = detail["structure"], detail["text"]
+    assert structure["title"]["text"] == expected["title"]
+    assert [h["text"] for h in structure["headings"]] == expected["headings"]
+    assert len(structure["paragraphs"]) == expected["body_paragraph_count"]
+    assert structure["paragraphs"][0]["text"].startswith(expected["body_first_paragraph_starts"])
+    assert structure["paragraphs"][-1]["text"].startswith(expected["body_last_paragraph_starts"])
+    assert [(i["caption"]["text"], i["credit"]["text"]) for i in structure["images"]] == [
+        (image["caption"], image["credit"]) for image in expected["images"]
+    ]
+    assert [r["text"] for r in structure["read_more"]] == [
+        link["title"] for link in gold["related_links"]
+    ]
+    # Stand-off: every span is its offsets into the stored text.
+    spans = structure["headings"] + structure["paragraphs"] + structure["read_more"]
+    for span in spans + [structure["title"], structure["source"]]:
+        assert text[span["start"] : span["end"]] == span["text"]
+
+
+def test_restarts_neither_duplicate_nor_reannotate(make_client, seed_dir):
+    first = make_client(load_on_startup=True)
+    assert wait_until_ready(first)["counts"] == {"created": 1}
+    article_id = first.get("/articles").json()["items"][0]["id"]
+    for _ in range(2):
+        again = make_client(load_on_startup=True)
+        assert wait_until_ready(again)["counts"] == {"unchanged": 1}
+        items = again.get("/articles").json()["items"]
+        assert [item["id"] for item in items] == [article_id]
+
+
+def test_changed_file_replaces_its_article(make_client, seed_dir):
+    first = make_client(load_on_startup=True)
+    wait_until_ready(first)
+    path = next(seed_dir.glob("*.txt"))
+    path.write_bytes(seed_document() + b"\n\nA new closing paragraph was added to the story.")
+    second = make_client(load_on_startup=True)
+    assert wait_until_ready(second)["counts"] == {"updated": 1}
+    items = second.get("/articles").json()["items"]
+    assert len(items) == 1
+    detail = second.get(f"/articles/{items[0]['id']}").json()
+    assert detail["text"].endswith("A new closing paragraph was added to the story.")
+    assert detail["structure"]["paragraphs"][-1]["text"].startswith("A new closing paragraph")
+
+
+def test_bad_files_are_skipped_not_fatal(make_client, seed_dir):
+    (seed_dir / "empty.txt").write_bytes(b"")
+    (seed_dir / "binary.bin").write_bytes(bytes(range(256)) * 4)
+    (seed_dir / "blank.txt").write_text("   \n\n  ")
+    client = make_client(load_on_startup=True)
+    ready = wait_until_ready(client)
+    assert ready["ready"] is True
+    assert ready["counts"] == {"created": 1, "skipped": 3}
+    assert len(client.get("/articles").json()["items"]) == 1
+
+
+def test_ready_reports_a_missing_seed_folder_as_empty(make_client):
+    client = make_client(load_on_startup=True)
+    ready = wait_until_ready(client)
+    assert ready["ready"] is True and ready["total"] == 0
+
+
+def _post(client, text: str, **fields):
+    return client.post("/articles", json={"text": text, **fields})
+
+
+def test_post_article_then_same_id_replaces_and_same_text_is_unchanged(client):
+    text = "Local council approves budget\n\nThe council approved the budget on Monday."
+    created = _post(client, text, id="budget-1")
+    assert created.status_code == 201
+    assert created.json()["outcome"] == "created"
+    assert created.headers["location"].endswith("/articles/budget-1")
+    assert _post(client, text, id="budget-1").json()["outcome"] == "unchanged"
+    replaced = _post(client, text + "\n\nThe mayor said it was fair.", id="budget-1")
+    assert replaced.status_code == 200 and replaced.json()["outcome"] == "updated"
+    assert len(client.get("/articles").json()["items"]) == 1
+
+
+def test_post_article_as_plain_text(client):
+    response = client.post(
+        "/articles",
+        content=b"Storm closes harbour\n\nThe harbour was closed after the storm.",
+        headers={"content-type": "text/plain; charset=utf-8"},
+    )
+    assert response.status_code == 201
+    article = client.get(f"/articles/{response.json()['article']['id']}").json()
+    assert article["title"] == "Storm closes harbour"
+
+
+def test_articles_are_newest_first_and_paginate_without_gaps(client):
+    for day in range(1, 8):
+        _post(
+            client,
+            f"Story number {day}\n\nSomething happened on day {day}.",
+            id=f"story-{day}",
+            published_at=f"2024-03-0{day}T10:00:00Z",
+        )
+    _post(client, "Undated story\n\nNo date was given.", id="undated")
+    seen, url = [], "/articles?limit=3"
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200
+        body = response.json()
+        seen.extend(item["id"] for item in body["items"])
+        if body["next"]:
+            assert response.headers["link"].startswith("<")
+        url = body["next"]
+    dated = [i for i in seen if i.startswith("story")]
+    assert dated == [f"story-{d}" for d in range(7, 0, -1)]
+    assert sorted(seen) == sorted({*seen}) and len(seen) == 8
+
+
+def test_articles_search_and_date_filters(client):
+    _post(
+        client,
+        "Harbour reopens\n\nShips returned to the harbour.",
+        id="h",
+        published_at="2024-01-02",
+    )
+    _post(client, "Budget passes\n\nThe budget passed.", id="b", published_at="2024-02-02")
+    found = client.get("/articles", params={"q": "HARBOUR"}).json()["items"]
+    assert [i["id"] for i in found] == ["h"]
+    after = client.get("/articles", params={"published_after": "2024-02-01"}).json()["items"]
+    assert [i["id"] for i in after] == ["b"]
+
+
+def test_delete_article(client):
+    _post(client, "Short story\n\nIt was short.", id="short")
+    assert client.delete("/articles/short").status_code == 204
+    assert client.get("/articles/short").status_code == 404
+    assert client.delete("/articles/short").status_code == 404
+
+
+def test_openapi_has_stable_operation_ids_and_tags(client):
+    spec = client.get("/openapi.json").json()
+    operations = [op for path in spec["paths"].values() for op in path.values()]
+    ids = [op["operationId"] for op in operations]
+    assert len(ids) == len(set(ids))
+    assert {"list_articles", "get_article", "create_article", "annotate_document"} <= set(ids)
+    assert all(op.get("tags") for op in operations)
+    assert all("__" not in i for i in ids)
