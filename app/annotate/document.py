@@ -5,7 +5,7 @@ shape of the lines. Every non-empty line is one unit; the rules, in the order
 they are applied:
 
 - title: the first non-empty line, whatever its shape.
-- source: a last line `Source: X`; the span is `X`.
+- source: a last line `Source: X` (only READ MORE lines may follow); the span is `X`.
 - read_more: a line `READ MORE: X` (any case with `:` or a dash; in capitals a
   space is enough); the span is the linked title `X`, which may also stand on
   the next line after a bare `READ MORE:`.
@@ -46,6 +46,11 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _MAX_CONTROL_SHARE = 0.05
 
 
+def _is_space(ch: str) -> bool:
+    """Whitespace, no-break spaces included, or invisible padding."""
+    return ch.isspace() or ch in _INVISIBLE
+
+
 class UnreadableDocument(ValueError):
     """The bytes are not a readable text document (binary, or empty)."""
 
@@ -60,10 +65,10 @@ def decode_bytes(data: bytes) -> str:
     else:
         text = _decode_8bit(data)
     text = text.removeprefix(_BOM)
-    if not text.strip(" \t\r\n\f\v\u00a0" + _INVISIBLE):
+    if all(_is_space(ch) for ch in text):
         raise UnreadableDocument("the document is empty (no text besides whitespace)")
     if _control_share(text) > _MAX_CONTROL_SHARE:
-        raise UnreadableDocument("the document is binary data (mostly control characters)")
+        raise UnreadableDocument("the document is binary data (too many control characters)")
     return text
 
 
@@ -103,14 +108,9 @@ class _Line:
     end: int
     text: str
     blank_before: bool  # a blank line (or the start of the text) comes before it
-    blank_after: bool  # a blank line (or the end of the text) comes after it
 
     def span(self) -> Span:
         return Span(start=self.start, end=self.end, text=self.text)
-
-
-def _is_space(ch: str) -> bool:
-    return ch.isspace() or ch in _INVISIBLE
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -147,7 +147,6 @@ def _split_lines(text: str) -> list[_Line]:
                 end=end,
                 text=text[start:end],
                 blank_before=i == 0 or raw[i - 1] is None,
-                blank_after=i == len(raw) - 1 or raw[i + 1] is None,
             )
         )
     return lines
@@ -423,11 +422,15 @@ def _classify_lines(text: str, lines: list[_Line]) -> Iterator[_Part]:
     """First pass: title, source, READ MORE and images; everything else a paragraph."""
     yield _Part(BlockKind.title, [lines[0]], lines[0].span())
     last = len(lines) - 1
+    # The source line closes the article, though READ MORE lines may follow it.
+    source_at = max(
+        (i for i, line in enumerate(lines) if not _READ_MORE.match(line.text)), default=0
+    )
     i = 1
     while i <= last:
         line = lines[i]
         nxt = lines[i + 1] if i < last else None
-        source = _source_span(text, line) if i == last else None
+        source = _source_span(text, line) if i == source_at else None
         title = _read_more_title(text, line)
         if source is not None:
             yield _Part(BlockKind.source, [line], source)
@@ -460,14 +463,10 @@ def _mark_headings_and_standfirst(parts: list[_Part], lines: list[_Line]) -> Non
 
 def _block(text: str, part: _Part) -> Block:
     """The block of a part: images span their whole region, others their span."""
-    start, end = (
-        (part.start, part.end)
-        if part.kind is BlockKind.image
-        else (
-            part.span.start,
-            part.span.end,
-        )
-    )
+    if part.kind is BlockKind.image:
+        start, end = part.start, part.end
+    else:
+        start, end = part.span.start, part.span.end
     return Block(kind=part.kind, start=start, end=end, text=text[start:end])
 
 
