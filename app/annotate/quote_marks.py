@@ -1,7 +1,8 @@
 """Pairing quotation marks, paragraph by paragraph, with a scan that never gives up.
 
 Only double marks delimit quotations: single marks are too often apostrophes
-(don't, Reuters', ’90s) to be told apart cheaply and safely.
+(don't, Reuters', ’90s) to be told apart cheaply and safely. A doubled
+apostrophe ('') counts as a double mark.
 """
 
 from __future__ import annotations
@@ -9,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-OPENING = frozenset("“„‟«")
-CLOSING = frozenset("”»")
-NEUTRAL = frozenset('"')
-MARKS = OPENING | CLOSING | NEUTRAL
-_MARK_RE = re.compile('["“”„‟«»]')
+# Typewriter-style pairs ('' and ``) are how some archives (the NYT's) spell double marks.
+OPENING = frozenset(["“", "„", "‟", "«", "``"])
+CLOSING = frozenset(["”", "»"])
+MARKS = frozenset('"“”„‟«»')
+_MARK_RE = re.compile("''|``|[\"“”„‟«»]")
 _PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t\u00a0]*\n")
 # What may stand before an opening mark, and after a closing one.
 _BEFORE_OPEN = frozenset("([{—–-/:")
@@ -56,15 +57,15 @@ def split_paragraphs(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _looks_opening(text: str, i: int, start: int, end: int) -> bool:
+def _looks_opening(text: str, i: int, j: int, start: int, end: int) -> bool:
     before = text[i - 1] if i > start else " "
-    after = text[i + 1] if i + 1 < end else " "
+    after = text[j] if j < end else " "
     return (before.isspace() or before in _BEFORE_OPEN or before in OPENING) and not after.isspace()
 
 
-def _looks_closing(text: str, i: int, start: int, end: int) -> bool:
+def _looks_closing(text: str, i: int, j: int, start: int, end: int) -> bool:
     before = text[i - 1] if i > start else " "
-    after = text[i + 1] if i + 1 < end else " "
+    after = text[j] if j < end else " "
     return (after.isspace() or after in _AFTER_CLOSE or after in CLOSING) and not before.isspace()
 
 
@@ -88,32 +89,38 @@ def pair_marks(text: str, paragraphs: list[tuple[int, int]]) -> list[MarkedQuote
     quotes: list[MarkedQuote] = []
     for p, (pstart, pend) in enumerate(paragraphs):
         open_at: int | None = None
+        open_end = 0
         for match in _MARK_RE.finditer(text, pstart, pend):
-            i = match.start()
-            glyph = text[i]
-            opening = _looks_opening(text, i, pstart, pend)
-            closing = _looks_closing(text, i, pstart, pend)
+            i, j = match.span()
+            glyph = match.group()
+            opening = _looks_opening(text, i, j, pstart, pend)
+            closing = _looks_closing(text, i, j, pstart, pend)
             if open_at is None:
                 # Only a mark placed as an opening one starts a quotation: a stray
                 # closing mark, a free-standing one or inches (5'10") do not.
                 if opening or (glyph in OPENING and not closing):
-                    open_at = i
+                    open_at, open_end = i, j
                 continue
             if opening and not closing and glyph not in CLOSING:
                 # A quotation left unclosed: it ends where the next one opens.
-                start, end = _content(text, open_at + 1, i)
+                start, end = _content(text, open_end, i)
                 if end > start:
                     quotes.append(MarkedQuote(open_at, None, start, end, p))
-                open_at = i
+                open_at, open_end = i, j
                 continue
-            start, end = _content(text, open_at + 1, i)
+            start, end = _content(text, open_end, i)
             if end > start:
                 quotes.append(MarkedQuote(open_at, i, start, end, p))
             open_at = None
         if open_at is not None:
-            start, end = _content(text, open_at + 1, pend)
+            start, end = _content(text, open_end, pend)
             if end > start:
                 following = paragraphs[p + 1][0] if p + 1 < len(paragraphs) else None
-                continues = following is not None and text[following] in OPENING | NEUTRAL
+                continues = following is not None and _opens_with_mark(text, following)
                 quotes.append(MarkedQuote(open_at, None, start, end, p, continues))
     return quotes
+
+
+def _opens_with_mark(text: str, at: int) -> bool:
+    match = _MARK_RE.match(text, at)
+    return match is not None and match.group() not in CLOSING

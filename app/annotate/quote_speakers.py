@@ -58,25 +58,25 @@ def is_cue(token: Token, lexicon: frozenset[str] = SPEECH_VERBS) -> bool:
 
 
 def subject_of(verb: Token) -> Token | None:
-    """The grammatical subject of `verb`, looked for up coordinations and participles ("adding")."""
-    seen = 0
-    while seen < 4:
-        seen += 1
+    """The grammatical subject of `verb`, looked for up coordinations and participles.
+
+    "adding that ..." and "began by saying ..." take the subject of the verb
+    they hang from.
+    """
+    for _ in range(5):
         for child in verb.children:
             if child.dep_ in ("nsubj", "csubj"):
                 if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
                     return verb.head
                 return child
-        if (
-            verb.dep_ in ("conj", "advcl", "xcomp")
-            and verb.head is not verb
-            and verb.head.pos_
-            in (
-                "VERB",
-                "AUX",
-            )
-        ):
-            verb = verb.head
+        head = verb.head
+        if head is verb:
+            return None
+        if verb.dep_ in ("conj", "advcl", "xcomp") and head.pos_ in ("VERB", "AUX"):
+            verb = head
+            continue
+        if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+            verb = head.head
             continue
         return None
     return None

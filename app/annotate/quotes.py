@@ -35,6 +35,7 @@ from app.annotate.types import Cue, Entity, Quote, QuoteKind, Span, Structure
 
 SENTENCE_END = frozenset({".", "!", "?"})
 CLAUSE_OPENERS = frozenset(":,;—–-(")
+DASHES = frozenset({"―", "—", "–", "-", "--"})
 # A quotation this short (in words) with no cue is a quoted term, not a quote.
 SCARE_QUOTE_MAX_WORDS = 4
 MAX_PARAGRAPHS_BACK = 3
@@ -165,6 +166,12 @@ def _attribute_marked(
         if head is not None:
             item.speaker = mention_bounds(head)
             return item
+    if kind is QuoteKind.direct and after and doc[after[0]].text in DASHES:
+        # "..." ― Name: the signature of a letter or a social media post.
+        head = _noun_near(art, after[1:4], after[0])
+        if head is not None and head.pos_ == "PROPN":
+            item.speaker = mention_bounds(head)
+            return item
     if kind is QuoteKind.partial:
         if n_words <= SCARE_QUOTE_MAX_WORDS:
             return None
@@ -177,8 +184,26 @@ def _attribute_marked(
         if prev.paragraph < q.paragraph:
             break
     if not opener:
-        item.floating = True
+        introduced = _introducing_cue(art, q.paragraph)
+        if introduced is not None:
+            item.cue, item.cue_lemma, item.speaker = introduced
+        else:
+            item.floating = True
     return item
+
+
+def _introducing_cue(art: _Article, paragraph: int) -> tuple | None:
+    """The cue of a paragraph ending in a colon ("Smith responded:") that introduces the next."""
+    if paragraph == 0:
+        return None
+    start, end = art.paragraphs[paragraph - 1]
+    if art.text[end - 1] != ":":
+        return None
+    colon = art.doc[art.token_at(end - 1)]
+    root = colon.sent.root if colon.sent.start <= colon.i else colon.head
+    if art.quote_of[root.i] != -1 or root.pos_ not in ("VERB", "AUX"):
+        return None
+    return _cue_and_speaker(art, root)
 
 
 def _context_before(art: _Article, first: int, para_start: int) -> list[int]:
@@ -212,7 +237,7 @@ def _governing_cue(art: _Article, first: int, last: int) -> tuple | None:
         steps = 0
         while steps < 8 and art.quote_of[head.i] == -1:
             if is_cue(head):
-                return _cue_and_speaker(head)
+                return _cue_and_speaker(art, head)
             if head.head is head:
                 break
             head = head.head
@@ -236,7 +261,7 @@ def _context_cue(
     else:
         order = before_cues[::-1] + after_cues
     for i in order:
-        cue = _cue_and_speaker(doc[i])
+        cue = _cue_and_speaker(art, doc[i], after if after and i >= after[0] else before)
         if cue is not None:
             return cue
     for tokens in (after, before):
@@ -248,17 +273,35 @@ def _context_cue(
         for i in after[:4]:
             token = doc[i]
             if token.pos_ == "VERB":
-                cue = _cue_and_speaker(token)
+                cue = _cue_and_speaker(art, token, after)
                 if cue is not None:
                     return cue
     return None
 
 
-def _cue_and_speaker(verb: Token) -> tuple | None:
+def _cue_and_speaker(art: _Article, verb: Token, around: list[int] | None = None) -> tuple | None:
+    """The cue `verb` with its speaker: its subject, else a name in the words `around` it."""
     subject = subject_of(verb)
+    if subject is not None and art.quote_of[subject.i] != -1:
+        # A parse running the quotation into the sentence: its words are not the speaker.
+        subject = _noun_near(art, around or [], verb.i)
     if subject is None or subject.dep_ == "expl":
         return None
     return (verb.i, verb.i + 1), verb.lemma_.lower(), mention_bounds(subject)
+
+
+def _noun_near(art: _Article, tokens: list[int], verb: int) -> Token | None:
+    """The nearest name, noun or pronoun to `verb` among `tokens`, compounds climbed."""
+    doc = art.doc
+    for i in sorted(tokens, key=lambda i: abs(i - verb)):
+        token = doc[i]
+        if token.pos_ in ("PROPN", "NOUN", "PRON") and art.quote_of[i] == -1:
+            steps = 0
+            while token.dep_ in ("compound", "flat") and token.head.i in tokens and steps < 5:
+                token = token.head
+                steps += 1
+            return token
+    return None
 
 
 def _according_to(doc: Doc, tokens: list[int]) -> tuple | None:
@@ -305,7 +348,7 @@ def _indirect(art: _Article, found: list[_Found]) -> list[_Found]:
             clause = _reported_clause(token)
             if clause is None:
                 continue
-            cue = _cue_and_speaker(token)
+            cue = _cue_and_speaker(art, token)
             if cue is None:
                 continue
             cue_range, lemma, speaker = cue

@@ -1,0 +1,167 @@
+"""Annotate a JSONL set of articles and write quote predictions for `score_quotes.py`.
+
+    python bench/eval_quotes.py INPUT.jsonl OUTPUT.jsonl [--limit N]
+
+Each input record needs `id` and `text`; each output record is
+`{id, quotes:[{start,end,speaker_name,speaker_start,speaker_end,kind}]}`, with
+`speaker_name` the resolved entity's canonical name, else the mention text.
+With --limit, the ids written go to OUTPUT.ids, for the scorer's `--ids`.
+
+Scorers count attributions (one per cue, as PolNeAR and the Gender Gap
+Tracker annotate them), so quotes sharing a cue are reported as one span
+covering them ("A," he said, "B." is one attribution; so is a reported clause
+and the quoted fragment inside it), and so is a quotation continuing the
+previous one of its paragraph without a cue of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app.annotate.document import normalize_text, parse_structure  # noqa: E402
+from app.annotate.entities import extract_entities  # noqa: E402
+from app.annotate.nlp import load_nlp  # noqa: E402
+from app.annotate.pipeline import Document, annotate_many  # noqa: E402
+from app.annotate.quotes import extract_quotes  # noqa: E402
+from app.annotate.types import Annotation, Entity, Mention, Quote  # noqa: E402
+
+KIND_RANK = {"direct": 0, "partial": 1, "indirect": 2}
+
+
+def attributions(annotation: Annotation) -> list[dict]:
+    """The quotes of one annotation as scorer records, merged by attribution."""
+    names = {e.key: e.name for e in annotation.entities}
+    groups: list[list[Quote]] = []
+    by_cue: dict[int, list[Quote]] = {}
+    for quote in sorted(annotation.quotes, key=lambda q: q.start):
+        if quote.cue is not None:
+            if quote.cue.start in by_cue:
+                by_cue[quote.cue.start].append(quote)
+                continue
+            by_cue[quote.cue.start] = [quote]
+            groups.append(by_cue[quote.cue.start])
+            continue
+        previous = groups[-1][-1] if groups else None
+        if (
+            previous is not None
+            and quote.kind.value == "direct"
+            and previous.kind.value == "direct"
+            and quote.speaker_mention is not None
+            and previous.speaker_mention == quote.speaker_mention
+            and "\n" not in annotation.text[previous.end : quote.start]
+        ):
+            groups[-1].append(quote)
+            continue
+        groups.append([quote])
+    out = []
+    for group in groups:
+        head = min(group, key=lambda q: KIND_RANK[q.kind.value])
+        speaker = next((q for q in group if q.speaker_mention is not None), None)
+        record = {
+            "start": min(q.start for q in group),
+            "end": max(q.end for q in group),
+            "kind": head.kind.value,
+            "speaker_name": None,
+            "speaker_start": None,
+            "speaker_end": None,
+        }
+        if speaker is not None and speaker.speaker_mention is not None:
+            mention = speaker.speaker_mention
+            record["speaker_name"] = names.get(speaker.speaker_key or "", mention.text)
+            record["speaker_start"] = mention.start
+            record["speaker_end"] = mention.end
+        out.append(record)
+    return out
+
+
+def annotate_parts(texts: Iterable[str], nlp: Language) -> Iterator[Annotation]:
+    """The layers quotes need, when the whole pipeline cannot run yet."""
+    pending = (normalize_text(t) for t in texts)
+    for doc in nlp.pipe(pending, batch_size=16):
+        structure = parse_structure(doc.text)
+        try:
+            entities = extract_entities(doc, structure)
+        except NotImplementedError:
+            entities = entities_from_ents(doc)
+        yield Annotation(
+            text=doc.text,
+            structure=structure,
+            entities=entities,
+            quotes=extract_quotes(doc, structure, entities),
+        )
+
+
+def entities_from_ents(doc: Doc) -> list[Entity]:
+    """Stand-in entities: spaCy's mentions grouped by surface form (people by last name)."""
+    groups: dict[tuple[str, str], list[Span]] = {}
+    for ent in doc.ents:
+        if ent.label_ not in ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"):
+            continue
+        name = ent.text.removesuffix("'s").removesuffix("’s")
+        key = (ent.label_, name.split()[-1] if ent.label_ == "PERSON" else name)
+        groups.setdefault(key, []).append(ent)
+    return [
+        Entity(
+            key=f"e{n}",
+            name=max((e.text for e in ents), key=len),
+            type=label,
+            mentions=[Mention(start=e.start_char, end=e.end_char, text=e.text) for e in ents],
+        )
+        for n, ((label, _), ents) in enumerate(groups.items(), start=1)
+    ]
+
+
+def pipeline_runs(nlp: Language) -> bool:
+    try:
+        next(annotate_many([Document(text='"Yes," he said.')], nlp=nlp))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("input")
+    parser.add_argument("output")
+    parser.add_argument("--limit", type=int)
+    args = parser.parse_args()
+    with open(args.input, encoding="utf-8") as f:
+        records = [json.loads(line) for line in f if line.strip()]
+    if args.limit:
+        records = records[: args.limit]
+        Path(args.output + ".ids").write_text("".join(r["id"] + "\n" for r in records))
+    nlp = load_nlp()
+    started = time.perf_counter()
+    words = 0
+    with open(args.output, "w", encoding="utf-8") as out:
+        if pipeline_runs(nlp):
+            documents = (Document(text=r["text"]) for r in records)
+            annotations = annotate_many(documents, nlp=nlp)
+        else:
+            print("pipeline incomplete: annotating structure, entities, quotes", file=sys.stderr)
+            annotations = annotate_parts((r["text"] for r in records), nlp)
+        for record, annotation in zip(records, annotations, strict=True):
+            if annotation.text != record["text"]:
+                raise SystemExit(f"{record['id']}: normalisation changed the text, offsets differ")
+            words += len(record["text"].split())
+            quotes = attributions(annotation)
+            out.write(json.dumps({"id": record["id"], "quotes": quotes}) + "\n")
+    elapsed = time.perf_counter() - started
+    print(
+        f"{len(records)} articles, {words} words in {elapsed:.1f}s ({words / elapsed:.0f} words/s)",
+        file=sys.stderr,
+    )
+
+
+if __name__ == "__main__":
+    main()
