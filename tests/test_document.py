@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -595,3 +596,62 @@ def test_only_read_more_lines() -> None:
     structure = parse_structure(text)
     assert structure.title is not None and structure.title.text == "READ MORE: One story"
     assert [r.text for r in structure.read_more] == ["Another story"]
+
+
+# --------------------------------------------------------------------------- any input
+
+PIECES = [
+    "Word",
+    "word",
+    "The council said.",
+    "Why?",
+    '"Quoted,"',
+    "\u201cCurly\u201d",
+    "(AFP)",
+    "(Photo: AA)",
+    "Photo:",
+    "READ MORE:",
+    "Read more -",
+    "Source:",
+    "-",
+    "\u00a0",
+    "\u200b",
+    "  ",
+    "\t",
+]
+
+
+def random_text(rng: random.Random) -> str:
+    """A jumble of news-like pieces on lines, with repeats, blanks and odd spacing."""
+    lines: list[str] = []
+    for _ in range(rng.randint(0, 14)):
+        if lines and rng.random() < 0.15:
+            lines.append(lines[-1] + rng.choice(["", " (Reuters)", "\u00a0"]))
+        else:
+            words = rng.choices(PIECES, k=rng.randint(0, 12))
+            lines.append(" ".join(words))
+        if rng.random() < 0.5:
+            lines.append(rng.choice(["", " ", "\u00a0"]))
+    return normalize_text(rng.choice(["\n", "\r\n"]).join(lines))
+
+
+@pytest.mark.parametrize("seed_value", range(300))
+def test_any_text_parses_consistently(seed_value: int) -> None:
+    text = random_text(random.Random(seed_value))
+    structure = parse_structure(text)
+    assert_consistent(text, structure)
+    for earlier, later in zip(structure.blocks, structure.blocks[1:], strict=False):
+        assert earlier.end <= later.start
+    if text.replace("\u200b", "").strip():
+        assert structure.title is not None
+
+
+@pytest.mark.parametrize("seed_value", range(100))
+def test_any_bytes_decode_or_fail_clearly(seed_value: int) -> None:
+    rng = random.Random(seed_value)
+    data = bytes(rng.randrange(256) for _ in range(rng.randint(0, 200)))
+    try:
+        text = decode_bytes(data)
+    except UnreadableDocument:
+        return
+    assert_consistent(normalize_text(text), parse_structure(normalize_text(text)))
