@@ -469,6 +469,19 @@ def test_standfirst_before_an_image() -> None:
     ]
 
 
+def test_no_standfirst_after_a_sentence_title() -> None:
+    # A title that is a full sentence is already the summary.
+    text = (
+        "Dock workers accepted a new pay offer after a week-long walkout.\n\n"
+        "Ports across the country reopened on Monday, union leaders said.\n\n"
+        "Cranes stand idle at the port.\nCranes stand idle at the port. (Reuters)\n\n"
+        "Shipping firms said delays would last into next month."
+    )
+    structure = parse_structure(text)
+    assert structure.standfirst is None
+    assert len(structure.paragraphs) == 2
+
+
 def test_no_standfirst_without_image() -> None:
     # As in wire and BBC copy, the summary sentence opens the body.
     text = "Ports reopen after strike\n\nDock workers accepted a new pay offer.\n\nMore text here."
@@ -490,6 +503,7 @@ PARA_2 = "Work on the new bridge is due to start in the spring and take two year
         "Funding questions",
         "'A historic day'",
         "The road to 2030",
+        "\u201cA red line\u201d",
     ],
 )
 def test_heading_between_paragraphs(line: str) -> None:
@@ -513,6 +527,8 @@ def test_heading_between_paragraphs(line: str) -> None:
         "Q: Will it be ready on time?",  # an interview question
         "SMITH: Who pays for it?",  # a transcript
         '"Who pays for it?',  # a quotation running on into the next paragraph
+        '"Who pays for it?"',  # a quoted question
+        "\u201cWe will pay for it.\u201d",  # a quoted sentence
     ],
 )
 def test_not_a_heading(line: str) -> None:

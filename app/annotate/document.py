@@ -14,8 +14,8 @@ they are applied:
   Doe`; or, more conservatively, a single line ending with the parenthesised
   name of a photo agency. The caption span is the first occurrence without any
   credit; the credit span is the name alone.
-- standfirst: the second line, when it is a sentence and an image follows it
-  directly. The image marks where the body starts; without it a summary line
+- standfirst: the second line, when the title is a headline (no final full
+  stop) and the line is a sentence that an image follows directly. The image marks where the body starts; without it a summary line
   cannot be told from the body's opening paragraph (as in wire or BBC copy),
   so it stays a paragraph.
 - heading: a short line (at most ten words) without final punctuation, or
@@ -308,6 +308,8 @@ _DANGLING_WORDS = {
 _SPEAKER_LABEL = re.compile(r"[A-Z][A-Z.'\-]*(?: [A-Z][A-Z.'\-]*)*:\s")
 # Share of lines after a blank line from which a text counts as blank-separated.
 _MIN_BLANK_SHARE = 0.2
+# A whole line in double quotation marks, with no quotation mark inside.
+_QUOTED_PHRASE = re.compile(r'["\u201c]([^"\u201c\u201d]+)["\u201d]')
 _BULLET = "-\u2013\u2014*\u2022\u00b7>("
 
 
@@ -326,6 +328,12 @@ def _starts_like_sentence(line_text: str) -> bool:
 
 def _looks_like_heading(line_text: str) -> bool:
     """Short, capitalised, and unpunctuated at the end (or a question)."""
+    # A phrase in quotation marks (`“Red line”`) may head a section; a quoted
+    # sentence or question is someone's words.
+    if quoted := _QUOTED_PHRASE.fullmatch(line_text):
+        line_text = quoted.group(1).strip()
+        if line_text.endswith("?"):
+            return False
     words = line_text.split()
     if len(words) > _MAX_HEADING_WORDS or len(line_text) > _MAX_HEADING_CHARS:
         return False
@@ -404,8 +412,11 @@ def _opens_section(part: _Part) -> bool:
 
 
 def _is_standfirst(parts: list[_Part]) -> bool:
-    """Whether `parts[1]` is a standfirst: a sentence between the title and an image."""
+    """Whether `parts[1]` is a standfirst: a sentence between a headline and an image."""
     if len(parts) < 3 or parts[1].kind is not BlockKind.paragraph:
+        return False
+    # A title that is itself a full sentence is the summary: what follows is body.
+    if parts[0].span.text.endswith((".", "!")):
         return False
     candidate = parts[1].span.text
     return (
