@@ -389,6 +389,20 @@ def test_source_last_line_with_trailing_space() -> None:
     assert len(structure.paragraphs) == 1
 
 
+def test_source_before_trailing_read_more() -> None:
+    text = "Title line\n\nA paragraph of the story.\n\nSource: AFP\n\nREAD MORE: Ports reopen"
+    structure = parse_structure(text)
+    assert structure.source is not None and structure.source.text == "AFP"
+    assert [r.text for r in structure.read_more] == ["Ports reopen"]
+
+
+def test_only_read_more_lines() -> None:
+    text = "READ MORE: One story\nREAD MORE: Another story"
+    structure = parse_structure(text)
+    assert structure.title is not None and structure.title.text == "READ MORE: One story"
+    assert [r.text for r in structure.read_more] == ["Another story"]
+
+
 # --------------------------------------------------------------------------- images
 
 
@@ -598,20 +612,6 @@ def test_heading_needs_a_blank_line_before_in_blank_separated_text() -> None:
     spaced = f"Title line\n\n{PARA_1}\n\nFunding questions\n{PARA_2}"
     assert parse_structure(packed).headings == []
     assert [h.text for h in parse_structure(spaced).headings] == ["Funding questions"]
-
-
-def test_source_before_trailing_read_more() -> None:
-    text = "Title line\n\nA paragraph of the story.\n\nSource: AFP\n\nREAD MORE: Ports reopen"
-    structure = parse_structure(text)
-    assert structure.source is not None and structure.source.text == "AFP"
-    assert [r.text for r in structure.read_more] == ["Ports reopen"]
-
-
-def test_only_read_more_lines() -> None:
-    text = "READ MORE: One story\nREAD MORE: Another story"
-    structure = parse_structure(text)
-    assert structure.title is not None and structure.title.text == "READ MORE: One story"
-    assert [r.text for r in structure.read_more] == ["Another story"]
 
 
 # --------------------------------------------------------------------------- any input

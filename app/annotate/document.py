@@ -200,7 +200,7 @@ def _read_more_title(text: str, line: _Line) -> Span | None:
 def _is_bare_read_more(line: _Line) -> bool:
     """A `READ MORE:` line whose title is on the next line."""
     match = _READ_MORE.match(line.text)
-    return bool(match) and match.end() == len(line.text)
+    return match is not None and match.end() == len(line.text)
 
 
 # --- images
