@@ -15,13 +15,18 @@ they are applied:
   name of a photo agency. The caption span is the first occurrence without any
   credit; the credit span is the name alone.
 - standfirst: the second line, when the title is a headline (no final full
-  stop) and the line is a sentence that an image follows directly. The image marks where the body starts; without it a summary line
-  cannot be told from the body's opening paragraph (as in wire or BBC copy),
-  so it stays a paragraph.
-- heading: a short line (at most ten words) without final punctuation, or
-  ending with `?`, standing alone between complete paragraphs. The neighbour
-  checks keep out runs of short lines (fixtures, line-ups, lists) and the
-  fragments left where a link was cut out of a sentence.
+  stop) and the line is a sentence that an image follows directly. The image
+  marks where the body starts; without it a summary line cannot be told from
+  the body's opening paragraph (as in wire or BBC copy), so it stays a
+  paragraph. A title that is itself a sentence is the summary: no standfirst.
+- heading: a short line (at most ten words, with a letter) without final
+  punctuation, or a question of two words or more, or a phrase in quotation
+  marks; it follows a blank line (when the text uses them) and stands between
+  body text: a finished paragraph (or an image, a READ MORE line) before it
+  and a paragraph opening with a capital after it. These checks keep out runs
+  of short lines (fixtures, line-ups, lists), interview questions (`Q:`),
+  rhetorical one-word questions, and the fragments left where a link was cut
+  out of a sentence.
 - paragraph: every other line.
 
 Offsets are code points into the text given; every span is trimmed of
