@@ -432,6 +432,8 @@ def image_text(caption_lines: str) -> str:
         ),
         ("A crowd gathers in the square. (Handout via Reuters)", "Handout via Reuters"),
         ("A crowd gathers in the square. (AFP Archive)", "AFP Archive"),
+        ("A crowd gathers in the square. (AP Photo/Jo Lee)", "AP Photo/Jo Lee"),
+        ("A crowd gathers in the square (Reuters/Jo Lee)", "Reuters/Jo Lee"),
     ],
 )
 def test_image_caption_and_credit(lines: str, credit: str | None) -> None:
@@ -453,6 +455,7 @@ def test_image_caption_and_credit(lines: str, credit: str | None) -> None:
         "The deal was signed by the two leaders (pictured) on Monday in the capital.",
         "Shares fell sharply after the announcement, ending the day at a low (see chart)",
         "Talks will resume next week, the ministry said. (Updated)",
+        "Talks will resume next week, said the head of the agency (Jo Lee/AFP)",
     ],
 )
 def test_paragraph_with_parenthesis_is_not_an_image(line: str) -> None:

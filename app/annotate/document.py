@@ -258,9 +258,10 @@ def _read_caption(text: str, line: _Line) -> _Caption:
 
 
 def _names_agency(credit: str) -> bool:
-    """Whether `credit` is made of photo-credit words (`Handout via Reuters`: the agency)."""
-    credit = re.split(r"\bvia\b", credit, flags=re.IGNORECASE)[-1]
-    words = [w for w in re.split(r"[\s/,;&+\-\u2013]+", credit.lower()) if w]
+    """Whether `credit` names a photo agency: `AFP`, `Handout via Reuters`, `AP Photo/Jo Lee`."""
+    # The agency comes after `via`, and before the photographer's name after a slash.
+    credit = re.split(r"\bvia\b", credit, flags=re.IGNORECASE)[-1].split("/")[0]
+    words = [w for w in re.split(r"[\s,;&+\-\u2013]+", credit.lower()) if w]
     return bool(words) and all(w in _CREDIT_WORDS for w in words)
 
 
