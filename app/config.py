@@ -33,7 +33,6 @@ class Settings(BaseSettings):
         default=200_000,
         description="Largest document accepted by POST /articles and POST /annotate, in characters.",
     )
-    page_size_max: int = Field(default=100, description="Largest `limit` a list endpoint accepts.")
     batch_size: int = Field(default=16, description="Documents annotated per spaCy batch.")
 
 

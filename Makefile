@@ -1,0 +1,52 @@
+# The few commands people type. `make run` and `make test` work on a fresh clone
+# with only Python 3.11 and pip.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PORT ?= 8000
+HOST ?= 127.0.0.1
+BIN := $(VENV)/bin
+
+.PHONY: run test lint format install dev migrate load clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+
+dev: $(VENV)/.dev-installed
+
+## Serve on SQLite (or GAZETTE_DATABASE_URL) with the seed folder loaded at startup.
+run: install
+	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
+
+## Run the test suite (SQLite; set GAZETTE_TEST_DATABASE_URL to run it on Postgres).
+test: dev
+	$(BIN)/python -m pytest
+
+lint: dev
+	$(BIN)/ruff check app tests bench migrations
+	$(BIN)/ruff format --check app tests bench migrations
+
+format: dev
+	$(BIN)/ruff check --fix app tests bench migrations
+	$(BIN)/ruff format app tests bench migrations
+
+migrate: install
+	$(BIN)/python -m app migrate
+
+## Ingest files, folders or JSONL: make load PATHS="data/seed more.jsonl"
+load: install
+	$(BIN)/python -m app load $(PATHS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache
