@@ -1,0 +1,376 @@
+"""Quote extraction: the seed article against its gold reference, and each pattern on small texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.annotate.document import parse_structure
+from app.annotate.quote_marks import pair_marks, split_paragraphs
+from app.annotate.quotes import extract_quotes
+from app.annotate.types import Entity, Mention, Quote, QuoteKind
+
+# --- the seed article -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed(nlp, seed_text):
+    from app.annotate.entities import extract_entities
+
+    doc = nlp(seed_text)
+    structure = parse_structure(seed_text)
+    entities = extract_entities(doc, structure)
+    quotes = extract_quotes(doc, structure, entities)
+    names = {e.key: e.name for e in entities}
+    return quotes, names
+
+
+def _find(quotes: list[Quote], item: dict) -> Quote | None:
+    for q in quotes:
+        if "text" in item and q.text.strip() == item["text"]:
+            return q
+        if "text_starts" in item and q.text.startswith(item["text_starts"]):
+            return q
+    return None
+
+
+def _check(quote: Quote | None, item: dict, names: dict[str, str]) -> None:
+    assert quote is not None, item
+    assert quote.kind.value == item["kind"], (quote, item)
+    assert names.get(quote.speaker_key or "") == item["speaker"], (quote, item)
+    if "cue" in item:
+        assert quote.cue is not None and quote.cue.text == item["cue"], (quote, item)
+
+
+@pytest.mark.nlp
+def test_seed_must_quotes(seed, gold):
+    quotes, names = seed
+    for item in gold["quotes"]["must"]:
+        _check(_find(quotes, item), item, names)
+
+
+@pytest.mark.nlp
+def test_seed_should_quotes(seed, gold):
+    quotes, names = seed
+    for item in gold["quotes"]["should"]:
+        _check(_find(quotes, item), item, names)
+
+
+@pytest.mark.nlp
+def test_seed_must_not_quotes(seed, gold):
+    quotes, _ = seed
+    for item in gold["quotes"]["must_not"]:
+        assert not any(item["text"] in q.text for q in quotes), item
+
+
+@pytest.mark.nlp
+def test_seed_scare_quotes_never_attributed_to_a_person(seed):
+    quotes, names = seed
+    for q in quotes:
+        if q.text in ("terrorist groups", "militias"):
+            assert q.speaker_key is None or names[q.speaker_key] != "Khalifa Haftar"
+
+
+@pytest.mark.nlp
+def test_seed_offsets_and_cues_are_consistent(seed, seed_text):
+    quotes, _ = seed
+    assert quotes
+    for q in quotes:
+        assert seed_text[q.start : q.end] == q.text
+        if q.speaker_mention is not None:
+            m = q.speaker_mention
+            assert seed_text[m.start : m.end] == m.text
+        if q.cue is not None:
+            assert seed_text[q.cue.start : q.cue.end] == q.cue.text
+
+
+# --- small texts, one pattern each --------------------------------------------------------
+
+
+def _entities(doc) -> list[Entity]:
+    """Entities as spaCy names them, people grouped by last name: enough to resolve speakers."""
+    groups: dict[tuple[str, str], list] = {}
+    for ent in doc.ents:
+        name = ent.text.removesuffix("'s")
+        key = (ent.label_, name.split()[-1] if ent.label_ == "PERSON" else name)
+        groups.setdefault(key, []).append(ent)
+    return [
+        Entity(
+            key=f"e{n}",
+            name=max((e.text for e in ents), key=len),
+            type=label,
+            mentions=[Mention(start=e.start_char, end=e.end_char, text=e.text) for e in ents],
+        )
+        for n, ((label, _), ents) in enumerate(groups.items(), start=1)
+    ]
+
+
+@pytest.fixture(scope="module")
+def quotes_of(nlp):
+    def run(text: str) -> list[tuple[Quote, str | None]]:
+        doc = nlp(text)
+        entities = _entities(doc)
+        names = {e.key: e.name for e in entities}
+        found = extract_quotes(doc, parse_structure(text), entities)
+        for q in found:
+            assert text[q.start : q.end] == q.text
+        return [(q, names.get(q.speaker_key or "")) for q in found]
+
+    return run
+
+
+def _only(found, kind: QuoteKind) -> list[tuple[Quote, str | None]]:
+    return [(q, name) for q, name in found if q.kind is kind]
+
+
+@pytest.mark.nlp
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        '"We will rebuild the bridge before winter," Maria Lopez said.',
+        '"We will rebuild the bridge before winter," said Maria Lopez.',
+        'Maria Lopez said: "We will rebuild the bridge before winter."',
+        'Maria Lopez said, "We will rebuild the bridge before winter."',
+        "“We will rebuild the bridge before winter,” Maria Lopez told reporters.",
+    ],
+)
+def test_direct_quote_with_cue_before_or_after(quotes_of, sentence):
+    found = _only(quotes_of("Bridge works to start.\n\n" + sentence), QuoteKind.direct)
+    assert len(found) == 1
+    quote, name = found[0]
+    assert quote.text.rstrip(",.") == "We will rebuild the bridge before winter"
+    assert name == "Maria Lopez"
+    assert quote.speaker_mention is not None and quote.speaker_mention.text == "Maria Lopez"
+    assert quote.cue is not None and quote.cue.lemma in ("say", "tell")
+
+
+@pytest.mark.nlp
+def test_speaker_named_with_apposition_and_relative_clause(quotes_of):
+    text = (
+        "Floods hit the north.\n\n"
+        '"The water is still rising," Radio North\'s Peter Hale, who is in Lyon, said.'
+    )
+    (quote, name), *_ = _only(quotes_of(text), QuoteKind.direct)
+    assert quote.speaker_mention is not None and quote.speaker_mention.text == "Peter Hale"
+    assert name == "Peter Hale"
+
+
+@pytest.mark.nlp
+def test_speaker_is_the_head_not_the_possessor(quotes_of):
+    text = (
+        "Talks resume.\n\n"
+        '"We have reached a deal on the border," President Novak\'s chief negotiator '
+        "Anna Berg told Reuters."
+    )
+    (quote, name), *_ = _only(quotes_of(text), QuoteKind.direct)
+    assert name == "Anna Berg"
+    assert quote.cue is not None and quote.cue.text == "told"
+
+
+@pytest.mark.nlp
+def test_name_and_colon(quotes_of):
+    text = 'Strike ends.\n\nJohn Carter: "The strike is over and we are going back to work."'
+    (quote, name), *_ = _only(quotes_of(text), QuoteKind.direct)
+    assert name == "John Carter"
+
+
+@pytest.mark.nlp
+def test_pronoun_resolved_to_the_person_named_before(quotes_of):
+    text = (
+        "Budget agreed.\n\n"
+        "Finance minister Helen Marsh presented the budget on Monday.\n\n"
+        '"This budget protects families and keeps the deficit down," she said.'
+    )
+    (quote, name), *_ = _only(quotes_of(text), QuoteKind.direct)
+    assert quote.speaker_mention is not None and quote.speaker_mention.text == "she"
+    assert name == "Helen Marsh"
+
+
+@pytest.mark.nlp
+def test_floating_quote_takes_the_previous_paragraph_speaker(quotes_of):
+    text = (
+        "Port reopens.\n\n"
+        "Harbour master Tom Reed said the port would reopen on Friday.\n\n"
+        '"The ships are waiting outside and the crews are ready. We expect a busy weekend."'
+    )
+    found = quotes_of(text)
+    (quote, name), *_ = _only(found, QuoteKind.direct)
+    assert quote.text.startswith("The ships are waiting")
+    assert name == "Tom Reed"
+
+
+@pytest.mark.nlp
+def test_quote_continuing_in_the_same_paragraph(quotes_of):
+    text = (
+        "Vote delayed.\n\n"
+        '"We need more time," Senator Alice Grant said. "The bill is not ready for a vote."'
+    )
+    found = _only(quotes_of(text), QuoteKind.direct)
+    assert [name for _, name in found] == ["Alice Grant", "Alice Grant"]
+
+
+@pytest.mark.nlp
+def test_multi_paragraph_quote_is_one_quote(quotes_of):
+    text = (
+        "Mayor speaks.\n\n"
+        'Mayor Paul Stone said: "We have cleared the roads and opened the shelters.\n\n'
+        '"Nobody will be left outside tonight."'
+    )
+    found = _only(quotes_of(text), QuoteKind.direct)
+    assert len(found) == 1
+    quote, name = found[0]
+    assert quote.text.startswith("We have cleared")
+    assert quote.text.endswith("outside tonight.")
+    assert name == "Paul Stone"
+
+
+@pytest.mark.nlp
+def test_partial_quote_inside_reported_speech(quotes_of):
+    text = (
+        "Talks go on.\n\n"
+        "Sara Klein, a diplomat, met both delegations.\n\n"
+        'She said the two sides are now "trying to pull things back from the edge."'
+    )
+    found = _only(quotes_of(text), QuoteKind.partial)
+    assert len(found) == 1
+    quote, name = found[0]
+    assert quote.text.startswith("trying to pull")
+    assert name == "Sara Klein"
+    assert quote.cue is not None and quote.cue.lemma == "say"
+
+
+@pytest.mark.nlp
+def test_short_fragment_with_a_speech_verb_is_a_partial_quote(quotes_of):
+    text = 'Border tension.\n\nPoland has declared the river crossing "a red line" for its army.'
+    (quote, name), *_ = _only(quotes_of(text), QuoteKind.partial)
+    assert quote.text == "a red line"
+    assert name == "Poland"
+    assert quote.cue is not None and quote.cue.text == "declared"
+
+
+@pytest.mark.nlp
+def test_scare_quotes_are_left_out(quotes_of):
+    text = 'Army moves.\n\nParliament approved sending troops abroad to fight "armed gangs" in May.'
+    assert quotes_of(text) == []
+
+
+@pytest.mark.nlp
+@pytest.mark.parametrize(
+    ("sentence", "clause", "speaker", "lemma"),
+    [
+        (
+            "Minister Omar Farouk said any deal must include the northern towns.",
+            "any deal must include the northern towns",
+            "Omar Farouk",
+            "say",
+        ),
+        (
+            "Omar Farouk told Reuters that the talks had failed.",
+            "that the talks had failed",
+            "Omar Farouk",
+            "tell",
+        ),
+        (
+            "The talks had failed, Omar Farouk said.",
+            "The talks had failed",
+            "Omar Farouk",
+            "say",
+        ),
+        (
+            "According to Omar Farouk, the talks had failed.",
+            "the talks had failed",
+            "Omar Farouk",
+            "according to",
+        ),
+    ],
+)
+def test_indirect_quotes(quotes_of, sentence, clause, speaker, lemma):
+    found = _only(quotes_of("Talks fail.\n\n" + sentence), QuoteKind.indirect)
+    assert len(found) == 1
+    quote, name = found[0]
+    assert quote.text == clause
+    assert name == speaker
+    assert quote.cue is not None and quote.cue.lemma == lemma
+
+
+@pytest.mark.nlp
+def test_organisations_and_places_can_speak(quotes_of):
+    text = "Trade row.\n\nBerlin said the new tariffs would hurt both economies."
+    (quote, name), *_ = _only(quotes_of(text), QuoteKind.indirect)
+    assert name == "Berlin"
+
+
+@pytest.mark.nlp
+def test_typewriter_double_marks(quotes_of):
+    text = "Plant closes.\n\n''We had no other choice,'' Mark Jensen said."
+    (quote, name), *_ = _only(quotes_of(text), QuoteKind.direct)
+    assert quote.text == "We had no other choice,"
+    assert name == "Mark Jensen"
+
+
+@pytest.mark.nlp
+def test_signature_after_a_dash(quotes_of):
+    text = "Readers write.\n\n“The debate showed who is ready to lead.” ― Laura Quinn"
+    (quote, name), *_ = _only(quotes_of(text), QuoteKind.direct)
+    assert name == "Laura Quinn"
+
+
+# --- robustness ---------------------------------------------------------------------------
+
+
+@pytest.mark.nlp
+def test_unclosed_quote_costs_only_itself(quotes_of):
+    text = (
+        "Storm damage.\n\n"
+        '"The roof came off in minutes, Jane Ode said at the scene.\n\n'
+        "Roads were closed overnight.\n\n"
+        '"We are clearing the debris now," Fire chief Omar Dane said.'
+    )
+    found = _only(quotes_of(text), QuoteKind.direct)
+    assert any(q.text.startswith("We are clearing") and n == "Omar Dane" for q, n in found)
+
+
+@pytest.mark.nlp
+def test_odd_marks_stray_guillemet_and_apostrophes(quotes_of):
+    text = (
+        "Markets » Europe.\n\n"
+        "Reuters' sources don't expect a rebound like the ’90s.\n\n"
+        'Shares fell 3" on the chart. "Prices will recover by spring," analyst Nina Holt said.'
+    )
+    found = _only(quotes_of(text), QuoteKind.direct)
+    assert len(found) == 1
+    quote, name = found[0]
+    assert quote.text == "Prices will recover by spring,"
+    assert name == "Nina Holt"
+
+
+@pytest.mark.nlp
+def test_nothing_in_read_more_or_source_lines(quotes_of):
+    text = (
+        "Court ruling.\n\n"
+        '"The ruling is final," judge Ellen Park said.\n\n'
+        'READ MORE:\u00a0Minister calls ruling "a disgrace", says Ellen Park\n\n'
+        'Source: "Court News" and agencies'
+    )
+    found = quotes_of(text)
+    assert [q.text for q, _ in found] == ["The ruling is final,"]
+
+
+@pytest.mark.nlp
+def test_empty_and_quote_free_texts(quotes_of):
+    assert quotes_of("") == []
+    assert quotes_of("Rain.\n\nIt rained all day in the valley.") == []
+
+
+def test_pairing_never_gives_up():
+    text = 'He said "one. And "two" then.\n\n"Three\n\nno marks here\n\n"Four," x » y "five'
+    found = pair_marks(text, split_paragraphs(text))
+    texts = [text[q.start : q.end] for q in found]
+    assert "Four," in texts
+    assert "five" in texts
+    assert "two" in texts
+
+
+def test_curly_and_straight_marks_pair_alike():
+    text = '“A,” she said. "B," he said.'
+    texts = [text[q.start : q.end] for q in pair_marks(text, split_paragraphs(text))]
+    assert texts == ["A,", "B,"]
