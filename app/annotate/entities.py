@@ -103,6 +103,11 @@ FURNITURE = frozenset(
     )
 )
 
+# A place in capitals opening a line, before a date, an agency or a dash.
+DATELINE = re.compile(
+    r"^([A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,2})(?=,? \d{4}-\d\d-\d\d| ?\(| [-–—] |,? [A-Z][a-z]{2,8}\.? \d)",
+    re.MULTILINE,
+)
 ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z&.\-]{1,11})\)")
 SMALL_WORDS = frozenset({"of", "the", "and", "for", "de", "du", "des", "la", "le", "in", "on", "&"})
 
@@ -132,7 +137,7 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
             continue
         start, end, tokens = cleaned
         if _in_ranges(start, end, excluded) or _is_junk(
-            text[start:end], tokens, context, structure
+            text[start:end], ent.label_, tokens, context, structure
         ):
             continue
         mentions.append(_Mention(start, end, text[start:end], ent.label_))
@@ -141,10 +146,11 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
     labels = _settle_labels(doc, mentions, context)
     for m in mentions:
         m.label = labels[m.text]
-    mentions.extend(_country_mentions(doc, text, mentions, excluded))
+    mentions.extend(_place_mentions(doc, text, mentions, excluded))
+    mentions.extend(_acronym_mentions(text, mentions))
 
     groups = _group(mentions, text)
-    mentions.extend(_propagate(doc, text, groups, excluded))
+    mentions.extend(_propagate(doc, text, groups, excluded, context))
     groups = _group(mentions, text)
     return _build_entities(groups)
 
@@ -201,6 +207,12 @@ def _clean_span(ent: Span, text: str) -> tuple[int, int, Span] | None:
     if ent.label_ == "PERSON":
         while end - start > 1 and _is_title(doc[start], doc[start + 1 : end]):
             start += 1
+    # Lower-case words after a proper name are a description: `Interfax news agency`.
+    tail = end
+    while tail - start > 1 and doc[tail - 1].is_lower and doc[tail - 1].is_alpha:
+        tail -= 1
+    if tail < end and doc[tail - 1].pos_ == "PROPN" and not doc[tail - 1].is_lower:
+        end = tail
     # An all-capitals prefix of several words before a name in ordinary case.
     caps = start
     while caps < end and doc[caps].is_alpha and doc[caps].is_upper and len(doc[caps]) > 1:
@@ -220,8 +232,8 @@ def _clean_span(ent: Span, text: str) -> tuple[int, int, Span] | None:
     for suffix in ("'s", "’s"):
         if text[s:e].endswith(suffix) and e - s > len(suffix):
             e -= len(suffix)
-    if not any(c.isalpha() for c in text[s:e]):
-        return None
+    if not any(c.isupper() for c in text[s:e]):
+        return None  # names are capitalised: `naira`, `year-old` are not
     return s, e, span
 
 
@@ -270,7 +282,7 @@ class _DocContext:
         return cls(mid, frozenset(lower), upper_lines)
 
 
-def _is_junk(text: str, span: Span, context: _DocContext, structure: Structure) -> bool:
+def _is_junk(text: str, label: str, span: Span, context: _DocContext, structure: Structure) -> bool:
     if fold(text) in FURNITURE:
         return True
     if len(span) != 1:
@@ -290,7 +302,9 @@ def _is_junk(text: str, span: Span, context: _DocContext, structure: Structure) 
     # A capitalised word at a sentence start is a common word if the article also
     # writes it in lower case, the tagger does not take it for a proper noun, or it is
     # the first word of a heading whose other words are lower case.
-    if text.lower() in context.lower_words or tok.pos_ != "PROPN":
+    if text.lower() in context.lower_words:
+        return True
+    if tok.pos_ != "PROPN" and label not in ("NORP", "LANGUAGE"):
         return True
     return _heading_first_word(span, structure)
 
@@ -443,87 +457,126 @@ def _country_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.\-])(?:{alternation})(?![\w\-]|\.\w)")
 
 
-def _country_mentions(
+def _place_mentions(
     doc: Doc, text: str, mentions: list[_Mention], excluded: list[tuple[int, int]]
 ) -> list[_Mention]:
-    """Country names the model left untagged (`the UAE`)."""
-    taken = _taken_ranges(doc, mentions)
+    """Places the model left untagged: country names (`the UAE`) and datelines
+    (`BELGRADE 1996-08-30`, `LONDON (Reuters) -`)."""
+    taken = _Occupied(text, doc, mentions)
     found = []
-    for match in _country_pattern().finditer(text):
-        s, e = match.span()
-        if _overlaps(taken, s, e) or _in_ranges(s, e, excluded):
-            continue
+
+    def add(s: int, e: int) -> None:
+        if taken.overlaps(s, e) or _in_ranges(s, e, excluded):
+            return
         span = doc.char_span(s, e)
         if span is None or _inside_longer_name(span):
-            continue
-        found.append(_Mention(s, e, match.group(), "GPE", from_model=False))
-    return found
+            return
+        taken.add(s, e)
+        found.append(_Mention(s, e, text[s:e], "GPE", from_model=False))
+
+    for match in _country_pattern().finditer(text):
+        add(*match.span())
+    for match in DATELINE.finditer(text):
+        place = lookup_place(match.group(1))
+        if place is not None and place.is_strong:
+            add(*match.span(1))
+    return sorted(found, key=lambda m: m.start)
 
 
 def _inside_longer_name(span: Span) -> bool:
-    """Whether capitalised words run on either side (`Chad Smith`, `New Jersey`)."""
+    """Whether a capitalised word runs on either side (`Chad Smith`, `New Jersey`),
+    unless the line is in capitals."""
     doc = span.doc
+    if span.text.isupper() and len(span.text) > 3:
+        return False
     before = doc[span.start - 1] if span.start > 0 else None
     after = doc[span.end] if span.end < len(doc) else None
-    for tok in (before, after):
-        if (
-            tok is not None
-            and tok.text[:1].isupper()
-            and not tok.is_sent_start
-            or (tok is after and tok is not None and tok.text[:1].isupper())
-        ):
-            if tok.is_punct:
-                continue
-            return True
-    return False
-
-
-def _taken_ranges(doc: Doc, mentions: list[_Mention]) -> list[tuple[int, int]]:
-    taken = [(e.start_char, e.end_char) for e in doc.ents]
-    taken.extend((m.start, m.end) for m in mentions)
-    return sorted(taken)
-
-
-def _overlaps(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
-    # `ranges` is sorted by start; only the few starting before `end` can overlap.
-    import bisect
-
-    i = bisect.bisect_left(ranges, (end, end))
-    for s, e in ranges[max(0, i - 8) : i]:
-        if s < end and start < e:
-            return True
-    return any(s < end and start < e for s, e in ranges[: max(0, i - 8)] if e > start)
+    if before is not None and before.text[:1].isupper() and not span[0].is_sent_start:
+        return True
+    return after is not None and after.text[:1].isupper() and not after.is_sent_start
 
 
 def _propagate(
-    doc: Doc, text: str, groups: list[_Group], excluded: list[tuple[int, int]]
+    doc: Doc,
+    text: str,
+    groups: list[_Group],
+    excluded: list[tuple[int, int]],
+    context: _DocContext,
 ) -> list[_Mention]:
-    """Other occurrences of the names already found, which the model missed."""
+    """Other occurrences of the names already found, which the model missed: each
+    surface form, a person's surname, and both in lines written in capitals."""
     owner: dict[str, _Group | None] = {}
+
+    def claim(form: str, group: _Group) -> None:
+        owner[form] = group if owner.get(form, group) is group else None
+
     for group in groups:
         for form in group.forms:
-            if len(form) < 2:
-                continue
-            owner[form] = group if owner.get(form, group) is group else None
+            if len(form) >= 2:
+                claim(form, group)
+    for group in groups:
+        if group.label != "PERSON":
+            continue
+        for form in group.forms:
+            words = form.split()
+            surname = words[-1]
+            if (
+                len(words) > 1
+                and len(surname) >= 3
+                and surname[0].isupper()
+                and surname.lower() not in context.lower_words
+                and surname not in owner
+                and lookup_place(surname) is None
+            ):
+                claim(surname, group)
     forms = {f: g for f, g in owner.items() if g is not None}
     if not forms:
         return []
-    taken = _taken_ranges(doc, [m for g in groups for m in g.mentions])
-    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w\-])(?:{alternation})(?![\w\-])")
+    taken = _Occupied(text, doc, [m for g in groups for m in g.mentions])
     found = []
-    for match in pattern.finditer(text):
-        s, e = match.span()
-        if _overlaps(taken, s, e) or _in_ranges(s, e, excluded):
-            continue
+
+    def add(s: int, e: int, group: _Group) -> None:
+        if taken.overlaps(s, e) or _in_ranges(s, e, excluded):
+            return
         span = doc.char_span(s, e)
         if span is None:
-            continue
+            return
         if len(span) == 1 and span[0].is_sent_start and span[0].pos_ != "PROPN":
-            continue
-        group = forms[match.group()]
-        found.append(_Mention(s, e, match.group(), group.label, from_model=False))
-    return found
+            return
+        taken.add(s, e)
+        found.append(_Mention(s, e, text[s:e], group.label, from_model=False))
+
+    for match in _alternation(forms).finditer(text):
+        add(*match.span(), forms[match.group()])
+    if context.upper_lines:
+        upper = {f.upper(): g for f, g in forms.items() if len(f) >= 3}
+        pattern = _alternation(upper)
+        for line_start, line_end in context.upper_lines:
+            for match in pattern.finditer(text, line_start, line_end):
+                add(*match.span(), upper[match.group()])
+    return sorted(found, key=lambda m: m.start)
+
+
+def _alternation(forms: dict[str, _Group]) -> re.Pattern[str]:
+    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w\-])(?:{alternation})(?![\w\-])")
+
+
+class _Occupied:
+    """Which characters of the text some mention (or other model entity) already covers."""
+
+    def __init__(self, text: str, doc: Doc, mentions: list[_Mention]) -> None:
+        self.mask = bytearray(len(text))
+        for e in doc.ents:
+            self.add(e.start_char, e.end_char)
+        for m in mentions:
+            self.add(m.start, m.end)
+
+    def add(self, start: int, end: int) -> None:
+        self.mask[start:end] = b"\x01" * (end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.mask.find(1, start, end) != -1
 
 
 # -- 5. entities -------------------------------------------------------------------------
@@ -607,7 +660,7 @@ def _join_person_short_forms(by_form, label_of, union) -> None:  # type: ignore[
             place = lookup_place(form)
             if len(words) != 1 or (place is not None and place.is_strong):
                 continue
-            if label_of[form] not in ("ORG", "NORP", "PRODUCT", "WORK_OF_ART", "FAC"):
+            if label_of[form] not in ("ORG", "PRODUCT", "WORK_OF_ART", "FAC"):
                 continue
         candidates = [
             name
@@ -615,8 +668,6 @@ def _join_person_short_forms(by_form, label_of, union) -> None:  # type: ignore[
             if len(name) > len(words)
             and (name[-len(words) :] == words or name[: len(words)] == words)
         ]
-        if label_of[form] != "PERSON":
-            candidates = [name for name in candidates if name[-1:] == words]
         # Keep the fullest names: `Tayyip Erdogan` is inside `Recep Tayyip Erdogan`.
         maximal = [
             n
@@ -638,12 +689,12 @@ def _join_acronyms(by_form, label_of, text, union) -> None:  # type: ignore[no-u
     initials of one multi-word name."""
     defined: dict[str, str] = {}
     for form, ms in by_form.items():
-        if len(form.split()) < 2:
+        if len(form.split()) < 2 or label_of[form] == "PERSON":
             continue
         for m in ms:
-            match = ACRONYM_AFTER.match(text, m.end)
-            if match and match.group(1).replace(".", "").isupper():
-                defined[match.group(1)] = form
+            acronym = _defined_acronym(text, m.end, form)
+            if acronym is not None:
+                defined[acronym] = form
     for acronym, form in defined.items():
         if acronym in by_form:
             label_of[acronym] = label_of[form]
@@ -666,6 +717,44 @@ def _join_acronyms(by_form, label_of, text, union) -> None:  # type: ignore[no-u
         if len(names) == 1:
             label_of[form] = label_of[names[0]]
             union(form, names[0])
+
+
+def _defined_acronym(text: str, end: int, name: str) -> str | None:
+    """The acronym in brackets right after `name` at `end`, when it abbreviates it."""
+    match = ACRONYM_AFTER.match(text, end)
+    if match is None:
+        return None
+    acronym = match.group(1)
+    letters = [c for c in acronym if c.isalpha()]
+    capitals = sum(c.isupper() for c in letters)
+    if capitals < 2 or capitals * 2 < len(letters):
+        return None
+    # Each word's initial, then its inner capitals: `McDonald's Corp` -> M D C.
+    words = [w for w in name.replace("-", " ").split() if w[0].isalpha()]
+    sequence = "".join(w[0].upper() + "".join(c for c in w[1:] if c.isupper()) for w in words)
+    wanted = [c for c in letters if c.isupper()]
+    if not sequence or wanted[:1] != [sequence[0]]:
+        return None
+    pool = iter(sequence)
+    if not all(c in pool for c in wanted):
+        return None
+    return acronym
+
+
+def _acronym_mentions(text: str, mentions: list[_Mention]) -> list[_Mention]:
+    """`Kurdistan Democratic Party (KDP)`: the acronym is a mention of the same thing."""
+    taken = {(m.start, m.end) for m in mentions}
+    found = []
+    for m in mentions:
+        if " " not in m.text or m.label == "PERSON":
+            continue
+        acronym = _defined_acronym(text, m.end, m.text)
+        if acronym is None:
+            continue
+        start = text.index(acronym, m.end)
+        if (start, start + len(acronym)) not in taken:
+            found.append(_Mention(start, start + len(acronym), acronym, m.label, from_model=False))
+    return found
 
 
 def _join_same_place(label_of, union) -> None:  # type: ignore[no-untyped-def]
