@@ -80,6 +80,8 @@ SETTLEMENT_NOUNS = _words(
 AREA_NOUNS = _words("region area valley desert peninsula island islands coast")
 FACILITY_NOUNS = _words("airbase base airport port harbour harbor bridge stadium prison camp")
 
+LOCATIVES = _words("in near outside at across around inside")
+
 # Labels of page furniture that the model sometimes takes for names.
 FURNITURE = frozenset(
     fold(w)
@@ -372,11 +374,14 @@ def _credit_mentions(structure: Structure, mentions: list[_Mention]) -> list[_Me
 def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> dict[str, str]:
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     person_cue: Counter[str] = Counter()
+    located: Counter[str] = Counter()  # after `in`, `near`...: a place if the gazetteer agrees
     for m in mentions:
         votes[m.text][m.label] += m.weight
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None:
             continue
+        if span.start > 0 and doc[span.start - 1].lower_ in LOCATIVES:
+            located[m.text] += 1
         cue = _context_label(span, m.label)
         if cue is not None:
             votes[m.text][cue] += 3
@@ -397,7 +402,9 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
             if label == "PERSON" and not person_strong and (place_votes or place.kind != "city"):
                 label = _place_label(place)
             elif label in ("ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT") and (
-                place.kind == "country" or (place.kind == "region" and label != "ORG")
+                place.kind == "country"
+                or (place.kind == "region" and label != "ORG")
+                or located[text] + place_votes >= v[label]
             ):
                 # National teams and governments named by their country are the place.
                 label = _place_label(place)

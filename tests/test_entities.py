@@ -1,0 +1,217 @@
+"""Tests for app.annotate.entities on the seed article and on short real-style texts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.annotate.document import parse_structure
+from app.annotate.entities import extract_entities
+from app.annotate.types import Entity
+
+pytestmark = pytest.mark.nlp
+
+
+def entities_of(nlp, text: str) -> list[Entity]:
+    return extract_entities(nlp(text), parse_structure(text))
+
+
+def by_name(entities: list[Entity]) -> dict[str, Entity]:
+    """Entities under their canonical name and each alias."""
+    index = {}
+    for entity in entities:
+        for name in [entity.name, *entity.aliases]:
+            index.setdefault(name, entity)
+    return index
+
+
+@pytest.fixture(scope="module")
+def seed(nlp, seed_text):
+    structure = parse_structure(seed_text)
+    return seed_text, structure, extract_entities(nlp(seed_text), structure)
+
+
+# --------------------------------------------------------------------------- the seed
+
+
+def test_seed_must_entities(seed, gold) -> None:
+    _, _, entities = seed
+    index = by_name(entities)
+    for item in gold["entities"]["must"]:
+        entity = index.get(item["name"])
+        assert entity is not None, item["name"]
+        assert entity.name == item["name"]
+        assert entity.type == item["type"], item["name"]
+        assert sorted(entity.aliases) == sorted(item.get("aliases", [])), item["name"]
+        assert len(entity.mentions) >= item["min_mentions"], item["name"]
+
+
+def test_seed_must_not(seed, gold) -> None:
+    _, _, entities = seed
+    surfaces = {m.text for e in entities for m in e.mentions} | set(by_name(entities))
+    for junk in gold["entities"]["must_not"]:
+        assert junk not in surfaces
+
+
+def test_seed_should_entities(seed, gold) -> None:
+    _, _, entities = seed
+    index = by_name(entities)
+
+    def right(item: dict) -> bool:
+        entity = index.get(item["name"])
+        return entity is not None and entity.type in item["type"].split("|")
+
+    should = gold["entities"]["should"]
+    for name in ("AFP", "UAE", "Tarhuna", "Jufra", "Mediterranean", "UN"):
+        assert right(next(i for i in should if i["name"] == name)), name
+    assert sum(map(right, should)) >= len(should) - 1
+
+
+def test_seed_geocoding(seed, gold) -> None:
+    _, _, entities = seed
+    index = by_name(entities)
+    for name, expected in gold["entities"]["geocoding_should"].items():
+        entity = index[name]
+        assert entity.country_code == expected["country"], name
+        if "lat" in expected:
+            assert entity.lat == pytest.approx(expected["lat"], abs=0.1)
+            assert entity.lon == pytest.approx(expected["lon"], abs=0.1)
+
+
+def test_seed_one_person_per_person(seed) -> None:
+    _, _, entities = seed
+    people = [e for e in entities if e.type == "PERSON"]
+    for person in people:
+        for other in people:
+            if other is not person:
+                assert not set(other.name.split()) & set(person.name.split())
+
+
+def test_seed_mentions_well_formed(seed) -> None:
+    text, structure, entities = seed
+    assert [e.key for e in entities] == [f"e{i}" for i in range(1, len(entities) + 1)]
+    firsts = [e.mentions[0].start for e in entities]
+    assert firsts == sorted(firsts)
+    spans = []
+    for entity in entities:
+        starts = [(m.start, m.end) for m in entity.mentions]
+        assert starts == sorted(starts)
+        for m in entity.mentions:
+            assert text[m.start : m.end] == m.text
+            assert m.text == m.text.strip()
+            assert not m.text.endswith(("'s", "’s")) and m.text[0] not in "\"'“‘"
+            spans.append((m.start, m.end))
+        if entity.type not in ("GPE", "LOC", "FAC"):
+            assert entity.country_code is None
+    spans.sort()
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False)), "overlap"
+    # Nothing inside READ MORE titles, the Source line or the repeated caption.
+    boiler = [*structure.read_more, structure.source]
+    for s, e in spans:
+        assert not any(b.start < e and s < b.end for b in boiler)
+    image = structure.images[0]
+    assert not any(image.caption.end < s and e <= image.end for s, e in spans if e < image.end - 5)
+
+
+def test_seed_every_occurrence_of_a_name_is_a_mention(seed) -> None:
+    text, structure, entities = seed
+    boiler = [*structure.read_more, structure.source]
+    for name in ("Haftar", "Sirte", "Libya", "Ankara"):
+        entity = by_name(entities)[name]
+        covered = {m.start for m in entity.mentions}
+        for match in re.finditer(rf"\b{name}\b", text):
+            if any(b.start <= match.start() < b.end for b in boiler):
+                continue
+            if structure.images[0].caption.end < match.start() < structure.images[0].end:
+                continue  # the caption's repetition
+            assert any(s <= match.start() < s + 20 for s in covered), (name, match.start())
+
+
+# ------------------------------------------------------------------------- the rules
+
+
+def test_titles_are_not_part_of_the_name(nlp) -> None:
+    text = (
+        "French President Emmanuel Macron met Chancellor Angela Merkel in Berlin on Monday.\n\n"
+        "Macron said the two leaders had agreed on a recovery fund. Merkel did not comment."
+    )
+    index = by_name(entities_of(nlp, text))
+    macron = index["Emmanuel Macron"]
+    assert macron.type == "PERSON" and macron.aliases == ["Macron"]
+    assert len(macron.mentions) == 2
+    merkel = index["Angela Merkel"]
+    assert merkel.aliases == ["Merkel"] and len(merkel.mentions) == 2
+    assert all("President" not in m.text and "Chancellor" not in m.text for m in macron.mentions)
+    assert index["Berlin"].country_code == "DE"
+
+
+def test_ambiguous_surname_stays_apart(nlp) -> None:
+    text = (
+        "Labour MP Jo Smith and her brother, the novelist Tom Smith, were at the launch.\n\n"
+        "Smith said the book had taken ten years to write."
+    )
+    people = [e for e in entities_of(nlp, text) if e.type == "PERSON"]
+    full = [e for e in people if len(e.name.split()) > 1]
+    assert {e.name for e in full} >= {"Jo Smith", "Tom Smith"}
+    assert all("Smith" not in e.aliases for e in full)
+
+
+def test_acronym_defined_in_text_joins_the_long_form(nlp) -> None:
+    text = (
+        "The Federation of Sovereign Indigenous Nations (FSIN) called for an inquiry on Friday.\n\n"
+        "FSIN chief Bobby Cameron said the province had ignored repeated warnings."
+    )
+    entities = entities_of(nlp, text)
+    fsin = by_name(entities)["FSIN"]
+    assert fsin.name == "Federation of Sovereign Indigenous Nations"
+    assert fsin.type == "ORG" and "FSIN" in fsin.aliases
+    assert len([m for m in fsin.mentions if m.text == "FSIN"]) == 2
+
+
+def test_one_country_under_several_names(nlp) -> None:
+    text = (
+        "The United States imposed new sanctions on Tuesday. The US Treasury said the "
+        "measures were aimed at officials in Caracas.\n\n"
+        "Venezuela accused the U.S. of economic warfare and said America would fail."
+    )
+    entities = entities_of(nlp, text)
+    us = [e for e in entities if e.country_code == "US"]
+    assert len(us) == 1
+    assert us[0].name == "United States" and us[0].type == "GPE"
+    assert by_name(entities)["Caracas"].country_code == "VE"
+
+
+def test_possessive_and_article_are_trimmed(nlp) -> None:
+    text = "The UAE's foreign minister met the Netherlands' ambassador in Abu Dhabi."
+    index = by_name(entities_of(nlp, text))
+    assert index["UAE"].country_code == "AE"
+    assert "Abu Dhabi" in index
+
+
+def test_heading_word_is_not_a_name(nlp) -> None:
+    text = (
+        "Rebels retake a key town\n\n"
+        "Rebel forces said on Sunday they had retaken the town of Kidal from the army.\n\n"
+        "Govt denials\n\n"
+        "The government denied the town had fallen, a spokesman told AFP in Bamako."
+    )
+    entities = entities_of(nlp, text)
+    assert "Govt" not in by_name(entities)
+    index = by_name(entities)
+    assert index["Bamako"].country_code == "ML"
+    assert index["Kidal"].type == "GPE"
+
+
+def test_dateline_in_capitals(nlp) -> None:
+    text = (
+        "BELGRADE 1996-08-30\n"
+        "Serbian police arrested three men on Friday, the Tanjug news agency said."
+    )
+    index = by_name(entities_of(nlp, text))
+    assert index["BELGRADE"].type == "GPE" and index["BELGRADE"].country_code == "RS"
+    assert index["Serbian"].type == "NORP"
+
+
+def test_empty_text(nlp) -> None:
+    assert entities_of(nlp, "") == []
