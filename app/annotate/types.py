@@ -54,7 +54,7 @@ class Structure(BaseModel):
     paragraphs: list[Span] = Field(default_factory=list)
     read_more: list[Span] = Field(default_factory=list)
     source: Span | None = None
-    # All of the above in reading order (images as their caption span).
+    # All of the above in reading order (an image as the region of its caption lines).
     blocks: list[Block] = Field(default_factory=list)
 
 
