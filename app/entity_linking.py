@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlmodel import Session
 
 from app.annotate import types as ann
@@ -23,10 +23,14 @@ def entity_id_for(entity_type: str, name: str) -> str:
     return f"{entity_type.lower()}-{digest}"
 
 
-def link_entity(session: Session, local: ann.Entity) -> Entity:
-    """The stored entity `local` refers to, created or enriched as needed."""
+def link_entity(session: Session, local: ann.Entity, *, taken: set[str]) -> Entity:
+    """The stored entity `local` refers to, created or enriched as needed.
+
+    `taken` holds the ids the article's other entities already link to: the article's
+    own analysis said those are different things, so they are never candidates.
+    """
     key = text_key(local.name)
-    entity = _find(session, entity_type=local.type, name_key=key)
+    entity = _find(session, entity_type=local.type, name_key=key, taken=taken)
     if entity is None:
         entity = _create(session, local, key)
     elif len(local.name.split()) > len(entity.name.split()) and local.type == "PERSON":
@@ -42,9 +46,10 @@ def link_entity(session: Session, local: ann.Entity) -> Entity:
     return entity
 
 
-def _find(session: Session, *, entity_type: str, name_key: str) -> Entity | None:
+def _find(session: Session, *, entity_type: str, name_key: str, taken: set[str]) -> Entity | None:
+    free = Entity.id.not_in(taken) if taken else true()
     exact = session.scalars(
-        select(Entity).where(Entity.type == entity_type, Entity.name_key == name_key)
+        select(Entity).where(Entity.type == entity_type, Entity.name_key == name_key, free)
     ).first()
     if exact is not None:
         return exact
@@ -52,7 +57,7 @@ def _find(session: Session, *, entity_type: str, name_key: str) -> Entity | None
         session.scalars(
             select(Entity)
             .join(EntityAlias, EntityAlias.entity_id == Entity.id)
-            .where(Entity.type == entity_type, EntityAlias.alias_key == name_key)
+            .where(Entity.type == entity_type, EntityAlias.alias_key == name_key, free)
             .distinct()
             .limit(2)
         ).all()
@@ -65,7 +70,7 @@ def _find(session: Session, *, entity_type: str, name_key: str) -> Entity | None
         return _unique(
             session.scalars(
                 select(Entity)
-                .where(Entity.type == "PERSON", Entity.name_key.like(f"% {name_key}"))
+                .where(Entity.type == "PERSON", Entity.name_key.like(f"% {name_key}"), free)
                 .limit(2)
             ).all()
         )
@@ -73,7 +78,7 @@ def _find(session: Session, *, entity_type: str, name_key: str) -> Entity | None
     surname = tokens[-1]
     short = _unique(
         session.scalars(
-            select(Entity).where(Entity.type == "PERSON", Entity.name_key == surname).limit(2)
+            select(Entity).where(Entity.type == "PERSON", Entity.name_key == surname, free).limit(2)
         ).all()
     )
     if short is None:

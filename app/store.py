@@ -175,7 +175,7 @@ def _add_entities(session: Session, article_id: str, entities: list[ann.Entity])
     ids: dict[str, str] = {}
     rows: dict[str, ArticleEntity] = {}
     for position, local in enumerate(entities):
-        entity = link_entity(session, local)
+        entity = link_entity(session, local, taken=set(rows))
         ids[local.key] = entity.id
         row = rows.get(entity.id)
         if row is None:
