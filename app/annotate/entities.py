@@ -62,9 +62,14 @@ TITLES = _words(
     sheikh sheik imam ayatollah emir sultan professor prof prof. ambassador envoy coach
     manager striker midfielder defender goalkeeper deputy crown archbishop bishop
     cardinal speaker premier warlord leader spokesman spokeswoman spokesperson
-    opposition former late president-elect minister-designate first lady st. saint
+    opposition former late president-elect minister-designate first lady st. saint lord
+    baroness baron earl duke duchess count countess
     """
 )
+# Lower-case words that belong to names.
+PARTICLES = _words("de da di del della der den van von le la al el bin ibn bint abu du dos das")
+# Titles before a name that is the bearer's whole name (`Prince Charles`, `Pope Francis`).
+SOLE_NAME_TITLES = _words("king queen prince princess pope emperor empress saint st st.")
 # Titles that are also common first names or name parts; stripped only when the
 # remaining span still has two name words.
 WEAK_TITLES = frozenset({"general", "justice", "chief", "father", "saint", "st.", "lady", "home"})
@@ -80,6 +85,8 @@ SETTLEMENT_NOUNS = _words(
 AREA_NOUNS = _words("region area valley desert peninsula island islands coast")
 FACILITY_NOUNS = _words("airbase base airport port harbour harbor bridge stadium prison camp")
 
+# A city this large is a place even when the model only ever calls it a person.
+BIG_CITY = 250_000
 LOCATIVES = _words("in near outside at across around inside")
 
 # Labels of page furniture that the model sometimes takes for names.
@@ -131,6 +138,7 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
     context = _DocContext.build(doc, text)
 
     mentions: list[_Mention] = []
+    titled: set[str] = set()  # names seen right after `King`, `Prince`, `Pope`...
     for ent in doc.ents:
         if ent.label_ not in LABEL_RANK:
             continue
@@ -143,6 +151,8 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
         ):
             continue
         mentions.append(_Mention(start, end, text[start:end], ent.label_))
+        if tokens.start > 0 and doc[tokens.start - 1].lower_ in SOLE_NAME_TITLES:
+            titled.add(text[start:end])
 
     mentions.extend(_credit_mentions(structure, mentions))
     labels = _settle_labels(doc, mentions, context)
@@ -151,9 +161,9 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
     mentions.extend(_place_mentions(doc, text, mentions, excluded))
     mentions.extend(_acronym_mentions(text, mentions))
 
-    groups = _group(mentions, text)
+    groups = _group(mentions, text, frozenset(titled))
     mentions.extend(_propagate(doc, text, groups, excluded, context))
-    groups = _group(mentions, text)
+    groups = _group(mentions, text, frozenset(titled))
     return _build_entities(groups)
 
 
@@ -205,10 +215,21 @@ def _clean_span(ent: Span, text: str) -> tuple[int, int, Span] | None:
         )
         if not keep:
             start += 1
-    # Titles and roles before a person's name.
+    # Lower-case words before a name (`a Hans Christian Andersen`), bar name particles.
+    while end - start > 1 and doc[start].is_lower and doc[start].lower_ not in PARTICLES:
+        start += 1
     if ent.label_ == "PERSON":
-        while end - start > 1 and _is_title(doc[start], doc[start + 1 : end]):
+        # Titles and roles before a person's name, and a description
+        # (`Hungarian Melinda Czink`, `Cinematographer John Mathieson`).
+        while end - start > 1 and (
+            _is_title(doc[start], doc[start + 1 : end])
+            or end - start > 2
+            and doc[start].pos_ in ("ADJ", "NOUN")
+            and doc[start + 1].pos_ == "PROPN"
+        ):
             start += 1
+        while end - start > 1 and any(c.isdigit() for c in doc[end - 1].text):
+            end -= 1
     # Lower-case words after a proper name are a description: `Interfax news agency`.
     tail = end
     while tail - start > 1 and doc[tail - 1].is_lower and doc[tail - 1].is_alpha:
@@ -399,7 +420,11 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
             person_strong = person_cue[text] > 0 or (
                 text in person_tokens and v["PERSON"] >= place_votes
             )
-            if label == "PERSON" and not person_strong and (place_votes or place.kind != "city"):
+            if (
+                label == "PERSON"
+                and not person_strong
+                and (place_votes or place.kind != "city" or place.population >= BIG_CITY)
+            ):
                 label = _place_label(place)
             elif label in ("ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT") and (
                 place.kind == "country"
@@ -600,7 +625,7 @@ class _Group:
         return min(m.start for m in self.mentions)
 
 
-def _group(mentions: list[_Mention], text: str) -> list[_Group]:
+def _group(mentions: list[_Mention], text: str, titled: frozenset[str]) -> list[_Group]:
     """Surface forms joined into real-world things."""
     mentions = sorted(_dedupe(mentions), key=lambda m: (m.start, m.end))
     by_form: dict[str, list[_Mention]] = defaultdict(list)
@@ -620,7 +645,7 @@ def _group(mentions: list[_Mention], text: str) -> list[_Group]:
         if a != b:
             parent[a] = b
 
-    _join_person_short_forms(by_form, label_of, union)
+    _join_person_short_forms(by_form, label_of, union, titled)
     _join_acronyms(by_form, label_of, text, union)
     _join_same_place(label_of, union)
 
@@ -655,11 +680,22 @@ def _dedupe(mentions: list[_Mention]) -> list[_Mention]:
     return kept
 
 
-def _join_person_short_forms(by_form, label_of, union) -> None:  # type: ignore[no-untyped-def]
-    """`Kalin` joins `Ibrahim Kalin` when no other person in the article ends (or
-    begins) with that word."""
-    persons = [f for f, label in label_of.items() if label == "PERSON"]
-    long_names = [f.split() for f in persons if len(f.split()) > 1]
+def _join_person_short_forms(by_form, label_of, union, titled) -> None:  # type: ignore[no-untyped-def]
+    """`Kalin` joins `Ibrahim Kalin` when no other person in the article ends with
+    that word; failing a surname, a first name joins the one person it begins (not
+    after `King`, `Prince`...: `Prince Charles` is not `Charles Kennedy`)."""
+    persons = [f.split() for f, label in label_of.items() if label == "PERSON"]
+    full = [n for n in persons if len(n) > 1 and not _is_initial(n[0])]
+    # `S Taylor` is `Simon Taylor` when he is the only Taylor whose name starts so.
+    for name in persons:
+        if len(name) == 2 and _is_initial(name[0]):
+            same = [f for f in full if f[-1] == name[-1] and f[0][0] == name[0][0]]
+            if len(same) == 1:
+                union(" ".join(name), " ".join(same[0]))
+    surnames = {n[-1] for n in full}
+    long_names = full + [
+        n for n in persons if len(n) > 1 and _is_initial(n[0]) and n[-1] not in surnames
+    ]
     for form in list(label_of):
         words = form.split()
         if label_of[form] != "PERSON":
@@ -669,21 +705,23 @@ def _join_person_short_forms(by_form, label_of, union) -> None:  # type: ignore[
                 continue
             if label_of[form] not in ("ORG", "PRODUCT", "WORK_OF_ART", "FAC"):
                 continue
-        candidates = [
-            name
-            for name in long_names
-            if len(name) > len(words)
-            and (name[-len(words) :] == words or name[: len(words)] == words)
-        ]
-        # Keep the fullest names: `Tayyip Erdogan` is inside `Recep Tayyip Erdogan`.
-        maximal = [
-            n
-            for n in candidates
-            if not any(len(o) > len(n) and _contains(o, n) for o in candidates)
-        ]
-        if len(maximal) == 1:
+        k = len(words)
+        longer = [n for n in long_names if len(n) > k]
+        match = _maximal([n for n in longer if n[-k:] == words])
+        if not match and form not in titled:
+            match = _maximal([n for n in longer if n[:k] == words])
+        if len(match) == 1:
             label_of[form] = "PERSON"
-            union(form, " ".join(maximal[0]))
+            union(form, " ".join(match[0]))
+
+
+def _is_initial(word: str) -> bool:
+    return len(word.rstrip(".")) == 1 and word[0].isupper()
+
+
+def _maximal(names: list[list[str]]) -> list[list[str]]:
+    """The fullest names: `Tayyip Erdogan` is inside `Recep Tayyip Erdogan`."""
+    return [n for n in names if not any(len(o) > len(n) and _contains(o, n) for o in names)]
 
 
 def _contains(long: list[str], short: list[str]) -> bool:
