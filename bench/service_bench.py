@@ -1,0 +1,147 @@
+"""Memory and speed of the annotation service, as ratios from one run.
+
+    python bench/service_bench.py CORPUS.jsonl [--articles 200] [--port 8765]
+
+CORPUS.jsonl has one `{"text": ...}` object a line (e.g. the BBC corpus).
+
+1. Memory: starts the real service (uvicorn, temporary SQLite store, seed folder loaded),
+   posts articles to POST /annotate, then reads the process's resident size (VmRSS, and
+   its peak VmHWM) and prints it as a ratio of the 500 MB budget.
+2. Speed: annotates the same articles in child processes with the NumPy ops without BLIS
+   (what the service uses) and with thinc's default ops, printing words per second and
+   the ratio between the two. Both run in the same invocation, so machine noise hits both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUDGET_MB = 500.0
+
+SPEED_CHILD = r"""
+import json, sys, time
+blis = sys.argv[2] == "blis"
+if not blis:
+    from app.annotate.nlp import load_nlp
+    nlp = load_nlp()
+else:
+    import spacy
+    from app.annotate.nlp import MODEL_NAME
+    nlp = spacy.load(MODEL_NAME)
+    nlp.add_pipe("gazette_line_breaks", before="parser")
+from app.annotate.pipeline import Document, annotate_many
+texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8")]
+list(annotate_many([Document(t) for t in texts[:5]], nlp=nlp))  # warm up
+start = time.perf_counter()
+list(annotate_many([Document(t) for t in texts], nlp=nlp, batch_size=16))
+elapsed = time.perf_counter() - start
+print(json.dumps({"words": sum(len(t.split()) for t in texts), "seconds": elapsed}))
+"""
+
+
+def read_texts(path: Path, limit: int) -> list[str]:
+    texts = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                texts.append(json.loads(line)["text"])
+            if len(texts) >= limit:
+                break
+    return texts
+
+
+def proc_status(pid: int) -> dict[str, float]:
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            values[key] = int(rest.split()[0]) / 1024
+    return values
+
+
+def wait_ready(base: str, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/ready", timeout=2) as response:
+                if json.load(response)["ready"]:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit("the service did not become ready")
+
+
+def memory(texts: list[str], port: int) -> None:
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "GAZETTE_DATABASE_URL": f"sqlite:///{tmp}/bench.db"}
+        server = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_ready(base)
+            after_load = proc_status(server.pid)
+            for text in texts:
+                request = urllib.request.Request(
+                    f"{base}/annotate",
+                    data=text.encode(),
+                    headers={"content-type": "text/plain; charset=utf-8"},
+                )
+                urllib.request.urlopen(request, timeout=60).read()
+            after = proc_status(server.pid)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    print(f"memory: resident after startup and seed load   {after_load['VmRSS']:.0f} MB")
+    print(f"memory: resident after {len(texts)} annotations      {after['VmRSS']:.0f} MB")
+    print(f"memory: peak resident                          {after['VmHWM']:.0f} MB")
+    print(f"memory: peak / {BUDGET_MB:.0f} MB budget = {after['VmHWM'] / BUDGET_MB:.2f}")
+
+
+def speed(texts: list[str]) -> None:
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8") as sample:
+        sample.writelines(json.dumps({"text": t}) + "\n" for t in texts)
+        sample.flush()
+        results = {}
+        for ops in ("numpy", "blis"):
+            out = subprocess.run(
+                [sys.executable, "-c", SPEED_CHILD, sample.name, ops],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            results[ops] = json.loads(out.stdout.strip().splitlines()[-1])
+    rates = {ops: r["words"] / r["seconds"] for ops, r in results.items()}
+    for ops, rate in rates.items():
+        print(f"speed: full annotation, {ops:5} ops: {rate:,.0f} words/s")
+    print(f"speed: numpy / blis = {rates['numpy'] / rates['blis']:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    texts = read_texts(args.corpus, args.articles)
+    memory(texts, args.port)
+    speed(texts)
+
+
+if __name__ == "__main__":
+    main()
