@@ -42,7 +42,6 @@ def _load(paths: list[Path], *, batch_size: int | None, quiet: bool) -> int:
     from app.db import create_db_engine
     from app.loader import LoadState, load_paths
     from app.migrate import upgrade
-    from app.sources import list_files
 
     settings = get_settings()
     missing = [p for p in paths if not p.exists()]
@@ -54,14 +53,14 @@ def _load(paths: list[Path], *, batch_size: int | None, quiet: bool) -> int:
     engine = create_db_engine(settings.database_url)
     nlp = load_nlp()
     state = LoadState()
-    with tqdm(total=len(list_files(paths)), unit="file", disable=quiet, file=sys.stderr) as bar:
+    with tqdm(unit="doc", disable=quiet, file=sys.stderr) as bar:
         load_paths(
             engine,
             paths,
             nlp=nlp,
             state=state,
             batch_size=batch_size or settings.batch_size,
-            on_result=lambda result: bar.update(0 if result.origin and ":" in result.origin else 1),
+            on_result=lambda _result: bar.update(1),
         )
     counts = state.counts
     print(

@@ -1,0 +1,71 @@
+"""`python -m app load`: files, folders and JSONL through the one ingest function."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import Session
+
+from app.cli import main
+from app.models import Article
+from tests.conftest import seed_document
+
+pytestmark = pytest.mark.nlp
+
+
+@pytest.fixture
+def cli_env(monkeypatch, database_url, nlp):
+    from app import config
+    from app.annotate import nlp as nlp_module
+
+    monkeypatch.setenv("GAZETTE_DATABASE_URL", database_url)
+    config.get_settings.cache_clear()
+    # The model is already loaded for the test session; loading it again would only cost time.
+    monkeypatch.setattr(nlp_module, "load_nlp", lambda: nlp)
+    yield database_url
+    config.get_settings.cache_clear()
+
+
+def _titles(database_url: str) -> dict[str, str]:
+    from app.db import create_db_engine
+
+    engine = create_db_engine(database_url)
+    with Session(engine) as session:
+        rows = session.execute(select(Article.id, Article.title)).all()
+    engine.dispose()
+    return dict(rows)
+
+
+def test_load_folder_and_jsonl_with_a_summary(cli_env, tmp_path, capsys):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "seed.txt").write_bytes(seed_document())
+    (folder / "empty.txt").write_bytes(b"")
+    records = [
+        {"id": "j1", "text": "Floods hit valley\n\nRivers burst their banks overnight."},
+        {"text": "Untitled record with no id\n\nIt still gets a stable id."},
+        {"id": "bad-date", "text": "Dated\n\nBody.", "published_at": "someday"},
+        {"title": "no text"},
+    ]
+    jsonl = tmp_path / "more.jsonl"
+    jsonl.write_text(
+        "\n".join(json.dumps(r) for r in records) + "\nnot json at all\n", encoding="utf-8"
+    )
+
+    assert main(["load", "--quiet", str(folder), str(jsonl)]) == 0
+    out = capsys.readouterr().out
+    assert "loaded 3 (new 3, replaced 0) / unchanged 0 / skipped 4 / failed 0" in out
+    assert "empty.txt" in out and "more.jsonl:3" in out and "more.jsonl:5" in out
+    titles = _titles(cli_env)
+    assert set(titles) >= {"seed", "j1"} and len(titles) == 3
+
+    assert main(["load", "--quiet", str(folder), str(jsonl)]) == 0
+    assert "unchanged 3" in capsys.readouterr().out
+    assert len(_titles(cli_env)) == 3
+
+
+def test_missing_path_is_an_error(cli_env, tmp_path, capsys):
+    assert main(["load", str(tmp_path / "nowhere")]) == 2
+    assert "does not exist" in capsys.readouterr().err
