@@ -15,7 +15,6 @@ OPENING = frozenset(["“", "„", "‟", "«", "``"])
 CLOSING = frozenset(["”", "»"])
 MARKS = frozenset('"“”„‟«»')
 _MARK_RE = re.compile("''|``|[\"“”„‟«»]")
-_PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t\u00a0]*\n")
 # What may stand before an opening mark, and after a closing one.
 _BEFORE_OPEN = frozenset("([{—–-/:")
 _AFTER_CLOSE = frozenset(",.;:!?)]}—–-…/'’")
@@ -34,20 +33,12 @@ class MarkedQuote:
 
 
 def split_paragraphs(text: str) -> list[tuple[int, int]]:
-    """Paragraph spans: blocks between blank lines, or lines when a text has no blank line."""
-    if _PARAGRAPH_BREAK_RE.search(text):
-        spans, at = [], 0
-        for match in _PARAGRAPH_BREAK_RE.finditer(text):
-            spans.append((at, match.start()))
-            at = match.end()
-        spans.append((at, len(text)))
-    else:
-        spans, at = [], 0
-        for line in text.split("\n"):
-            spans.append((at, at + len(line)))
-            at += len(line) + 1
+    """Paragraph spans: the non-blank lines, trimmed (a line of an article never runs on)."""
     out = []
-    for start, end in spans:
+    at = 0
+    for line in text.split("\n"):
+        start, end = at, at + len(line)
+        at = end + 1
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():

@@ -25,7 +25,7 @@ SPEECH_VERBS = _words(
     recount demand propose proclaim boast brag lament signal indicate hint estimate speak inform
     agree tout praise criticize criticise blast slam dismiss question wonder reason muse marvel
     concur echo reiterate repeat assure advise threaten brief opine counsel plead message email
-    blog"""
+    blog call label dub brand term chant sing recite read"""
 )
 # Verbs reporting a statement or a belief as a clause ("X thinks that ..."): indirect cues.
 REPORTING_VERBS = SPEECH_VERBS | _words(
@@ -75,6 +75,9 @@ def subject_of(verb: Token) -> Token | None:
         if verb.dep_ in ("conj", "advcl", "xcomp") and head.pos_ in ("VERB", "AUX"):
             verb = head
             continue
+        if verb.dep_ == "acl" and verb.tag_ != "VBN" and head.pos_ in ("NOUN", "PROPN", "PRON"):
+            # "footage of Smith saying ...", or a misparse of "a man yelled ...".
+            return head
         if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
             verb = head.head
             continue

@@ -235,8 +235,8 @@ def _governing_cue(art: _Article, first: int, last: int) -> tuple | None:
         if first <= head.i <= last:
             continue
         steps = 0
-        while steps < 8 and art.quote_of[head.i] == -1:
-            if is_cue(head):
+        while steps < 8:
+            if art.quote_of[head.i] == -1 and is_cue(head):
                 return _cue_and_speaker(art, head)
             if head.head is head:
                 break
@@ -293,7 +293,8 @@ def _cue_and_speaker(art: _Article, verb: Token, around: list[int] | None = None
 def _noun_near(art: _Article, tokens: list[int], verb: int) -> Token | None:
     """The nearest name, noun or pronoun to `verb` among `tokens`, compounds climbed."""
     doc = art.doc
-    for i in sorted(tokens, key=lambda i: abs(i - verb)):
+    # The subject side first: "...," Ramos, 58, told AFP.
+    for i in sorted(tokens, key=lambda i: (i > verb, abs(i - verb))):
         token = doc[i]
         if token.pos_ in ("PROPN", "NOUN", "PRON") and art.quote_of[i] == -1:
             steps = 0
