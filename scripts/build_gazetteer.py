@@ -6,8 +6,9 @@ cities with at least 5,000 people) and writes one line per place name:
     name  kind  country_code  lat  lon  population  place
 
 `place` names the place itself, shared by its several names ("UAE" and "United Arab
-Emirates"), so that they can be recognised as one. `kind` is `country`, `state`, `region` or `city`. Common English country names that
-ISO spells differently ("Britain", "UAE", "Russia") are added by hand below.
+Emirates"), so that they can be recognised as one. `kind` is `country`, `state`,
+`region` or `city`; `other` marks a namesake city in another country, used only when
+an article names that country. Common English country names that ISO spells differently ("Britain", "UAE", "Russia") are added by hand below.
 
 Run: `.venv/bin/python scripts/build_gazetteer.py`
 """
@@ -192,7 +193,18 @@ def main() -> None:
         current = best.get(row[0])
         if current is None or rank(row) > rank(current):
             best[row[0]] = row
-    lines = sorted("\t".join(map(str, r)) for r in best.values())
+    # Namesake cities in other countries, for articles that name one of those
+    # countries (Tripoli in an article about Lebanon): the biggest per country.
+    others: dict[tuple[str, str], tuple[str, str, str, str, str, int, str]] = {}
+    for row in rows:
+        chosen = best[row[0]]
+        if row[1] != "city" or chosen[1] != "city" or row[2] == chosen[2]:
+            continue
+        key = (row[0], row[2])
+        if key not in others or others[key][5] < row[5]:
+            others[key] = row
+    alternatives = [(r[0], "other", *r[2:]) for r in others.values()]
+    lines = sorted("\t".join(map(str, r)) for r in [*best.values(), *alternatives])
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(OUT, "wt", encoding="utf-8", compresslevel=9) as f:
         f.write("\n".join(lines) + "\n")

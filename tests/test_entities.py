@@ -200,6 +200,30 @@ def test_model_place_label_yields_to_a_surname(nlp) -> None:
     assert len(lebed.mentions) == 3
 
 
+def test_city_geocoded_in_the_country_of_the_article(nlp) -> None:
+    text = (
+        "Clashes broke out in Tripoli, Lebanon's second city, on Saturday.\n\n"
+        "The Lebanese army said it had deployed troops across Tripoli and in Beirut."
+    )
+    index = by_name(entities_of(nlp, text))
+    assert index["Tripoli"].country_code == "LB"
+    assert index["Tripoli"].lat == pytest.approx(34.4, abs=0.1)
+
+
+def test_one_name_in_several_cases(nlp) -> None:
+    text = (
+        "EBAY PROFITS JUMP\n"
+        "Online auctioneer eBay said on Wednesday its profits rose 44%. "
+        "EBay shares rose 3% in New York."
+    )
+    entities = entities_of(nlp, text)
+    ebay = [e for e in entities if e.name.lower() == "ebay"]
+    assert len(ebay) == 1 and ebay[0].type == "ORG"
+    assert ebay[0].name == "eBay" and sorted(ebay[0].aliases) == ["EBAY", "EBay"]
+    # A headline word in capitals the article never names otherwise is no entity.
+    assert "JUMP" not in by_name(entities)
+
+
 def test_possessive_and_article_are_trimmed(nlp) -> None:
     text = "The UAE's foreign minister met the Netherlands' ambassador in Abu Dhabi."
     index = by_name(entities_of(nlp, text))

