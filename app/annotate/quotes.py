@@ -332,6 +332,7 @@ def _indirect(art: _Article, found: list[_Found]) -> list[_Found]:
     doc = art.doc
     direct = [(f.start, f.end) for f in found if f.kind is QuoteKind.direct]
     used = {f.cue[0] for f in found if f.cue is not None}
+    fragments = {f.cue[0]: f for f in found if f.kind is QuoteKind.partial and f.cue is not None}
     out = []
     for token in doc:
         if art.quote_of[token.i] != -1:
@@ -347,6 +348,9 @@ def _indirect(art: _Article, found: list[_Found]) -> list[_Found]:
             speaker = mention_bounds(pobj[0])
         elif is_cue(token, REPORTING_VERBS):
             clause = _reported_clause(token)
+            if clause is None and token.i in fragments:
+                # "X called the plan 'a disaster'": what X said of what, around the fragment.
+                clause = _verb_complement(token, fragments[token.i])
             if clause is None:
                 continue
             cue = _cue_and_speaker(art, token)
@@ -361,6 +365,8 @@ def _indirect(art: _Article, found: list[_Found]) -> list[_Found]:
         if end - start < 2:
             continue
         c_start, c_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        if token.i in fragments and c_start <= fragments[token.i].start < c_end:
+            c_end = max(c_end, fragments[token.i].end)
         inside = sum(max(0, min(c_end, e) - max(c_start, s)) for s, e in direct)
         if inside > 0.5 * (c_end - c_start):
             continue
@@ -372,13 +378,38 @@ def _indirect(art: _Article, found: list[_Found]) -> list[_Found]:
     return out
 
 
+def _verb_complement(verb: Token, fragment: _Found) -> tuple[int, int] | None:
+    """The words after `verb` that it governs, when they hold the quoted `fragment`."""
+    kept = [
+        child
+        for child in verb.rights
+        if child.dep_ not in ("punct", "cc", "conj", "advcl", "parataxis", "mark")
+    ]
+    if not kept:
+        return None
+    start, end = kept[0].left_edge.i, kept[-1].right_edge.i + 1
+    doc = verb.doc
+    if not (
+        doc[start].idx <= fragment.start
+        and fragment.end <= doc[end - 1].idx + len(doc[end - 1]) + 1
+    ):
+        return None
+    return start, end
+
+
 def _reported_clause(verb: Token) -> tuple[int, int] | None:
     for child in verb.children:
         if child.dep_ == "ccomp":
             return child.left_edge.i, child.right_edge.i + 1
-    if verb.dep_ in ("parataxis", "ccomp") and verb.head.i < verb.i:
-        head = verb.head
-        return head.left_edge.i, verb.left_edge.i
+    head = verb.head
+    if verb.dep_ == "parataxis" or (verb.dep_ == "ccomp" and head.i < verb.i):
+        # "The talks failed, he said." or "Mrs. Smith, officials said, would ...":
+        # the clause the cue interrupts or follows, without the cue's own words.
+        left = (head.left_edge.i, verb.left_edge.i)
+        right = (verb.right_edge.i + 1, head.right_edge.i + 1)
+        if left[1] - left[0] > 1 and right[1] - right[0] > 1 and verb.dep_ == "parataxis":
+            return left[0], right[1]
+        return max(left, right, key=lambda r: r[1] - r[0])
     return None
 
 
