@@ -150,6 +150,15 @@ class AnnotateRequest(BaseModel):
         default=None, description="Publication time; relative dates are resolved against it."
     )
 
+    @field_validator("text")
+    @classmethod
+    def _has_words(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the text is blank: it has no characters but white space")
+        if "\x00" in value:
+            raise ValueError("the text contains a NUL character: it is not plain text")
+        return value
+
 
 # --- Articles ---------------------------------------------------------------------------
 

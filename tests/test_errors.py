@@ -51,6 +51,9 @@ CASES = [
     ),
     ("post", "/annotate", {"json": {"text": "x" * 2001}}, 413),
     ("post", "/articles", {"json": {"text": "x" * 2001}}, 413),
+    ("post", "/articles", {"json": {"text": "\u000b \n\t"}}, 422),
+    ("post", "/articles", {"json": {"text": "Title\n\nBody with a NUL \u0000 inside."}}, 422),
+    ("post", "/annotate", {"json": {"text": "   "}}, 422),
     ("post", "/articles", {"json": {"text": "A title", "published_at": "not a date"}}, 422),
     ("post", "/articles", {"json": {"text": "A title", "id": "x" * 200}}, 422),
 ]

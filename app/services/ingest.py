@@ -7,6 +7,7 @@ from spacy.language import Language
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.errors import InvalidInput
 from app.ingest import IngestDocument, Outcome, ingest
 from app.models import Article
 from app.presenters import article_summary
@@ -28,7 +29,9 @@ def ingest_article(engine: Engine, document: ArticleIn, *, nlp: Language) -> Ing
         origin="api",
     )
     result = next(ingest(engine, [item], nlp=nlp, batch_size=1))
-    if result.outcome in (Outcome.failed, Outcome.skipped) or result.article_id is None:
+    if result.outcome is Outcome.skipped:
+        raise InvalidInput(f"The document was not stored: {result.reason}.")
+    if result.outcome is Outcome.failed or result.article_id is None:
         raise IngestFailed(result.reason or "the document could not be stored")
     with Session(engine) as session:
         article = session.get(Article, result.article_id)
