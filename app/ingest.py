@@ -29,7 +29,7 @@ ANNOTATOR_VERSION = "1"
 
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 # Writers in one process take turns: entity linking reads what the previous article wrote.
-_write_lock = threading.Lock()
+write_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def _store(engine: Engine, pending: _Pending, annotation: Annotation) -> IngestR
         published_at=document.published_at,
         origin=document.origin,
     )
-    with _write_lock, Session(engine) as session:
+    with write_lock, Session(engine) as session:
         try:
             _, created = save_article(
                 session,

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.errors import InvalidInput
-from app.ingest import IngestDocument, Outcome, ingest
+from app.ingest import IngestDocument, Outcome, ingest, write_lock
 from app.models import Article
 from app.presenters import article_summary
 from app.schemas import ArticleIn, IngestOut
@@ -45,5 +45,6 @@ async def ingest_one(engine: Engine, document: ArticleIn, *, nlp: Language) -> I
 
 
 def delete_one(session: Session, *, article_id: str) -> None:
-    delete_article(session, article_id=article_id)
-    session.commit()
+    with write_lock:
+        delete_article(session, article_id=article_id)
+        session.commit()
