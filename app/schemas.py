@@ -145,7 +145,10 @@ class AnnotateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=1, description="The article as plain text.")
-    title: str | None = None
+    title: str | None = Field(
+        default=None,
+        description="The headline, when it is not the first line of `text` (stored articles).",
+    )
     published_at: datetime | None = Field(
         default=None, description="Publication time; relative dates are resolved against it."
     )
