@@ -146,6 +146,21 @@ def test_titles_are_not_part_of_the_name(nlp) -> None:
     assert index["Berlin"].country_code == "DE"
 
 
+def test_role_before_a_name_and_company_suffix(nlp) -> None:
+    text = (
+        "Briton Hayley Yelling finished fourth, behind George W Bush's guest of honour.\n\n"
+        "Yelling said the course was hard. George Bush congratulated her, as did the "
+        "sponsor Leadplex LLC."
+    )
+    entities = entities_of(nlp, text)
+    index = by_name(entities)
+    assert index["Hayley Yelling"].aliases == ["Yelling"]
+    assert "Briton" not in index
+    people = {e.name for e in entities if e.type == "PERSON"}
+    assert "George W Bush" in people and "George Bush" not in people
+    assert all(e.type != "PERSON" for e in entities if "LLC" in e.name)
+
+
 def test_ambiguous_surname_stays_apart(nlp) -> None:
     text = (
         "Labour MP Jo Smith and her brother, the novelist Tom Smith, were at the launch.\n\n"

@@ -73,6 +73,24 @@ SOLE_NAME_TITLES = _words("king queen prince princess pope emperor empress saint
 # Titles that are also common first names or name parts; stripped only when the
 # remaining span still has two name words.
 WEAK_TITLES = frozenset({"general", "justice", "chief", "father", "saint", "st.", "lady", "home"})
+# Nationalities and trades written before a name (`Briton Tim Henman`, `Director Ang
+# Lee`); also surnames, so stripped only before two more name words.
+ROLES = _words(
+    """
+    briton britons scot welshman welshwoman irishman irishwoman englishman englishwoman
+    frenchman frenchwoman dutchman olympian compatriot countryman countrywoman teammate
+    team-mate veteran rookie skipper star legend winger flanker fly-half scrum-half
+    full-back hooker bowler batsman keeper goalkeeper pitcher jockey trainer champion
+    holder favourite seed singer actor actress director producer author writer novelist
+    artist designer rapper comedian presenter host anchor reporter correspondent editor
+    analyst economist chef boss founder owner chairman bar tory democrat republican
+    labour conservative liberal mp mep senator congressman
+    """
+)
+# Last words that make a name a company's (`Leadplex LLC`).
+COMPANY_SUFFIXES = _words(
+    "inc inc. llc ltd ltd. plc corp corp. co co. ag sa gmbh nv bv spa lp llp group"
+)
 
 # Head nouns that make a name a place when in apposition ("Jufra, an airbase") or
 # around it ("the city of Sirte", "Sirte city").
@@ -151,7 +169,10 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
             text[start:end], ent.label_, tokens, context, structure
         ):
             continue
-        mentions.append(_Mention(start, end, text[start:end], ent.label_))
+        label = ent.label_
+        if label == "PERSON" and tokens[-1].lower_ in COMPANY_SUFFIXES and len(tokens) > 1:
+            label = "ORG"
+        mentions.append(_Mention(start, end, text[start:end], label))
         if tokens.start > 0 and doc[tokens.start - 1].lower_ in SOLE_NAME_TITLES:
             titled.add(text[start:end])
 
@@ -162,9 +183,9 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
     mentions.extend(_place_mentions(doc, text, mentions, excluded))
     mentions.extend(_acronym_mentions(text, mentions))
 
-    groups = _group(mentions, text, frozenset(titled))
+    groups = _group(mentions, text, frozenset(titled), context.lower_words)
     mentions.extend(_propagate(doc, text, groups, excluded, context))
-    groups = _group(mentions, text, frozenset(titled))
+    groups = _group(mentions, text, frozenset(titled), context.lower_words)
     return _build_entities(groups)
 
 
@@ -263,12 +284,12 @@ def _clean_span(ent: Span, text: str) -> tuple[int, int, Span] | None:
 
 def _is_title(token: Token, rest: Span) -> bool:
     word = token.lower_
-    if word not in TITLES:
+    if word not in TITLES and word not in ROLES:
         return False
     nxt = rest[0]
     if not (nxt.text[:1].isupper() or nxt.lower_ in TITLES):
         return False
-    if token.text[:1].isupper() and word in WEAK_TITLES:
+    if token.text[:1].isupper() and (word in WEAK_TITLES or word in ROLES):
         return len(rest) >= 2
     return True
 
@@ -636,7 +657,9 @@ class _Group:
         return min(m.start for m in self.mentions)
 
 
-def _group(mentions: list[_Mention], text: str, titled: frozenset[str]) -> list[_Group]:
+def _group(
+    mentions: list[_Mention], text: str, titled: frozenset[str], common: frozenset[str]
+) -> list[_Group]:
     """Surface forms joined into real-world things."""
     mentions = sorted(_dedupe(mentions), key=lambda m: (m.start, m.end))
     by_form: dict[str, list[_Mention]] = defaultdict(list)
@@ -669,7 +692,7 @@ def _group(mentions: list[_Mention], text: str, titled: frozenset[str]) -> list[
                 union(upper, lower)
         else:
             by_fold[key] = form
-    _join_person_short_forms(by_form, label_of, union, titled)
+    _join_person_short_forms(by_form, label_of, union, titled, common)
     _join_acronyms(by_form, label_of, text, union)
     _join_same_place(label_of, union)
 
@@ -704,7 +727,7 @@ def _dedupe(mentions: list[_Mention]) -> list[_Mention]:
     return kept
 
 
-def _join_person_short_forms(by_form, label_of, union, titled) -> None:  # type: ignore[no-untyped-def]
+def _join_person_short_forms(by_form, label_of, union, titled, common) -> None:  # type: ignore[no-untyped-def]
     """`Kalin` joins `Ibrahim Kalin` when no other person in the article ends with
     that word; failing a surname, a first name joins the one person it begins (not
     after `King`, `Prince`...: `Prince Charles` is not `Charles Kennedy`)."""
@@ -716,12 +739,24 @@ def _join_person_short_forms(by_form, label_of, union, titled) -> None:  # type:
             same = [f for f in full if f[-1] == name[-1] and f[0][0] == name[0][0]]
             if len(same) == 1:
                 union(" ".join(name), " ".join(same[0]))
+    # `George Bush` is `George W Bush` when no other George ... Bush is named.
+    for name in persons:
+        if len(name) == 2:
+            same = [
+                f
+                for f in full
+                if len(f) > 2 and [f[0], f[-1]] == name and all(_is_initial(w) for w in f[1:-1])
+            ]
+            if len(same) == 1:
+                union(" ".join(name), " ".join(same[0]))
     surnames = {n[-1] for n in full}
     long_names = full + [
         n for n in persons if len(n) > 1 and _is_initial(n[0]) and n[-1] not in surnames
     ]
     for form in list(label_of):
         words = form.split()
+        if form.lower() in COMPANY_SUFFIXES:
+            continue
         if label_of[form] != "PERSON":
             # A single word the model typed otherwise may still be a person's surname.
             place = lookup_place(form)
@@ -734,6 +769,9 @@ def _join_person_short_forms(by_form, label_of, union, titled) -> None:  # type:
         match = _maximal([n for n in longer if n[-k:] == words])
         if not match and form not in titled:
             match = _maximal([n for n in longer if n[:k] == words])
+            if label_of[form] != "PERSON":
+                # Not `Pirelli` into `Pirelli Cables`: a name with a common word in it.
+                match = [n for n in match if not any(w.lower() in common for w in n)]
         if len(match) == 1:
             label_of[form] = "PERSON"
             union(form, " ".join(match[0]))
