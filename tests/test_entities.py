@@ -66,6 +66,7 @@ def test_seed_should_entities(seed, gold) -> None:
     for name in ("AFP", "UAE", "Tarhuna", "Jufra", "Mediterranean", "UN"):
         assert right(next(i for i in should if i["name"] == name)), name
     assert sum(map(right, should)) >= len(should) - 1
+    assert right({"name": "Turkish foreign ministry", "type": "ORG"})
 
 
 def test_seed_geocoding(seed, gold) -> None:

@@ -87,6 +87,7 @@ ROLES = _words(
     labour conservative liberal mp mep senator congressman
     """
 )
+MINISTRY_NOUNS = _words("ministry ministries")
 # Last words that make a name a company's (`Leadplex LLC`).
 COMPANY_SUFFIXES = _words(
     "inc inc. llc ltd ltd. plc corp corp. co co. ag sa gmbh nv bv spa lp llp group"
@@ -172,6 +173,11 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
         label = ent.label_
         if label == "PERSON" and tokens[-1].lower_ in COMPANY_SUFFIXES and len(tokens) > 1:
             label = "ORG"
+        if label == "NORP":
+            # `the Turkish foreign ministry` names an organisation.
+            ministry = _ministry_end(doc, tokens.end)
+            if ministry is not None:
+                end, label = ministry, "ORG"
         mentions.append(_Mention(start, end, text[start:end], label))
         if tokens.start > 0 and doc[tokens.start - 1].lower_ in SOLE_NAME_TITLES:
             titled.add(text[start:end])
@@ -280,6 +286,16 @@ def _clean_span(ent: Span, text: str) -> tuple[int, int, Span] | None:
     if not any(c.isupper() for c in text[s:e]):
         return None  # names are capitalised: `naira`, `year-old` are not
     return s, e, span
+
+
+def _ministry_end(doc: Doc, i: int) -> int | None:
+    """The end offset of `[foreign] ministry` starting at token `i`, if there."""
+    for tok in doc[i : i + 3]:
+        if not tok.is_lower:
+            return None
+        if tok.lower_ in MINISTRY_NOUNS:
+            return tok.idx + len(tok)
+    return None
 
 
 def _is_title(token: Token, rest: Span) -> bool:
