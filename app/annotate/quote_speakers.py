@@ -50,7 +50,7 @@ HONORIFICS = {
     "lady": "f",
     "dame": "f",
 }
-NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "FAC", "LOC"})
 
 
 def is_cue(token: Token, lexicon: frozenset[str] = SPEECH_VERBS) -> bool:

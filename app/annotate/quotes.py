@@ -254,6 +254,9 @@ def _context_cue(
     ends_open = art.text[q.end - 1 : q.end] in (",", "?", "!", "—", "-", "…")
     colon_before = bool(before) and doc[before[-1]].text == ":"
     order: list[int] = []
+    if art.text[q.end - 1 : q.end] == "." and after and doc[after[0]].is_title:
+        # A full stop ends the quotation's sentence: what follows is another sentence.
+        after_cues = []
     if colon_before:
         order = before_cues[::-1] + after_cues
     elif ends_open or not before_cues:
@@ -261,7 +264,8 @@ def _context_cue(
     else:
         order = before_cues[::-1] + after_cues
     for i in order:
-        cue = _cue_and_speaker(art, doc[i], after if after and i >= after[0] else before)
+        around = after if after and i >= after[0] else before
+        cue = _cue_and_speaker(art, doc[i], around if kind is QuoteKind.direct else None)
         if cue is not None:
             return cue
     for tokens in (after, before):
@@ -282,9 +286,11 @@ def _context_cue(
 def _cue_and_speaker(art: _Article, verb: Token, around: list[int] | None = None) -> tuple | None:
     """The cue `verb` with its speaker: its subject, else a name in the words `around` it."""
     subject = subject_of(verb)
-    if subject is not None and art.quote_of[subject.i] != -1:
-        # A parse running the quotation into the sentence: its words are not the speaker.
-        subject = _noun_near(art, around or [], verb.i)
+    if subject is None or art.quote_of[subject.i] != -1:
+        # A parse running the quotation into the sentence, or missing the subject of an
+        # inverted "..., added a Democrat": the nearest noun next to the cue speaks.
+        near = [i for i in around or [] if abs(i - verb.i) <= 5]
+        subject = _noun_near(art, near, verb.i)
     if subject is None or subject.dep_ == "expl":
         return None
     return (verb.i, verb.i + 1), verb.lemma_.lower(), mention_bounds(subject)
@@ -398,11 +404,14 @@ def _verb_complement(verb: Token, fragment: _Found) -> tuple[int, int] | None:
 
 
 def _reported_clause(verb: Token) -> tuple[int, int] | None:
+    """The clause `verb` reports: its clausal complement, or the clause it is inserted in."""
     for child in verb.children:
-        if child.dep_ == "ccomp":
+        if child.dep_ == "ccomp" and _is_statement(child):
             return child.left_edge.i, child.right_edge.i + 1
     head = verb.head
     if verb.dep_ == "parataxis" or (verb.dep_ == "ccomp" and head.i < verb.i):
+        if not _is_statement(head):
+            return None
         # "The talks failed, he said." or "Mrs. Smith, officials said, would ...":
         # the clause the cue interrupts or follows, without the cue's own words.
         left = (head.left_edge.i, verb.left_edge.i)
@@ -411,6 +420,16 @@ def _reported_clause(verb: Token) -> tuple[int, int] | None:
             return left[0], right[1]
         return max(left, right, key=lambda r: r[1] - r[0])
     return None
+
+
+def _is_statement(root: Token) -> bool:
+    """A clause with a subject of its own that is not itself a bare "X said"."""
+    has_subject = any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in root.children)
+    if not has_subject and root.right_edge.i - root.left_edge.i < 5:
+        return False
+    if is_cue(root) and not any(c.dep_ in ("ccomp", "dobj") for c in root.children):
+        return root.right_edge.i - root.left_edge.i > 6
+    return True
 
 
 def _according_clause(according: Token) -> tuple[int, int] | None:
