@@ -75,7 +75,27 @@ NUMBER_WORDS = {
     "ten": 10,
 }
 # Ages and durations the model labels DATE: not a point in time.
-NOT_A_DATE = re.compile(r"\d+[- ]years?[- ]old|\byear-old\b|\baged?\b", re.IGNORECASE)
+NOT_A_DATE = re.compile(
+    r"\d+[- ]years?[- ]old|\byear-old\b|\baged?\b|-(?:year|month|week|day)$", re.IGNORECASE
+)
+# A DATE span the model tagged without any word of time in it (`44`, a surname) is noise.
+TIME_WORD = re.compile(
+    r"\d{4}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|day|night|week|month"
+    r"|year|decade|centur|quarter|season|spring|summer|autumn|fall|winter|christmas|easter"
+    r"|ramadan|eid|hanukkah|diwali|new year|today|tomorrow|yesterday|tonight|morning"
+    r"|afternoon|evening|annual|daily|hourly|now|recent|past|ago|\d+(?:st|nd|rd|th)\b",
+    re.IGNORECASE,
+)
+HOLIDAYS = {
+    "christmas day": (12, 25),
+    "christmas eve": (12, 24),
+    "christmas": (12, 25),
+    "new year's day": (1, 1),
+    "new year's eve": (12, 31),
+    "boxing day": (12, 26),
+}
+HOLIDAY = re.compile(r"^(?:on |at )?(" + "|".join(HOLIDAYS) + r")(?:,? \d{4})?$", re.IGNORECASE)
+RANGE = re.compile(r"\d{4}\s*[-–/]\s*\d{2,4}|\bbetween\b|\bfrom\b.*\bto\b|\d{4} to \d{4}")
 
 
 def extract_dates(
@@ -94,7 +114,7 @@ def extract_dates(
         if any(s < end and start < e for s, e in excluded):
             continue
         span_text = text[start:end]
-        if NOT_A_DATE.search(span_text):
+        if NOT_A_DATE.search(span_text) or not TIME_WORD.search(span_text):
             continue
         value = normalize_date(span_text, published_at=published_at)
         found.append(DateMention(start=start, end=end, text=span_text, value=value))
@@ -109,15 +129,22 @@ def normalize_date(text: str, *, published_at: date | None = None) -> str | None
     year_match = YEAR.search(text)
     year = int(year_match["year"]) if year_match else None
     month, day = _month_day(text, year_match)
+    if month is None:
+        holiday = HOLIDAY.search(text)
+        if holiday:
+            month, day = HOLIDAYS[holiday.group(1).lower()]
     if month is not None:
         if year is None:
             if published_at is None:
                 return None
-            year = _nearest_year(month, day, published_at)
+            year = _nearest_year(month, day, published_at, text.lower())
         if day is not None:
             return _full_date(year, month, day)
         return f"{year:04d}-{month:02d}"
     if year is not None:
+        years = sorted({int(m["year"]) for m in YEAR.finditer(text)})
+        if len(years) == 2 and RANGE.search(text):
+            return f"{years[0]:04d}/{years[1]:04d}"  # an ISO 8601 interval
         return f"{year:04d}"
     if published_at is None:
         return None
@@ -150,15 +177,27 @@ def _full_date(year: int, month: int, day: int) -> str | None:
         return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else None
 
 
-def _nearest_year(month: int, day: int | None, published_at: date) -> int:
-    """The year that puts a month (and day) nearest to the publication date."""
+def _nearest_year(month: int, day: int | None, published_at: date, text: str = "") -> int:
+    """The year that puts a month (and day) nearest to the publication date, before it
+    after `last`, after it after `next`."""
     best = published_at.year
     best_gap = None
+    direction = 0
+    if re.search(r"\blast\b", text):
+        direction = -1
+    elif re.search(r"\b(next|coming)\b", text):
+        direction = 1
     for year in (published_at.year - 1, published_at.year, published_at.year + 1):
         try:
             candidate = date(year, month, day or 15)
         except ValueError:
             candidate = date(year, month, 28)
+        if (
+            direction
+            and (candidate.year * 12 + candidate.month) * direction
+            <= (published_at.year * 12 + published_at.month) * direction
+        ):
+            continue
         gap = abs((candidate - published_at).days)
         if best_gap is None or gap < best_gap:
             best, best_gap = year, gap
@@ -173,7 +212,7 @@ def _relative(text: str, published_at: date) -> str | None:
     if re.search(r"\btomorrow\b", text):
         return (published_at + timedelta(days=1)).isoformat()
     weekday = WEEKDAY.search(text)
-    if weekday:
+    if weekday and not re.search(r"\b(before|after|since|until|every|each)\b", text):
         target = WEEKDAYS[weekday["weekday"].lower()]
         if re.search(r"\b(next|coming)\b", text):
             ahead = (target - published_at.weekday()) % 7 or 7
