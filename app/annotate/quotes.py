@@ -39,6 +39,16 @@ DASHES = frozenset({"―", "—", "–", "-", "--"})
 # A quotation this short (in words) with no cue is a quoted term, not a quote.
 SCARE_QUOTE_MAX_WORDS = 4
 MAX_PARAGRAPHS_BACK = 3
+GENDERED_PRONOUNS = {
+    "he": "m",
+    "him": "m",
+    "his": "m",
+    "himself": "m",
+    "she": "f",
+    "her": "f",
+    "hers": "f",
+    "herself": "f",
+}
 
 
 @dataclass
@@ -107,6 +117,7 @@ def extract_quotes(doc: Doc, structure: Structure, entities: list[Entity]) -> li
     found.extend(_indirect(art, found))
     found.sort(key=lambda f: f.start)
     index = EntityIndex.build(art.text, entities)
+    _infer_genders(art, index)
     _resolve(art, found, index)
     return [_to_quote(art, f) for f in found if f.kind is not None]
 
@@ -476,7 +487,11 @@ def _resolve(art: _Article, found: list[_Found], index: EntityIndex) -> None:
 
 
 def _antecedent(art: _Article, index: EntityIndex, offset: int, paragraph: int, gender: str):
-    """The person a he/she refers to: the nearest person named as a subject, else named at all."""
+    """The person a he/she refers to, among people of a fitting gender named before it.
+
+    The nearest one named as the subject of a main clause (or who spoke) wins;
+    else the nearest subject; else the nearest named at all.
+    """
     floor = art.paragraphs[max(0, paragraph - MAX_PARAGRAPHS_BACK)][0]
     candidates = [
         m
@@ -485,17 +500,46 @@ def _antecedent(art: _Article, index: EntityIndex, offset: int, paragraph: int, 
         and index.gender.get(m[2], gender) == gender
         and art.quote_of[art.token_at(m[0])] == -1
     ]
-    chosen = None
-    for m_start, m_end, key in candidates:
+    roles = []
+    for m_start, m_end, _ in candidates:
         span = art.doc.char_span(m_start, m_end, alignment_mode="expand")
-        if span is not None and span.root.dep_ in ("nsubj", "nsubjpass"):
-            chosen = key
+        root = span.root if span is not None else None
+        if root is None or root.dep_ not in ("nsubj", "nsubjpass"):
+            roles.append(2)
+        elif root.head.dep_ == "ROOT" or is_cue(root.head):
+            roles.append(0)
+        else:
+            roles.append(1)
+    chosen = None
+    for wanted in (0, 1, 2):
+        chosen = next((m[2] for m, r in zip(candidates, roles, strict=True) if r <= wanted), None)
+        if chosen is not None:
             break
-    if chosen is None and candidates:
-        chosen = candidates[0][2]
     if chosen is not None:
         index.gender.setdefault(chosen, gender)
     return chosen
+
+
+def _infer_genders(art: _Article, index: EntityIndex) -> None:
+    """What the article tells of people's gender: the pronouns of sentences naming one person."""
+    doc = art.doc
+    votes: dict[str, list[int]] = {}
+    for sent in doc.sents:
+        keys = {
+            m[2]
+            for m in index.before(sent.end_char, sent.start_char)
+            if index.types.get(m[2]) == "PERSON" and art.quote_of[art.token_at(m[0])] == -1
+        }
+        if len(keys) != 1:
+            continue
+        tally = votes.setdefault(keys.pop(), [0, 0])
+        for token in sent:
+            gender = GENDERED_PRONOUNS.get(token.lower_)
+            if gender is not None and art.quote_of[token.i] == -1:
+                tally[gender == "f"] += 1
+    for key, (male, female) in votes.items():
+        if male != female and key not in index.gender:
+            index.gender[key] = "m" if male > female else "f"
 
 
 def _previous_paragraph_speaker(art: _Article, found: list[_Found], item: _Found, index):
