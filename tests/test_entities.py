@@ -162,6 +162,21 @@ def test_role_before_a_name_and_company_suffix(nlp) -> None:
     assert all(e.type != "PERSON" for e in entities if "LLC" in e.name)
 
 
+def test_lists_and_brackets_inside_a_model_span(nlp) -> None:
+    text = (
+        "Best comedy went to Odd Street, made by Jo Pratt & Ali Moss for Night Desk "
+        "(Channel 5), ahead of shows by Gale, Hall and Rees."
+    )
+    entities = entities_of(nlp, text)
+    for e in entities:
+        for m in e.mentions:
+            assert m.text.count("(") == m.text.count(")"), m.text
+            if e.type == "PERSON":
+                assert not re.search(r"&|,| and ", m.text), m.text
+    people = {e.name for e in entities if e.type == "PERSON"}
+    assert {"Jo Pratt", "Ali Moss"} <= people
+
+
 def test_ambiguous_surname_stays_apart(nlp) -> None:
     text = (
         "Labour MP Jo Smith and her brother, the novelist Tom Smith, were at the launch.\n\n"

@@ -159,9 +159,7 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
 
     mentions: list[_Mention] = []
     titled: set[str] = set()  # names seen right after `King`, `Prince`, `Pope`...
-    for ent in doc.ents:
-        if ent.label_ not in LABEL_RANK:
-            continue
+    for ent in (part for e in doc.ents if e.label_ in LABEL_RANK for part in _parts(e)):
         cleaned = _clean_span(ent, text)
         if cleaned is None:
             continue
@@ -196,6 +194,30 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
 
 
 # -- 1. span cleaning ------------------------------------------------------------------
+
+
+def _parts(ent: Span) -> list[Span]:
+    """The names inside one model span: the part outside an unclosed bracket
+    (`Night Desk (Channel 5`), and each person of `Jo Pratt & Ali Moss`."""
+    doc = ent.doc
+    start, end = ent.start, ent.end
+    opening = [t.i for t in ent if t.text == "("]
+    closing = [t.i for t in ent if t.text == ")"]
+    if opening and not closing:
+        end = opening[0]
+    elif closing and not opening:
+        start = closing[-1] + 1
+    if ent.label_ != "PERSON":
+        return [Span(doc, start, end, label=ent.label_)] if start < end else []
+    parts = []
+    for tok in doc[start:end]:
+        if tok.text in ("&", ",", ";") or tok.lower_ == "and":
+            if tok.i > start:
+                parts.append(Span(doc, start, tok.i, label=ent.label_))
+            start = tok.i + 1
+    if start < end:
+        parts.append(Span(doc, start, end, label=ent.label_))
+    return parts
 
 
 def _clean_span(ent: Span, text: str) -> tuple[int, int, Span] | None:
@@ -243,6 +265,9 @@ def _clean_span(ent: Span, text: str) -> tuple[int, int, Span] | None:
         )
         if not keep:
             start += 1
+    # A number before a name (`1 Westfield` in a table).
+    while end - start > 1 and doc[start].is_digit:
+        start += 1
     # Lower-case words before a name (`a Hans Christian Andersen`), bar name particles.
     while end - start > 1 and doc[start].is_lower and doc[start].lower_ not in PARTICLES:
         start += 1
