@@ -173,12 +173,12 @@ def main() -> None:
         # A capital outranks a bigger namesake elsewhere (Tripoli, Libya over Lebanon's).
         if gid in capital_set:
             pop = max(pop, 10_000_000)
-        lat, lon = f"{city['latitude']:.3f}", f"{city['longitude']:.3f}"
+        lat_text, lon_text = f"{city['latitude']:.3f}", f"{city['longitude']:.3f}"
         names = {city["name"]}
         if pop >= ALTERNATES_MIN_POPULATION:
             names |= {a for a in city.get("alternatenames", []) if LATIN.match(a)}
         for name in sorted(names):
-            rows.append((name, "city", cc, lat, lon, pop, gid))
+            rows.append((name, "city", cc, lat_text, lon_text, pop, gid))
 
     # Keep one reading per name: a country before a state before a region before a
     # city, and the most populous city among namesakes.
@@ -206,8 +206,9 @@ def main() -> None:
     alternatives = [(r[0], "other", *r[2:]) for r in others.values()]
     lines = sorted("\t".join(map(str, r)) for r in [*best.values(), *alternatives])
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.open(OUT, "wt", encoding="utf-8", compresslevel=9) as f:
-        f.write("\n".join(lines) + "\n")
+    # A fixed timestamp keeps the file byte-identical across rebuilds.
+    with gzip.GzipFile(OUT, "wb", compresslevel=9, mtime=0) as f:
+        f.write(("\n".join(lines) + "\n").encode("utf-8"))
     print(f"{len(lines)} names -> {OUT} ({OUT.stat().st_size} bytes)")
 
 

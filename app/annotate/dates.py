@@ -160,10 +160,10 @@ def _month_day(text: str, year_match: re.Match[str] | None) -> tuple[int | None,
             day = int(m["day"])
             if 1 <= day <= 31:
                 return MONTHS[m["month"].lower()[:3]], day
-    m = MONTH_ONLY.search(text)
-    if m is None:
+    single = MONTH_ONLY.search(text)
+    if single is None:
         return None, None
-    word = m["month"]
+    word = single["month"]
     # `may` in lower case is the verb; a month is written with a capital.
     if word.lower() == "may" and not word[0].isupper():
         return None, None

@@ -147,7 +147,7 @@ class _Mention:
     end: int
     text: str
     label: str
-    weight: float = 1.0  # votes this mention gives its label
+    weight: int = 1  # votes this mention gives its label
     from_model: bool = True
 
 
@@ -401,7 +401,9 @@ def _is_junk(text: str, label: str, span: Span, context: _DocContext, structure:
 
 
 def _after_opening_quote(tok: Token) -> bool:
-    return tok.i > 0 and tok.doc[tok.i - 1].text in QUOTE_CHARS and tok.doc[tok.i - 1].is_sent_start
+    return bool(
+        tok.i > 0 and tok.doc[tok.i - 1].text in QUOTE_CHARS and tok.doc[tok.i - 1].is_sent_start
+    )
 
 
 def _heading_first_word(span: Span, structure: Structure) -> bool:
