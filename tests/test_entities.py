@@ -181,6 +181,18 @@ def test_lists_and_brackets_inside_a_model_span(nlp) -> None:
     assert "Jo Pratt" in people
 
 
+def test_hyphenated_names(nlp) -> None:
+    text = (
+        "Fighting in Nagorno-Karabakh overshadowed the Russia-Ukraine talks, said Ata-ur-Rehman. "
+        "Syria-type deals and UN-recognised bodies were discussed."
+    )
+    entities = entities_of(nlp, text)
+    surfaces = {m.text for e in entities for m in e.mentions}
+    assert {"Russia", "Ukraine", "Syria", "UN"} <= surfaces
+    assert not any(s in surfaces for s in ("Russia-Ukraine", "Syria-type", "UN-recognised"))
+    assert "Karabakh" not in surfaces and "Rehman" not in surfaces
+
+
 def test_ambiguous_surname_stays_apart(nlp) -> None:
     text = (
         "Labour MP Jo Smith and her brother, the novelist Tom Smith, were at the launch.\n\n"

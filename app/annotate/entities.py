@@ -137,6 +137,8 @@ DATELINE = re.compile(
     r"^([A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,2})(?=,? \d{4}-\d\d-\d\d| ?\(| [-–—] |,? [A-Z][a-z]{2,8}\.? \d)",
     re.MULTILINE,
 )
+HYPHENATED_BEFORE = re.compile(r"(?<![\w-])([A-Za-z]+)-(?:[A-Za-z]+-)*$")
+HYPHENATED_AFTER = re.compile(r"(?:-[A-Z][a-z]+)+(?![\w-])")
 ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z&.\-]{1,11})\)")
 SMALL_WORDS = frozenset({"of", "the", "and", "for", "de", "du", "des", "la", "le", "in", "on", "&"})
 
@@ -310,6 +312,19 @@ def _clean_span(ent: Span, text: str) -> tuple[int, int, Span] | None:
             e -= len(suffix)
     if not any(c.isupper() for c in text[s:e]):
         return None  # names are capitalised: `naira`, `year-old` are not
+    # The rest of a hyphenated name (`Nagorno-Karabakh`, `al-Aqsa`), not a compound
+    # word (`Syria-type`, `UN-recognised`, `ex-England`).
+    # Nor two names joined (`Russia-Ukraine`).
+    before = HYPHENATED_BEFORE.search(text, max(0, s - 40), s)
+    if (
+        before
+        and (before.group(1)[0].isupper() or before.group(1).lower() in PARTICLES)
+        and not _known_name(before.group(0).strip("-"), text)
+    ):
+        s = before.start()
+    after = HYPHENATED_AFTER.match(text, e)
+    if after and not _known_name(after.group(0).strip("-"), text):
+        e = after.end()
     return s, e, span
 
 
@@ -321,6 +336,13 @@ def _ministry_end(doc: Doc, i: int) -> int | None:
         if tok.lower_ in MINISTRY_NOUNS:
             return tok.idx + len(tok)
     return None
+
+
+def _known_name(words: str, text: str) -> bool:
+    """Whether hyphen-joined words are each a place (`Russia-Ukraine`)."""
+    return any(
+        (place := lookup_place(word)) is not None and place.is_strong for word in words.split("-")
+    )
 
 
 def _is_title(token: Token, rest: Span) -> bool:
@@ -561,7 +583,7 @@ def _country_pattern() -> re.Pattern[str]:
     names = set(country_names())
     names |= {n.upper() for n in names if len(n) >= 4}
     alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w.\-])(?:{alternation})(?![\w\-]|\.\w)")
+    return re.compile(rf"(?<![\w.])(?:{alternation})(?![\w\-]|\.\w)")
 
 
 def _place_mentions(
@@ -582,7 +604,14 @@ def _place_mentions(
         found.append(_Mention(s, e, text[s:e], "GPE", from_model=False))
 
     for match in _country_pattern().finditer(text):
-        add(*match.span())
+        s = match.start()
+        # After a hyphen only when a capitalised word precedes it (`Russia-Ukraine`,
+        # not `ex-England`).
+        if s > 1 and text[s - 1] == "-":
+            word = re.search(r"(\w+)-$", text[max(0, s - 30) : s])
+            if word is None or not word.group(1)[0].isupper():
+                continue
+        add(s, match.end())
     for match in DATELINE.finditer(text):
         place = lookup_place(match.group(1))
         if place is not None and place.is_strong:
