@@ -193,6 +193,17 @@ def test_hyphenated_names(nlp) -> None:
     assert "Karabakh" not in surfaces and "Rehman" not in surfaces
 
 
+def test_party_and_title_before_a_name(nlp) -> None:
+    text = (
+        "Lib Dem MP Lembit Opik said the plan would fail. The Lib Dem spokesman, "
+        "Lib Dem Norman Baker, agreed. Opik and Baker will vote against it."
+    )
+    entities = entities_of(nlp, text)
+    index = by_name(entities)
+    assert index["Lembit Opik"].aliases == ["Opik"]
+    assert all(not e.name.startswith("Lib Dem ") for e in entities if e.type == "PERSON")
+
+
 def test_ambiguous_surname_stays_apart(nlp) -> None:
     text = (
         "Labour MP Jo Smith and her brother, the novelist Tom Smith, were at the launch.\n\n"

@@ -153,6 +153,13 @@ class _Mention:
     from_model: bool = True
 
 
+def warm_up() -> None:
+    """Load the gazetteer and compile the country pattern now (about a second), so that
+    the first article does not pay for it. Call once at startup, after the model."""
+    _country_pattern()
+    lookup_place("London")
+
+
 def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
     """The entities of the article parsed as `doc`, each with all its mentions."""
     text = doc.text
@@ -161,7 +168,9 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
 
     mentions: list[_Mention] = []
     titled: set[str] = set()  # names seen right after `King`, `Prince`, `Pope`...
+    raw: list[str] = []  # the model's spans, before cleaning
     for ent in (part for e in doc.ents if e.label_ in LABEL_RANK for part in _parts(e)):
+        raw.append(ent.text)
         cleaned = _clean_span(ent, text)
         if cleaned is None:
             continue
@@ -182,6 +191,7 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
         if tokens.start > 0 and doc[tokens.start - 1].lower_ in SOLE_NAME_TITLES:
             titled.add(text[start:end])
 
+    _strip_known_prefixes(mentions, text, raw)
     mentions.extend(_credit_mentions(structure, mentions))
     labels = _settle_labels(doc, mentions, context)
     for m in mentions:
@@ -283,6 +293,11 @@ def _clean_span(ent: Span, text: str) -> tuple[int, int, Span] | None:
             and doc[start + 1].pos_ == "PROPN"
         ):
             start += 1
+        # A title inside the span ends a prefix (`Lib Dem MP Lembit Opik`).
+        for j in range(end - 2, start, -1):
+            if doc[j].lower_ not in WEAK_TITLES and _is_title(doc[j], doc[j + 1 : end]):
+                start = j + 1
+                break
         while end - start > 1 and any(c.isdigit() for c in doc[end - 1].text):
             end -= 1
     # Lower-case words after a proper name are a description: `Interfax news agency`.
@@ -310,6 +325,12 @@ def _clean_span(ent: Span, text: str) -> tuple[int, int, Span] | None:
     for suffix in ("'s", "’s"):
         if text[s:e].endswith(suffix) and e - s > len(suffix):
             e -= len(suffix)
+    # A bracket inside a token (`Party(BNP`): keep the part before an unclosed one.
+    inner = text[s:e]
+    if "(" in inner and ")" not in inner:
+        e = s + len(inner[: inner.index("(")].rstrip())
+    elif ")" in inner and "(" not in inner:
+        s = e - len(inner[inner.rindex(")") + 1 :].lstrip())
     if not any(c.isupper() for c in text[s:e]):
         return None  # names are capitalised: `naira`, `year-old` are not
     # The rest of a hyphenated name (`Nagorno-Karabakh`, `al-Aqsa`), not a compound
@@ -326,6 +347,30 @@ def _clean_span(ent: Span, text: str) -> tuple[int, int, Span] | None:
     if after and not _known_name(after.group(0).strip("-"), text):
         e = after.end()
     return s, e, span
+
+
+def _strip_known_prefixes(mentions: list[_Mention], text: str, raw: list[str]) -> None:
+    """`Lib Dem Norman Baker`: a person's span opening with a name the article uses
+    for a party or nationality, or on its own before several people's names, starts
+    after it."""
+    alone = {m.text for m in mentions}
+    others = {m.text for m in mentions if m.label in ("NORP", "ORG")}
+    openings: dict[str, set[str]] = defaultdict(set)
+    for words in (t.split() for t in [*raw, *alone]):
+        for k in (1, 2):
+            if len(words) > k:
+                openings[" ".join(words[:k])].add(" ".join(words[k:]))
+    for m in mentions:
+        words = m.text.split()
+        if m.label != "PERSON" or len(words) < 3:
+            continue
+        for k in (2, 1):
+            prefix = " ".join(words[:k])
+            shared = prefix in alone and len(openings[prefix]) > 1
+            if len(words) - k >= 2 and (prefix in others or shared):
+                m.start += len(prefix) + 1
+                m.text = text[m.start : m.end]
+                break
 
 
 def _ministry_end(doc: Doc, i: int) -> int | None:
@@ -839,7 +884,7 @@ def _join_person_short_forms(by_form, label_of, union, titled, common) -> None: 
         k = len(words)
         longer = [n for n in long_names if len(n) > k]
         match = _maximal([n for n in longer if n[-k:] == words])
-        if not match and form not in titled:
+        if not match and form not in titled and k == 1:
             match = _maximal([n for n in longer if n[:k] == words])
             if label_of[form] != "PERSON":
                 # Not `Pirelli` into `Pirelli Cables`: a name with a common word in it.
