@@ -76,7 +76,12 @@ def subject_of(verb: Token) -> Token | None:
             verb = head
             continue
         if verb.dep_ == "acl" and verb.tag_ != "VBN" and head.pos_ in ("NOUN", "PROPN", "PRON"):
-            # "footage of Smith saying ...", or a misparse of "a man yelled ...".
+            # "footage of Smith saying ...", or a misparse of "a man yelled ...";
+            # but "Smith issued a statement saying ...": the statement's author speaks.
+            if head.dep_ == "dobj" and head.pos_ == "NOUN":
+                author = subject_of(head.head)
+                if author is not None:
+                    return author
             return head
         if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
             verb = head.head

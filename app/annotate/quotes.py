@@ -35,6 +35,7 @@ from app.annotate.types import Cue, Entity, Quote, QuoteKind, Span, Structure
 
 SENTENCE_END = frozenset({".", "!", "?"})
 CLAUSE_OPENERS = frozenset(":,;—–-(")
+CLAUSE_TRAILERS = frozenset(" :,;—–-\n\"“”'")
 DASHES = frozenset({"―", "—", "–", "-", "--"})
 # A quotation this short (in words) with no cue is a quoted term, not a quote.
 SCARE_QUOTE_MAX_WORDS = 4
@@ -63,7 +64,6 @@ class _Found:
     follows: _Found | None = None  # takes the speaker of this earlier quote
     floating: bool = False  # takes the speaker of the previous paragraph
     key: str | None = None
-    resolved: bool = False
 
 
 class _Article:
@@ -119,7 +119,7 @@ def extract_quotes(doc: Doc, structure: Structure, entities: list[Entity]) -> li
     index = EntityIndex.build(art.text, entities)
     _infer_genders(art, index)
     _resolve(art, found, index)
-    return [_to_quote(art, f) for f in found if f.kind is not None]
+    return [_to_quote(art, f) for f in found]
 
 
 def _merge_continued(marked: list[MarkedQuote]) -> list[MarkedQuote]:
@@ -164,6 +164,8 @@ def _attribute_marked(
     item = _Found(kind, q.start, q.end, q.paragraph)
 
     cue = None
+    if kind is QuoteKind.partial and _is_title(doc, first, last):
+        return None
     if kind is QuoteKind.partial:
         cue = _governing_cue(art, first, last)
     if cue is None:
@@ -201,6 +203,17 @@ def _attribute_marked(
         else:
             item.floating = True
     return item
+
+
+def _is_title(doc: Doc, first: int, last: int) -> bool:
+    """A quoted name of a work or a show ("Morning Joe", "The Apprentice"), not words said."""
+    words = [t for t in doc[first + 1 : last] if t.is_alpha]
+    if not words or len(words) > 6:
+        return False
+    if all(t.ent_type_ == "WORK_OF_ART" for t in words):
+        return True
+    small = {"of", "the", "and", "a", "an", "in", "on", "for", "to", "at", "with"}
+    return words[0].is_title and all(t.is_title or t.lower_ in small for t in words)
 
 
 def _introducing_cue(art: _Article, paragraph: int) -> tuple | None:
@@ -248,7 +261,9 @@ def _governing_cue(art: _Article, first: int, last: int) -> tuple | None:
         steps = 0
         while steps < 8:
             if art.quote_of[head.i] == -1 and is_cue(head):
-                return _cue_and_speaker(art, head)
+                cue = _cue_and_speaker(art, head)
+                if cue is not None:
+                    return cue
             if head.head is head:
                 break
             head = head.head
@@ -348,7 +363,6 @@ def _indirect(art: _Article, found: list[_Found]) -> list[_Found]:
     """Reported speech: a reporting verb and the clause it reports."""
     doc = art.doc
     direct = [(f.start, f.end) for f in found if f.kind is QuoteKind.direct]
-    used = {f.cue[0] for f in found if f.cue is not None}
     fragments = {f.cue[0]: f for f in found if f.kind is QuoteKind.partial and f.cue is not None}
     out = []
     for token in doc:
@@ -387,8 +401,13 @@ def _indirect(art: _Article, found: list[_Found]) -> list[_Found]:
         inside = sum(max(0, min(c_end, e) - max(c_start, s)) for s, e in direct)
         if inside > 0.5 * (c_end - c_start):
             continue
-        if token.i in used and inside > 0:
-            continue
+        if inside:
+            # The clause runs on into a quotation of its own ("... lesson: '...'"): stop there.
+            c_end = min([s for s, _ in direct if c_start < s < c_end] + [c_end])
+            while c_end > c_start and art.text[c_end - 1] in CLAUSE_TRAILERS:
+                c_end -= 1
+            if c_end - c_start < 10:
+                continue
         item = _Found(QuoteKind.indirect, c_start, c_end, art.paragraph_at(c_start))
         item.cue, item.cue_lemma, item.speaker = cue_range, lemma, speaker
         out.append(item)
