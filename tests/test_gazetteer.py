@@ -81,6 +81,13 @@ def test_every_city_of_15000_people_is_known() -> None:
     assert missing == []
 
 
+def test_a_state_outranks_a_small_foreign_namesake() -> None:
+    # `Virgínia` in Brazil folds to the same key as the US state.
+    assert lookup_place("Virginia").kind == "state"
+    assert lookup_place("Virginia").country_code == "US"
+    assert lookup_place("New York").kind == "city"  # a city of millions beats its state
+
+
 def test_unknown_names_and_folding() -> None:
     assert lookup_place("Govt") is None
     assert lookup_place("Ibrahim Kalin") is None

@@ -84,14 +84,19 @@ def _load() -> tuple[dict[str, Place], dict[str, list[Place]]]:
                 namesakes.setdefault(key, []).append(place)
                 continue
             # Names differing only by case, dots or accents share a key: keep the
-            # country, else the most populous.
+            # reading the build keeps for one name (`Virginia` the state, not
+            # `Virgínia` in Brazil).
             known = places.get(key)
-            if known is None or (place.kind == "country", place.population) > (
-                known.kind == "country",
-                known.population,
-            ):
+            if known is None or _rank(place) > _rank(known):
                 places[key] = place
     return places, namesakes
+
+
+def _rank(place: Place) -> tuple[int, int]:
+    """Which of two readings of a name wins, as in scripts/build_gazetteer.py."""
+    if place.kind == "city":
+        return (3 if place.population >= 1_000_000 else 0), place.population
+    return {"country": 4, "state": 2, "region": 1}[place.kind], place.population
 
 
 @lru_cache(maxsize=16384)
