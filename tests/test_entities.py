@@ -204,6 +204,16 @@ def test_party_and_title_before_a_name(nlp) -> None:
     assert all(not e.name.startswith("Lib Dem ") for e in entities if e.type == "PERSON")
 
 
+def test_surname_in_capitals_in_a_transcript(nlp) -> None:
+    text = (
+        "Fox News host Chris Wallace moderated the debate.\n\n"
+        "WALLACE: Good evening from Las Vegas.\n\n"
+        "CLINTON: Thank you, Chris."
+    )
+    wallace = by_name(entities_of(nlp, text))["Chris Wallace"]
+    assert "WALLACE" in wallace.aliases
+
+
 def test_ambiguous_surname_stays_apart(nlp) -> None:
     text = (
         "Labour MP Jo Smith and her brother, the novelist Tom Smith, were at the launch.\n\n"

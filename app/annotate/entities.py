@@ -871,7 +871,8 @@ def _join_person_short_forms(by_form, label_of, union, titled, common) -> None: 
         n for n in persons if len(n) > 1 and _is_initial(n[0]) and n[-1] not in surnames
     ]
     for form in list(label_of):
-        words = form.split()
+        # A surname in capitals (`WALLACE:` in a transcript) is compared in title case.
+        words = (form.title() if form.isupper() and len(form) > 3 else form).split()
         if form.lower() in COMPANY_SUFFIXES:
             continue
         if label_of[form] != "PERSON":
