@@ -185,10 +185,6 @@ def _attribute_marked(
         if head is not None and head.pos_ == "PROPN":
             item.speaker = mention_bounds(head)
             return item
-    if kind is QuoteKind.partial:
-        if n_words <= SCARE_QUOTE_MAX_WORDS:
-            return None
-        return item
     # A quotation continuing the previous one of its paragraph ("...," he said. "...").
     for prev in reversed(found):
         if prev.paragraph == q.paragraph and prev.end <= q.start:
@@ -196,6 +192,18 @@ def _attribute_marked(
             return item
         if prev.paragraph < q.paragraph:
             break
+    if kind is QuoteKind.partial:
+        return None if n_words <= SCARE_QUOTE_MAX_WORDS else item
+    signature = _signature_below(art, q)
+    if signature is not None:
+        item.speaker = signature
+        return item
+    if opener in SENTENCE_END:
+        # "Clinton touted her record. 'We need ...'": the subject of the sentence before.
+        subject = _previous_subject(art, first)
+        if subject is not None:
+            item.speaker = mention_bounds(subject)
+            return item
     if not opener:
         introduced = _introducing_cue(art, q.paragraph)
         if introduced is not None:
@@ -214,6 +222,34 @@ def _is_title(doc: Doc, first: int, last: int) -> bool:
         return True
     small = {"of", "the", "and", "a", "an", "in", "on", "for", "to", "at", "with"}
     return words[0].is_title and all(t.is_title or t.lower_ in small for t in words)
+
+
+def _signature_below(art: _Article, q: MarkedQuote) -> tuple[int, int] | None:
+    """The name signing a quotation on the line below it ("- Bernie Sanders")."""
+    p = art.paragraph_at(q.end - 1) + 1
+    if p >= len(art.paragraphs) or art.text[art.paragraphs[p - 1][1] - 1] not in "\"”'.!?":
+        return None
+    start, end = art.paragraphs[p]
+    if art.text[start] not in "-—–―":
+        return None
+    tokens = [i for i in range(art.token_at(start), art.token_at(end - 1) + 1)][:6]
+    head = _noun_near(art, tokens, tokens[0])
+    if head is None or head.pos_ != "PROPN":
+        return None
+    return mention_bounds(head)
+
+
+def _previous_subject(art: _Article, first: int) -> Token | None:
+    """The named subject of the sentence just before token `first`, when it names someone."""
+    if first == 0:
+        return None
+    sent = art.doc[first - 1].sent
+    subject = subject_of(sent.root) if sent.root.pos_ in ("VERB", "AUX") else None
+    if subject is None or art.quote_of[subject.i] != -1:
+        return None
+    if subject.ent_type_ in ("PERSON", "ORG") or subject.lower_ in PERSONAL_PRONOUNS:
+        return subject
+    return None
 
 
 def _introducing_cue(art: _Article, paragraph: int) -> tuple | None:
