@@ -325,5 +325,15 @@ def test_dateline_in_capitals(nlp) -> None:
     assert index["Serbian"].type == "NORP"
 
 
+def test_news_outlets_the_model_misses(nlp) -> None:
+    text = (
+        "Serbian police arrested three men, the Tanjug news agency said. Tanjug added that "
+        "the men were released later, as the Le Monde newspaper also reported."
+    )
+    index = by_name(entities_of(nlp, text))
+    assert index["Tanjug"].type == "ORG" and len(index["Tanjug"].mentions) == 2
+    assert index["Le Monde"].type == "ORG"
+
+
 def test_empty_text(nlp) -> None:
     assert entities_of(nlp, "") == []

@@ -139,6 +139,12 @@ DATELINE = re.compile(
 )
 HYPHENATED_BEFORE = re.compile(r"(?<![\w-])([A-Za-z]+)-(?:[A-Za-z]+-)*$")
 HYPHENATED_AFTER = re.compile(r"(?:-[A-Z][a-z]+)+(?![\w-])")
+_OUTLET_NAME = r"((?:[A-Z][\w'’&.\-]*)(?: (?:[A-Z][\w'’&.\-]*|de|du|la|le|el|al)){0,3})"
+_OUTLET_KIND = r"(?:news agency|newspaper|daily|broadcaster|news channel|TV channel)"
+OUTLETS = (
+    re.compile(rf"\b{_OUTLET_NAME} {_OUTLET_KIND}\b"),  # the Tanjug news agency
+    re.compile(rf"\b{_OUTLET_KIND} {_OUTLET_NAME}"),  # the news agency Tanjug
+)
 ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z&.\-]{1,11})\)")
 SMALL_WORDS = frozenset({"of", "the", "and", "for", "de", "du", "des", "la", "le", "in", "on", "&"})
 
@@ -198,6 +204,7 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
         m.label = labels[m.text]
     mentions.extend(_place_mentions(doc, text, mentions, excluded))
     mentions.extend(_acronym_mentions(text, mentions))
+    mentions.extend(_outlet_mentions(doc, text, mentions, excluded))
 
     groups = _group(mentions, text, frozenset(titled), context.lower_words)
     mentions.extend(_propagate(doc, text, groups, excluded, context))
@@ -662,6 +669,26 @@ def _place_mentions(
         if place is not None and place.is_strong:
             add(*match.span(1))
     return sorted(found, key=lambda m: m.start)
+
+
+def _outlet_mentions(
+    doc: Doc, text: str, mentions: list[_Mention], excluded: list[tuple[int, int]]
+) -> list[_Mention]:
+    """News outlets the model left untagged: `the Tanjug news agency`, `Le Monde
+    newspaper`."""
+    taken = _Occupied(text, doc, mentions)
+    found = []
+    for match in (m for pattern in OUTLETS for m in pattern.finditer(text)):
+        s, e = match.span(1)
+        while text.startswith(("The ", "A ", "An "), s) and e - s > 4:
+            s = text.index(" ", s) + 1
+        if taken.overlaps(s, e) or _in_ranges(s, e, excluded):
+            continue
+        span = doc.char_span(s, e)
+        if span is None or span[0].is_sent_start and len(span) == 1 and span[0].pos_ != "PROPN":
+            continue
+        found.append(_Mention(s, e, text[s:e], "ORG", from_model=False))
+    return found
 
 
 def _inside_longer_name(span: Span) -> bool:
