@@ -109,6 +109,7 @@ DEMONYM_ENDINGS = ("an", "ans", "ese", "ish", "i", "ic", "ch", "ean")
 BIG_CITY = 250_000
 LOCATIVES = _words("in near outside at across around inside")
 
+TIME_ZONES = frozenset({"GMT", "BST", "UTC", "EST", "EDT", "CST", "PST", "PDT", "CET", "CEST"})
 # Labels of page furniture that the model sometimes takes for names.
 FURNITURE = frozenset(
     fold(w)
@@ -443,8 +444,10 @@ class _DocContext:
 
 
 def _is_junk(text: str, label: str, span: Span, context: _DocContext, structure: Structure) -> bool:
-    if fold(text) in FURNITURE:
+    if fold(text) in FURNITURE or text in TIME_ZONES:
         return True
+    if any(t.is_lower and t.pos_ in ("VERB", "AUX") for t in span):
+        return True  # a clause, not a name: `England won the first Rugby World Cup`
     if _in_ranges(span.start_char, span.end_char, context.upper_lines):
         # In a line in capitals the model guesses; names the article also writes
         # in ordinary case are found there again later, from those forms.
