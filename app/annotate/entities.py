@@ -2,14 +2,18 @@
 
 The steps, each a function below:
 1. take the model's mentions of the kinds we keep and clean their spans (possessive
-   `'s`, quote marks, a leading `the`, a title such as `President`);
-2. drop mentions in boilerplate (READ MORE titles, the Source line) and sentence-initial
-   common words the model mistakes for names;
-3. settle one type per surface form over the whole article (model votes, context, the
-   gazetteer);
-4. add mentions the model missed: country names, and other occurrences of names it found;
-5. group surface forms into entities (person short forms, acronyms, one country under
-   several names) and geocode the places.
+   `'s`, quote marks, a leading `the`, a title such as `President`, lists of people);
+2. drop mentions in boilerplate (READ MORE titles, the Source line, a repeated caption)
+   and sentence-initial common words the model mistakes for names;
+3. settle one type per surface form over the whole article (model votes, context such as
+   `the city of`, the gazetteer);
+4. add mentions the model missed: country names, datelines, acronyms defined in
+   brackets, news outlets, and every other occurrence of a name found (surnames too);
+5. group surface forms into entities (person short forms, acronyms, case variants, one
+   country under several names) and geocode the places.
+
+Everything works from `doc` and `structure` alone, in a few passes over the article: no
+per-mention scan of the whole text.
 """
 
 from __future__ import annotations
@@ -157,7 +161,7 @@ class _Mention:
     text: str
     label: str
     weight: int = 1  # votes this mention gives its label
-    from_model: bool = True
+    from_model: bool = True  # False for mentions this module adds
 
 
 def warm_up() -> None:
