@@ -237,6 +237,23 @@ def test_acronym_defined_in_text_joins_the_long_form(nlp) -> None:
     assert len([m for m in fsin.mentions if m.text == "FSIN"]) == 2
 
 
+def test_acronym_matching_initials_joins_the_name(nlp) -> None:
+    text = (
+        "The United Nations said on Monday that aid had reached Gaza. UN officials said the "
+        "European Union would pay. The EU did not comment, nor did the World Health "
+        "Organization. A WHO spokesman declined."
+    )
+    index = by_name(entities_of(nlp, text))
+    for name, acronym in [
+        ("United Nations", "UN"),
+        ("European Union", "EU"),
+        ("World Health Organization", "WHO"),
+    ]:
+        entity = index[acronym]
+        assert entity.name == name and entity.aliases == [acronym] and entity.type == "ORG"
+        assert len(entity.mentions) == 2
+
+
 def test_one_country_under_several_names(nlp) -> None:
     text = (
         "The United States imposed new sanctions on Tuesday. The US Treasury said the "
