@@ -374,3 +374,53 @@ def test_curly_and_straight_marks_pair_alike():
     text = '“A,” she said. "B," he said.'
     texts = [text[q.start : q.end] for q in pair_marks(text, split_paragraphs(text))]
     assert texts == ["A,", "B,"]
+
+
+@pytest.mark.nlp
+def test_signature_on_the_line_below(quotes_of):
+    text = (
+        "Debate notes.\n\n"
+        '"We went to the banks before the crash and told them to stop."\n\n'
+        "- Laura Quinn.\n\n"
+        "The claim is mostly accurate."
+    )
+    (quote, name), *_ = _only(quotes_of(text), QuoteKind.direct)
+    assert name == "Laura Quinn"
+
+
+@pytest.mark.nlp
+def test_quotation_after_a_sentence_takes_its_subject(quotes_of):
+    text = (
+        "Union law.\n\n"
+        "Senator Ruth Adler praised the new bill on Monday. "
+        '"Workers need to be able to organise without fear of losing their jobs."'
+    )
+    (quote, name), *_ = _only(quotes_of(text), QuoteKind.direct)
+    assert name == "Ruth Adler"
+
+
+@pytest.mark.nlp
+def test_parenthetical_cue_reports_the_whole_clause(quotes_of):
+    text = "Policy shift.\n\nThe minister, officials said, would resign before the summer."
+    (quote, _), *_ = _only(quotes_of(text), QuoteKind.indirect)
+    assert quote.text.startswith("The minister")
+    assert quote.text.endswith("before the summer")
+    assert quote.speaker_mention is not None and quote.speaker_mention.text == "officials"
+
+
+@pytest.mark.nlp
+def test_a_statement_speaks_for_its_author(quotes_of):
+    text = (
+        "Court pick.\n\n"
+        "On Saturday, Governor Dan Miller issued a statement saying that the judge was "
+        '"a brilliant mind and a fair man."'
+    )
+    found = quotes_of(text)
+    assert found
+    assert all(name == "Dan Miller" for _, name in found)
+
+
+@pytest.mark.nlp
+def test_quoted_titles_are_not_quotes(quotes_of):
+    text = 'TV notes.\n\nThe actor, who starred in "The Long Night," said he was retiring.'
+    assert not _only(quotes_of(text), QuoteKind.partial)

@@ -26,6 +26,7 @@ from app.annotate.quote_marks import MarkedQuote, pair_marks, split_paragraphs
 from app.annotate.quote_speakers import (
     PERSONAL_PRONOUNS,
     REPORTING_VERBS,
+    SPEECH_VERBS,
     EntityIndex,
     is_cue,
     mention_bounds,
@@ -413,7 +414,7 @@ def _indirect(art: _Article, found: list[_Found]) -> list[_Found]:
             if not pobj or clause is None:
                 continue
             speaker = mention_bounds(pobj[0])
-        elif is_cue(token, REPORTING_VERBS):
+        elif is_cue(token, REPORTING_VERBS) and not _infinitive_evidence(token):
             clause = _reported_clause(token)
             if clause is None and token.i in fragments:
                 # "X called the plan 'a disaster'": what X said of what, around the fragment.
@@ -450,6 +451,13 @@ def _indirect(art: _Article, found: list[_Found]) -> list[_Found]:
     return out
 
 
+def _infinitive_evidence(verb: Token) -> bool:
+    """ "numbers to show how ...": a verb of evidence in the infinitive reports nothing."""
+    return verb.lemma_.lower() not in SPEECH_VERBS and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in verb.children
+    )
+
+
 def _verb_complement(verb: Token, fragment: _Found) -> tuple[int, int] | None:
     """The words after `verb` that it governs, when they hold the quoted `fragment`."""
     kept = [
@@ -473,7 +481,18 @@ def _reported_clause(verb: Token) -> tuple[int, int] | None:
     """The clause `verb` reports: its clausal complement, or the clause it is inserted in."""
     for child in verb.children:
         if child.dep_ == "ccomp" and _is_statement(child):
-            return child.left_edge.i, child.right_edge.i + 1
+            end = child.right_edge.i + 1
+            # "X said A, and B": a coordinated clause with its own subject, parsed as
+            # hanging from the cue, is reported too.
+            for other in verb.rights:
+                if (
+                    other.dep_ == "conj"
+                    and other.i > child.i
+                    and not is_cue(other, REPORTING_VERBS)
+                    and _own_subject(other, verb)
+                ):
+                    end = other.right_edge.i + 1
+            return child.left_edge.i, end
     head = verb.head
     if verb.dep_ == "parataxis" or (verb.dep_ == "ccomp" and head.i < verb.i):
         if not _is_statement(head):
@@ -486,6 +505,15 @@ def _reported_clause(verb: Token) -> tuple[int, int] | None:
             return left[0], right[1]
         return max(left, right, key=lambda r: r[1] - r[0])
     return None
+
+
+def _own_subject(clause: Token, verb: Token) -> bool:
+    """`clause` has a subject, other than the speaker of `verb` ("... and then he left")."""
+    speaker = subject_of(verb)
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass", "expl") and (speaker is None or c.lower_ != speaker.lower_)
+        for c in clause.children
+    )
 
 
 def _is_statement(root: Token) -> bool:
