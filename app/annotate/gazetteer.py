@@ -8,11 +8,11 @@ of the same name, the capital or the most populous among namesake cities).
 from __future__ import annotations
 
 import gzip
-import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "gazetteer.tsv.gz"
 
@@ -57,39 +57,47 @@ def country_names() -> frozenset[str]:
     return frozenset(names)
 
 
-@lru_cache(maxsize=1)
-def load_gazetteer() -> dict[str, Place]:
-    """The gazetteer keyed by `fold(name)`, read once per process."""
-    return _load()[0]
+class Table(NamedTuple):
+    """The gazetteer's rows as read, keyed by `fold(name)`; parsed only when looked up,
+    which keeps the table to a few tens of MB."""
+
+    best: dict[str, str]  # the reading of each name
+    namesakes: dict[str, list[str]]  # namesake cities in other countries
 
 
 @lru_cache(maxsize=1)
-def _load() -> tuple[dict[str, Place], dict[str, list[Place]]]:
-    places: dict[str, Place] = {}
-    namesakes: dict[str, list[Place]] = {}
+def load_gazetteer() -> Table:
+    """The gazetteer, read once per process."""
+    best: dict[str, str] = {}
+    namesakes: dict[str, list[str]] = {}
     with gzip.open(DATA_FILE, "rt", encoding="utf-8") as f:
         for line in f:
-            name, kind, cc, lat, lon, pop, place_id = line.rstrip("\n").split("\t")
-            place = Place(
-                name=name,
-                kind=kind,
-                country_code=cc or None,
-                lat=float(lat) if lat else None,
-                lon=float(lon) if lon else None,
-                population=int(pop),
-                place=sys.intern(place_id),
-            )
+            row = line.rstrip("\n")
+            name, kind, _ = row.split("\t", 2)
             key = fold(name)
             if kind == "other":
-                namesakes.setdefault(key, []).append(place)
+                namesakes.setdefault(key, []).append(row)
                 continue
             # Names differing only by case, dots or accents share a key: keep the
             # reading the build keeps for one name (`Virginia` the state, not
             # `Virgínia` in Brazil).
-            known = places.get(key)
-            if known is None or _rank(place) > _rank(known):
-                places[key] = place
-    return places, namesakes
+            known = best.get(key)
+            if known is None or _rank(_parse(row)) > _rank(_parse(known)):
+                best[key] = row
+    return Table(best, namesakes)
+
+
+def _parse(row: str) -> Place:
+    name, kind, cc, lat, lon, pop, place_id = row.split("\t")
+    return Place(
+        name=name,
+        kind=kind,
+        country_code=cc or None,
+        lat=float(lat) if lat else None,
+        lon=float(lon) if lon else None,
+        population=int(pop),
+        place=place_id,
+    )
 
 
 def _rank(place: Place) -> tuple[int, int]:
@@ -106,14 +114,15 @@ def lookup_place(name: str, countries: frozenset[str] = frozenset()) -> Place | 
     `countries` are the country codes the text names: a city whose best-known namesake
     lies elsewhere is taken in one of those countries when there is one.
     """
-    places, namesakes = _load()
+    table = load_gazetteer()
     key = fold(name)
-    if key not in places and key.startswith("the "):
+    if key not in table.best and key.startswith("the "):
         key = key[4:]
-    place = places.get(key)
-    if place is None or place.kind != "city" or not countries:
+    row = table.best.get(key)
+    if row is None:
+        return None
+    place = _parse(row)
+    if place.kind != "city" or not countries or place.country_code in countries:
         return place
-    if place.country_code in countries:
-        return place
-    local = [p for p in namesakes.get(key, []) if p.country_code in countries]
+    local = [p for p in map(_parse, table.namesakes.get(key, [])) if p.country_code in countries]
     return max(local, key=lambda p: p.population) if local else place
