@@ -155,7 +155,7 @@ class EntityIndex:
         return index
 
     def at(self, start: int, end: int, prefer: int | None = None) -> str | None:
-        """Key of the entity with a mention overlapping [start, end), the one at `prefer` first."""
+        """Key of the entity with a mention overlapping [start, end) (holding `prefer` if given)."""
         hits = []
         i = bisect_right(self.starts, end - 1) - 1
         while i >= 0 and self.mentions[i][0] > start - 200:
@@ -166,9 +166,8 @@ class EntityIndex:
         if not hits:
             return None
         if prefer is not None:
-            for m_start, m_end, key in hits:
-                if m_start <= prefer < m_end:
-                    return key
+            # The head word must be named: "Michael Jackson's mother" is not Michael Jackson.
+            return next((key for m_start, m_end, key in hits if m_start <= prefer < m_end), None)
         return max(hits, key=lambda h: h[1] - h[0])[2]
 
     def before(self, offset: int, floor: int) -> list[tuple[int, int, str]]:

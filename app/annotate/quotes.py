@@ -479,7 +479,11 @@ def _verb_complement(verb: Token, fragment: _Found) -> tuple[int, int] | None:
 
 def _reported_clause(verb: Token) -> tuple[int, int] | None:
     """The clause `verb` reports: its clausal complement, or the clause it is inserted in."""
+    if any(c.lower_ in ("what", "whatever") for c in verb.children):
+        return None  # "a return to what he said were the frontlines": a description
     for child in verb.children:
+        if child.dep_ == "ccomp" and child.left_edge.i < verb.i < child.i:
+            return None  # "what officials said was their plan"
         if child.dep_ == "ccomp" and _is_statement(child):
             end = child.right_edge.i + 1
             # "X said A, and B": a coordinated clause with its own subject, parsed as
@@ -494,7 +498,13 @@ def _reported_clause(verb: Token) -> tuple[int, int] | None:
                     end = other.right_edge.i + 1
             return child.left_edge.i, end
     head = verb.head
-    if verb.dep_ == "parataxis" or (verb.dep_ == "ccomp" and head.i < verb.i):
+    after_comma = verb.left_edge.i > 0 and verb.doc[verb.left_edge.i - 1].text in (",", "—", "–")
+    if verb.dep_ == "parataxis" or (
+        verb.dep_ == "ccomp"
+        and head.i < verb.i
+        and after_comma
+        and not is_cue(head, REPORTING_VERBS)
+    ):
         if not _is_statement(head):
             return None
         # "The talks failed, he said." or "Mrs. Smith, officials said, would ...":
@@ -583,13 +593,16 @@ def _antecedent(art: _Article, index: EntityIndex, offset: int, paragraph: int, 
         and index.gender.get(m[2], gender) == gender
         and art.quote_of[art.token_at(m[0])] == -1
     ]
+    near = art.paragraphs[max(0, paragraph - 1)][0]
     roles = []
     for m_start, m_end, _ in candidates:
         span = art.doc.char_span(m_start, m_end, alignment_mode="expand")
         root = span.root if span is not None else None
+        if root is not None and root.dep_ == "appos":
+            root = root.head  # "His mother Katherine Jackson told ..."
         if root is None or root.dep_ not in ("nsubj", "nsubjpass"):
             roles.append(2)
-        elif root.head.dep_ == "ROOT" or is_cue(root.head):
+        elif (root.head.dep_ == "ROOT" or is_cue(root.head)) and m_start >= near:
             roles.append(0)
         else:
             roles.append(1)
@@ -608,14 +621,19 @@ def _infer_genders(art: _Article, index: EntityIndex) -> None:
     doc = art.doc
     votes: dict[str, list[int]] = {}
     for sent in doc.sents:
-        keys = {
-            m[2]
+        mentions = [
+            m
             for m in index.before(sent.end_char, sent.start_char)
             if index.types.get(m[2]) == "PERSON" and art.quote_of[art.token_at(m[0])] == -1
-        }
-        if len(keys) != 1:
+        ]
+        if len({m[2] for m in mentions}) != 1:
             continue
-        tally = votes.setdefault(keys.pop(), [0, 0])
+        # Only a person the sentence is about: its subject ("Michael Jackson's mother ...
+        # she" tells nothing of Michael Jackson).
+        span = doc.char_span(mentions[0][0], mentions[0][1], alignment_mode="expand")
+        if span is None or span.root.dep_ not in ("nsubj", "nsubjpass", "appos"):
+            continue
+        tally = votes.setdefault(mentions[0][2], [0, 0])
         for token in sent:
             gender = GENDERED_PRONOUNS.get(token.lower_)
             if gender is not None and art.quote_of[token.i] == -1:
