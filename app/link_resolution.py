@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlmodel import Session
 
 from app.models import Article, RelatedLink
@@ -115,18 +115,15 @@ def resolve_incoming(session: Session, article: Article) -> None:
     store (another article may hold that title); then dangling links naming it point at it.
     """
     own = {article.id: article.title_key}
-    pointing = session.execute(
-        select(RelatedLink.id, RelatedLink.article_id, RelatedLink.title_key).where(
-            RelatedLink.target_article_id == article.id
-        )
-    ).all()
-    candidates: dict[str, str] | None = None
+    pointing = _pointing_at(session, article.id)
+    lost = []
     for row in pointing:
         found = match_title(row.title_key, own)
         if found is None:
-            candidates = candidates or _candidates(session, exclude=article.id)
-            found = match_title(row.title_key, _without(candidates, row.article_id))
-        _point(session, row.id, found)
+            lost.append(row)
+        else:
+            _point(session, row.id, found)
+    _rematch(session, lost, exclude=article.id)
     if not article.title_key:
         return
     dangling = {
@@ -144,6 +141,32 @@ def resolve_incoming(session: Session, article: Article) -> None:
         score = title_similarity(article.title_key, key)
         if score >= FUZZY_THRESHOLD:
             _point(session, link_id, (article.id, score))
+
+
+def release_links(session: Session, *, article_id: str) -> None:
+    """Before `article_id` is deleted: links to it move to another article with their title.
+
+    A link with no other stored article of its title becomes unresolved.
+    """
+    _rematch(session, _pointing_at(session, article_id), exclude=article_id)
+
+
+def _pointing_at(session: Session, article_id: str) -> list[Row[tuple[str, str, str]]]:
+    return list(
+        session.execute(
+            select(RelatedLink.id, RelatedLink.article_id, RelatedLink.title_key).where(
+                RelatedLink.target_article_id == article_id
+            )
+        ).all()
+    )
+
+
+def _rematch(session: Session, rows: list[Row[tuple[str, str, str]]], *, exclude: str) -> None:
+    if not rows:
+        return
+    candidates = _candidates(session, exclude=exclude)
+    for row in rows:
+        _point(session, row.id, match_title(row.title_key, _without(candidates, row.article_id)))
 
 
 def _candidates(session: Session, *, exclude: str) -> dict[str, str]:
