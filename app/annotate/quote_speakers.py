@@ -140,6 +140,7 @@ class EntityIndex:
     mentions: list[tuple[int, int, str]] = field(default_factory=list)
     types: dict[str, str] = field(default_factory=dict)
     gender: dict[str, str] = field(default_factory=dict)
+    by_name: dict[str, str | None] = field(default_factory=dict)  # last word -> key, if unique
 
     @classmethod
     def build(cls, text: str, entities: list[Entity]) -> EntityIndex:
@@ -148,6 +149,15 @@ class EntityIndex:
         index.mentions = rows
         index.starts = [r[0] for r in rows]
         index.types = {e.key: e.type for e in entities}
+        for e in entities:
+            if e.type not in ("PERSON", "ORG"):
+                continue
+            for name in {e.name, *e.aliases}:
+                words = name.split()
+                if words:
+                    last = words[-1].lower()
+                    known = index.by_name.get(last, e.key)
+                    index.by_name[last] = e.key if known == e.key else None
         for start, _, key in rows:
             word = text[max(0, start - 6) : start].split()
             if word and word[-1].lower() in HONORIFICS:
@@ -169,6 +179,10 @@ class EntityIndex:
             # The head word must be named: "Michael Jackson's mother" is not Michael Jackson.
             return next((key for m_start, m_end, key in hits if m_start <= prefer < m_end), None)
         return max(hits, key=lambda h: h[1] - h[0])[2]
+
+    def named(self, word: str) -> str | None:
+        """The one person or organisation whose name ends in `word` ("Iwata"), if only one."""
+        return self.by_name.get(word.lower())
 
     def before(self, offset: int, floor: int) -> list[tuple[int, int, str]]:
         """Mentions starting in [floor, offset), nearest first."""

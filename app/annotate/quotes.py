@@ -577,6 +577,9 @@ def _resolve(art: _Article, found: list[_Found], index: EntityIndex) -> None:
         else:
             c_start, c_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
             item.key = index.at(c_start, c_end, prefer=head.idx)
+            if item.key is None and head.pos_ == "PROPN":
+                # A name the entity layer missed here ("Mr Iwata"), known elsewhere.
+                item.key = index.named(head.text)
 
 
 def _antecedent(art: _Article, index: EntityIndex, offset: int, paragraph: int, gender: str):
