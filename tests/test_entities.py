@@ -214,6 +214,19 @@ def test_surname_in_capitals_in_a_transcript(nlp) -> None:
     assert "WALLACE" in wallace.aliases
 
 
+def test_lone_capitalised_word_opening_a_sentence_is_not_a_person(nlp) -> None:
+    text = (
+        "Voters in Valdoria re-elected President Lena Ortiz on Sunday.\n\n"
+        "Turnout was put at 61 percent, slightly higher than at the last election.\n\n"
+        "Ortiz thanked her supporters in the capital."
+    )
+    doc = nlp(text)
+    assert any(e.text == "Turnout" and e.label_ == "PERSON" for e in doc.ents)  # the model's
+    entities = extract_entities(doc, parse_structure(text))
+    assert "Turnout" not in by_name(entities)
+    assert by_name(entities)["Lena Ortiz"].aliases == ["Ortiz"]
+
+
 def test_ambiguous_surname_stays_apart(nlp) -> None:
     text = (
         "Labour MP Jo Smith and her brother, the novelist Tom Smith, were at the launch.\n\n"

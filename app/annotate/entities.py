@@ -214,7 +214,7 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
     groups = _group(mentions, text, frozenset(titled), context.lower_words)
     mentions.extend(_propagate(doc, text, groups, excluded, context))
     groups = _group(mentions, text, frozenset(titled), context.lower_words)
-    return _build_entities(groups)
+    return _build_entities([g for g in groups if not _lone_opening_word(g, doc, context)])
 
 
 # -- 1. span cleaning ------------------------------------------------------------------
@@ -479,6 +479,18 @@ def _is_junk(text: str, label: str, span: Span, context: _DocContext, structure:
     if tok.pos_ != "PROPN" and label not in ("NORP", "LANGUAGE"):
         return True
     return _heading_first_word(span, structure)
+
+
+def _lone_opening_word(group: _Group, doc: Doc, context: _DocContext) -> bool:
+    """A one-word "person" named once, opening a sentence, nowhere else in the article
+    (`Turnout was put at 61 percent`): news introduces people by their full name."""
+    if group.label != "PERSON" or len(group.mentions) != 1:
+        return False
+    m = group.mentions[0]
+    if " " in m.text or m.text.isupper() or context.mid_sentence_caps[m.text]:
+        return False
+    span = doc.char_span(m.start, m.end)
+    return span is not None and len(span) == 1 and span[0].is_sent_start
 
 
 def _after_opening_quote(tok: Token) -> bool:
