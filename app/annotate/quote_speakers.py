@@ -63,7 +63,12 @@ def subject_of(verb: Token) -> Token | None:
     "adding that ..." and "began by saying ..." take the subject of the verb
     they hang from.
     """
+    climbed = False
     for _ in range(5):
+        if climbed and verb.dep_ == "ccomp" and is_cue(verb.head):
+            # "X said it was early but added ...", parsed with "added" under the reported
+            # clause: the speaker is the subject of the cue above, not of that clause.
+            verb = verb.head
         for child in verb.children:
             if child.dep_ in ("nsubj", "csubj"):
                 if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
@@ -72,8 +77,14 @@ def subject_of(verb: Token) -> Token | None:
         head = verb.head
         if head is verb:
             return None
+        if verb.dep_ == "xcomp":
+            # "That prompted Rubio to ... call Trump ...": the object is who acts.
+            objects = [c for c in head.children if c.dep_ == "dobj" and c.i < verb.i]
+            if objects:
+                return objects[0]
         if verb.dep_ in ("conj", "advcl", "xcomp") and head.pos_ in ("VERB", "AUX"):
             verb = head
+            climbed = True
             continue
         if verb.dep_ == "acl" and verb.tag_ != "VBN" and head.pos_ in ("NOUN", "PROPN", "PRON"):
             # "footage of Smith saying ...", or a misparse of "a man yelled ...";

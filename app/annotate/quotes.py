@@ -174,8 +174,14 @@ def _attribute_marked(
     if cue is not None:
         item.cue, item.cue_lemma, item.speaker = cue
         return item
-    # No cue: the colon of `Name: "..."`.
+    # No speech verb: the colon of `Sanders delivered a retort: "..."`, or `Name: "..."`.
     if kind is QuoteKind.direct and opener == ":" and before:
+        verbs = [i for i in before if doc[i].pos_ == "VERB"]
+        if verbs:
+            cue = _cue_and_speaker(art, doc[verbs[-1]])
+            if cue is not None:
+                item.cue, item.cue_lemma, item.speaker = cue
+                return item
         head = _noun_before(doc, before)
         if head is not None:
             item.speaker = mention_bounds(head)
