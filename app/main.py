@@ -49,6 +49,10 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
             from app.annotate.nlp import load_nlp
 
             app.state.nlp = await run_in_threadpool(load_nlp)
+        # The gazetteer too, so that the first request does not pay for loading it.
+        from app.annotate.entities import warm_up
+
+        await run_in_threadpool(warm_up)
         if settings.load_on_startup:
             start_background_load(
                 app.state.engine,
