@@ -8,8 +8,9 @@ CORPUS.jsonl has one `{"text": ...}` object a line (e.g. the BBC corpus).
    posts articles to POST /annotate, then reads the process's resident size (VmRSS, and
    its peak VmHWM) and prints it as a ratio of the 500 MB budget.
 2. Speed: annotates the same articles in child processes with the NumPy ops without BLIS
-   (what the service uses) and with thinc's default ops, printing words per second and
-   the ratio between the two. Both run in the same invocation, so machine noise hits both.
+   (what the service uses) and with thinc's default ops, alternating, best round of each;
+   prints words per second, the time ratio between the two, and the share of the time
+   Gazette's own annotation code takes after spaCy.
 """
 
 from __future__ import annotations
@@ -38,13 +39,21 @@ else:
     from app.annotate.nlp import MODEL_NAME
     nlp = spacy.load(MODEL_NAME)
     nlp.add_pipe("gazette_line_breaks", before="parser")
-from app.annotate.pipeline import Document, annotate_many
-texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8")]
-list(annotate_many([Document(t) for t in texts[:5]], nlp=nlp))  # warm up
+from app.annotate.document import normalize_text
+from app.annotate.entities import warm_up
+from app.annotate.pipeline import build_annotation
+warm_up()
+texts = [normalize_text(json.loads(line)["text"]) for line in open(sys.argv[1], encoding="utf-8")]
+for doc in nlp.pipe(texts[:5]):
+    build_annotation(doc.text, doc)
 start = time.perf_counter()
-list(annotate_many([Document(t) for t in texts], nlp=nlp, batch_size=16))
-elapsed = time.perf_counter() - start
-print(json.dumps({"words": sum(len(t.split()) for t in texts), "seconds": elapsed}))
+docs = list(nlp.pipe(texts, batch_size=16))
+parsed = time.perf_counter()
+for doc in docs:
+    build_annotation(doc.text, doc)
+done = time.perf_counter()
+words = sum(len(t.split()) for t in texts)
+print(json.dumps({"words": words, "spacy": parsed - start, "ours": done - parsed}))
 """
 
 
@@ -112,24 +121,34 @@ def memory(texts: list[str], port: int) -> None:
     print(f"memory: peak / {BUDGET_MB:.0f} MB budget = {after['VmHWM'] / BUDGET_MB:.2f}")
 
 
-def speed(texts: list[str]) -> None:
+def speed(texts: list[str], rounds: int) -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8") as sample:
         sample.writelines(json.dumps({"text": t}) + "\n" for t in texts)
         sample.flush()
-        results = {}
-        for ops in ("numpy", "blis"):
-            out = subprocess.run(
-                [sys.executable, "-c", SPEED_CHILD, sample.name, ops],
-                cwd=ROOT,
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            results[ops] = json.loads(out.stdout.strip().splitlines()[-1])
-    rates = {ops: r["words"] / r["seconds"] for ops, r in results.items()}
-    for ops, rate in rates.items():
-        print(f"speed: full annotation, {ops:5} ops: {rate:,.0f} words/s")
-    print(f"speed: numpy / blis = {rates['numpy'] / rates['blis']:.2f}")
+        best: dict[str, dict[str, float]] = {}
+        # Alternate the two kinds of ops and keep each one's best round: a busy machine
+        # slows rounds down, it never speeds them up.
+        for _ in range(rounds):
+            for ops in ("numpy", "blis"):
+                out = subprocess.run(
+                    [sys.executable, "-c", SPEED_CHILD, sample.name, ops],
+                    cwd=ROOT,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                result = json.loads(out.stdout.strip().splitlines()[-1])
+                if ops not in best or result["spacy"] < best[ops]["spacy"]:
+                    best[ops] = result
+    for ops, result in best.items():
+        total = result["spacy"] + result["ours"]
+        print(
+            f"speed: {ops:5} ops: spaCy {result['words'] / result['spacy']:,.0f} words/s, "
+            f"full annotation {result['words'] / total:,.0f} words/s"
+        )
+    print(f"speed: spaCy time, numpy / blis = {best['numpy']['spacy'] / best['blis']['spacy']:.2f}")
+    share = best["numpy"]["ours"] / (best["numpy"]["spacy"] + best["numpy"]["ours"])
+    print(f"speed: share of annotation time spent after spaCy = {share:.2f}")
 
 
 def main() -> None:
@@ -137,10 +156,11 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     texts = read_texts(args.corpus, args.articles)
     memory(texts, args.port)
-    speed(texts)
+    speed(texts, args.rounds)
 
 
 if __name__ == "__main__":
