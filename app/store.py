@@ -12,7 +12,7 @@ from app.annotate import types as ann
 from app.entity_linking import link_entity
 from app.errors import NotFound
 from app.keys import slugify, text_key
-from app.link_resolution import resolve_incoming, resolve_outgoing
+from app.link_resolution import release_links, resolve_incoming, resolve_outgoing
 from app.models import (
     Article,
     ArticleBlock,
@@ -110,16 +110,16 @@ def save_article(
 
 
 def delete_article(session: Session, *, article_id: str) -> None:
-    """Delete an article with its annotations; links that pointed at it become unresolved."""
+    """Delete an article with its annotations.
+
+    Links that pointed at it move to another stored article of the same title, if any,
+    else become unresolved.
+    """
     article = session.get(Article, article_id)
     if article is None:
         raise NotFound(f"No article with id '{article_id}'.")
     touched = _clear_annotations(session, article_id)
-    session.execute(
-        update(RelatedLink)
-        .where(RelatedLink.target_article_id == article_id)
-        .values(target_article_id=None, match_score=None)
-    )
+    release_links(session, article_id=article_id)
     session.delete(article)
     session.flush()
     recount_entities(session, touched)

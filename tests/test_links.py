@@ -132,10 +132,6 @@ def test_curly_quotes_in_the_link_match_straight_quotes_in_the_title(client):
     assert targets(client, "siege") == ["army"]
 
 
-@pytest.mark.xfail(
-    reason="app/annotate/links.py keeps a trailing URL in the title; url is never set",
-    strict=True,
-)
 def test_a_url_on_the_read_more_line_is_the_links_url(client):
     post(client, "egypt", story(EGYPT))
     url = "https://www.trtworld.com/mea/egypt-s-parliament-approves-37933"
@@ -185,10 +181,6 @@ def test_deleting_the_target_unresolves_and_reposting_resolves_again(client, pos
     assert targets(client)[1] == "egypt"
 
 
-@pytest.mark.xfail(
-    reason="app/store.delete_article clears links itself instead of calling release_links",
-    strict=True,
-)
 def test_deleting_one_of_two_articles_with_the_title_keeps_the_link(client, post_seed):
     post_seed(client)
     post(client, "first", story(EGYPT))

@@ -26,6 +26,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from app.annotate.gazetteer import Place, country_names, fold, lookup_place
+from app.annotate.quote_speakers import SPEECH_VERBS, SUBJECT_DEPS
 from app.annotate.types import BlockKind, Entity, Mention, Structure
 
 
@@ -490,7 +491,11 @@ def _lone_opening_word(group: _Group, doc: Doc, context: _DocContext) -> bool:
     if " " in m.text or m.text.isupper() or context.mid_sentence_caps[m.text]:
         return False
     span = doc.char_span(m.start, m.end)
-    return span is not None and len(span) == 1 and span[0].is_sent_start
+    if span is None or len(span) != 1 or not span[0].is_sent_start:
+        return False
+    # ... unless it is the one speaking ("Smith said ..."): only a person says things.
+    token = span[0]
+    return not (token.dep_ in SUBJECT_DEPS and token.head.lemma_.lower() in SPEECH_VERBS)
 
 
 def _after_opening_quote(tok: Token) -> bool:
