@@ -424,3 +424,24 @@ def test_a_statement_speaks_for_its_author(quotes_of):
 def test_quoted_titles_are_not_quotes(quotes_of):
     text = 'TV notes.\n\nThe actor, who starred in "The Long Night," said he was retiring.'
     assert not _only(quotes_of(text), QuoteKind.partial)
+
+
+@pytest.mark.nlp
+def test_full_stop_quote_and_the_sentence_after(quotes_of):
+    bare = quotes_of('Bridge.\n\n"The bridge will open before winter." Maria Lopez said.')
+    assert [name for _, name in _only(bare, QuoteKind.direct)] == ["Maria Lopez"]
+    text = (
+        "Bridge.\n\n"
+        '"We are on schedule," Maria Lopez told reporters. "The bridge opens in May." '
+        "Mayor Tom Reed said the budget was tight."
+    )
+    names = [name for _, name in _only(quotes_of(text), QuoteKind.direct)]
+    assert names == ["Maria Lopez", "Maria Lopez"]
+
+
+@pytest.mark.nlp
+def test_according_to_with_a_quotation(quotes_of):
+    text = 'Bridge.\n\nAccording to engineer Maria Lopez, "The bridge will open before winter."'
+    (quote, name), *_ = _only(quotes_of(text), QuoteKind.direct)
+    assert name == "Maria Lopez"
+    assert quote.cue is not None and quote.cue.lemma == "according to"

@@ -324,8 +324,9 @@ def _context_cue(
     colon_before = bool(before) and doc[before[-1]].text == ":"
     order: list[int] = []
     if art.text[q.end - 1 : q.end] == "." and after and doc[after[0]].is_title:
-        # A full stop ends the quotation's sentence: what follows is another sentence.
-        after_cues = []
+        # A full stop ends the quotation's sentence: what follows is another sentence,
+        # unless it is a bare `Smith said.` with nothing else to report.
+        after_cues = [i for i in after_cues if _reported_clause(doc[i]) is None]
     if colon_before:
         order = before_cues[::-1] + after_cues
     elif ends_open or not before_cues:
@@ -382,12 +383,21 @@ def _noun_near(art: _Article, tokens: list[int], verb: int) -> Token | None:
 
 def _according_to(doc: Doc, tokens: list[int]) -> tuple | None:
     for i in tokens:
-        token = doc[i]
-        if token.lower_ == "according" and i + 1 < len(doc) and doc[i + 1].lower_ == "to":
-            for child in doc[i + 1].children:
-                if child.dep_ == "pobj":
-                    return (i, i + 2), "according to", mention_bounds(child)
+        if doc[i].lower_ == "according" and i + 1 < len(doc) and doc[i + 1].lower_ == "to":
+            source = _source_of(doc[i + 1])
+            if source is not None:
+                return (i, i + 2), "according to", mention_bounds(source)
     return None
+
+
+def _source_of(to: Token) -> Token | None:
+    """Who "according to" cites: a name in its phrase first, else its object."""
+    words = [t for t in to.subtree if t is not to and t.pos_ in ("PROPN", "NOUN", "PRON")]
+    for token in words:
+        if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") and token.dep_ != "compound":
+            return token
+    objects = [t for t in words if t.head is to]
+    return objects[0] if objects else (words[0] if words else None)
 
 
 def _noun_before(doc: Doc, tokens: list[int]) -> Token | None:
@@ -415,11 +425,11 @@ def _indirect(art: _Article, found: list[_Found]) -> list[_Found]:
             clause = _according_clause(token)
             cue_range = (token.i, token.i + 2)
             lemma = "according to"
-            pobj = [c for t in token.children if t.lower_ == "to" for c in t.children]
-            pobj = [c for c in pobj if c.dep_ == "pobj"]
-            if not pobj or clause is None:
+            to = next((t for t in token.children if t.lower_ == "to"), None)
+            source = _source_of(to) if to is not None else None
+            if source is None or clause is None:
                 continue
-            speaker = mention_bounds(pobj[0])
+            speaker = mention_bounds(source)
         elif is_cue(token, REPORTING_VERBS) and not _infinitive_evidence(token):
             clause = _reported_clause(token)
             if clause is None and token.i in fragments:
