@@ -356,6 +356,8 @@ def _context_cue(
 def _cue_and_speaker(art: _Article, verb: Token, around: list[int] | None = None) -> tuple | None:
     """The cue `verb` with its speaker: its subject, else a name in the words `around` it."""
     subject = subject_of(verb)
+    if subject is not None and subject.pos_ not in ("NOUN", "PROPN", "PRON", "NUM", "DET"):
+        subject = None  # a misparse ("Of Carson, Levine said")
     if subject is None or art.quote_of[subject.i] != -1:
         # A parse running the quotation into the sentence, or missing the subject of an
         # inverted "..., added a Democrat": the nearest noun next to the cue speaks.
