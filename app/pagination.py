@@ -10,7 +10,7 @@ import base64
 import binascii
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, or_
@@ -18,10 +18,11 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from app.errors import InvalidInput
+from app.models import as_utc
 
 
 def encode_cursor(values: Sequence[Any]) -> str:
-    plain = [v.astimezone(UTC).isoformat() if isinstance(v, datetime) else v for v in values]
+    plain = [as_utc(v).isoformat() if isinstance(v, datetime) else v for v in values]
     raw = json.dumps(plain, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -41,14 +42,12 @@ def decode_cursor(cursor: str, *, kinds: Sequence[type]) -> list[Any]:
 
 
 def _coerce(value: Any, kind: type) -> Any:
-    if value is None:
-        return None
+    # Sort keys are never null, and a bool is no int here.
     if kind is datetime:
-        parsed = datetime.fromisoformat(value)
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    if kind is float and isinstance(value, int):
-        return float(value)
-    if not isinstance(value, kind):
+        if not isinstance(value, str):
+            raise ValueError
+        return as_utc(datetime.fromisoformat(value))
+    if type(value) is not kind:
         raise ValueError
     return value
 

@@ -178,3 +178,18 @@ def test_openapi_has_stable_operation_ids_and_tags(client):
     assert {"list_articles", "get_article", "create_article", "annotate_document"} <= set(ids)
     assert all(op.get("tags") for op in operations)
     assert all("__" not in i for i in ids)
+
+
+def test_published_at_offsets_are_kept_as_the_same_instant(client):
+    _post(
+        client,
+        "Early\n\nPublished at 10:00 in UTC+5.",
+        id="east",
+        published_at="2024-03-01T10:00:00+05:00",
+    )
+    _post(client, "Later\n\nPublished at 06:00 UTC.", id="utc", published_at="2024-03-01T06:00:00Z")
+    items = client.get("/articles").json()["items"]
+    assert [i["id"] for i in items] == ["utc", "east"]
+    assert items[1]["published_at"] in ("2024-03-01T05:00:00Z", "2024-03-01T05:00:00+00:00")
+    after = client.get("/articles", params={"published_after": "2024-03-01T07:30:00+02:00"})
+    assert [i["id"] for i in after.json()["items"]] == ["utc"]
