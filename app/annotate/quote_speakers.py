@@ -25,7 +25,8 @@ SPEECH_VERBS = _words(
     recount demand propose proclaim boast brag lament signal indicate hint estimate speak inform
     agree tout praise criticize criticise blast slam dismiss question wonder reason muse marvel
     concur echo reiterate repeat assure advise threaten brief opine counsel plead message email
-    blog call label dub brand term chant sing recite read"""
+    blog call label dub brand term chant sing recite read cite quote condemn denounce decry
+    protest applaud thank apologize apologise reference"""
 )
 # Verbs reporting a statement or a belief as a clause ("X thinks that ..."): indirect cues.
 REPORTING_VERBS = SPEECH_VERBS | _words(
@@ -54,7 +55,13 @@ NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "FAC", "LOC"})
 
 
 def is_cue(token: Token, lexicon: frozenset[str] = SPEECH_VERBS) -> bool:
-    return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in lexicon
+    if token.pos_ not in ("VERB", "AUX"):
+        return False
+    lemma = token.lemma_.lower()
+    if lemma == "put":
+        # "As Milbank put it, ..."
+        return any(c.lower_ == "it" and c.dep_ == "dobj" for c in token.children)
+    return lemma in lexicon
 
 
 def subject_of(verb: Token) -> Token | None:
