@@ -48,8 +48,13 @@ def link_entity(session: Session, local: ann.Entity, *, taken: set[str]) -> Enti
 
 def _find(session: Session, *, entity_type: str, name_key: str, taken: set[str]) -> Entity | None:
     free = Entity.id.not_in(taken) if taken else true()
+    # Entities no stored article mentions any more keep their ids (a name coming back gets
+    # its old id) but are no evidence that a short name is ambiguous.
+    live = Entity.article_count > 0
     exact = session.scalars(
-        select(Entity).where(Entity.type == entity_type, Entity.name_key == name_key, free)
+        select(Entity)
+        .where(Entity.type == entity_type, Entity.name_key == name_key, free)
+        .order_by(Entity.article_count.desc(), Entity.id)
     ).first()
     if exact is not None:
         return exact
@@ -57,7 +62,7 @@ def _find(session: Session, *, entity_type: str, name_key: str, taken: set[str])
         session.scalars(
             select(Entity)
             .join(EntityAlias, EntityAlias.entity_id == Entity.id)
-            .where(Entity.type == entity_type, EntityAlias.alias_key == name_key, free)
+            .where(Entity.type == entity_type, EntityAlias.alias_key == name_key, free, live)
             .distinct()
             .limit(2)
         ).all()
@@ -70,7 +75,7 @@ def _find(session: Session, *, entity_type: str, name_key: str, taken: set[str])
         return _unique(
             session.scalars(
                 select(Entity)
-                .where(Entity.type == "PERSON", Entity.name_key.like(f"% {name_key}"), free)
+                .where(Entity.type == "PERSON", _ends_with_word(name_key), free, live)
                 .limit(2)
             ).all()
         )
@@ -78,17 +83,22 @@ def _find(session: Session, *, entity_type: str, name_key: str, taken: set[str])
     surname = tokens[-1]
     short = _unique(
         session.scalars(
-            select(Entity).where(Entity.type == "PERSON", Entity.name_key == surname, free).limit(2)
+            select(Entity)
+            .where(Entity.type == "PERSON", Entity.name_key == surname, free, live)
+            .limit(2)
         ).all()
     )
     if short is None:
         return None
     others = session.scalars(
-        select(Entity.id)
-        .where(Entity.type == "PERSON", Entity.name_key.like(f"% {surname}"))
-        .limit(1)
+        select(Entity.id).where(Entity.type == "PERSON", _ends_with_word(surname), live).limit(1)
     ).first()
     return short if others is None else None
+
+
+def _ends_with_word(word: str):  # type: ignore[no-untyped-def]
+    """A name of several words whose last word is `word` (LIKE wildcards escaped)."""
+    return Entity.name_key.endswith(f" {word}", autoescape=True)
 
 
 def _unique(candidates: list[Entity] | tuple[Entity, ...]) -> Entity | None:

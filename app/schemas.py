@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 from app.annotate.types import BlockKind, QuoteKind
 
@@ -170,9 +170,13 @@ class ArticleIn(AnnotateRequest):
     id: str | None = Field(
         default=None,
         max_length=128,
-        description="Your id for the article; posting the same id again replaces it.",
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description=(
+            "Your id for the article (letters, digits, `_`, `.`, `-`); posting the same id "
+            "again replaces it. Without one, the id is derived from the text."
+        ),
     )
-    url: str | None = None
+    url: HttpUrl | None = None
 
 
 class ArticleSummary(BaseModel):

@@ -59,6 +59,8 @@ CASES = [
     ("post", "/annotate", {"json": {"text": "   "}}, 422),
     ("post", "/articles", {"json": {"text": "A title", "published_at": "not a date"}}, 422),
     ("post", "/articles", {"json": {"text": "A title", "id": "x" * 200}}, 422),
+    ("post", "/articles", {"json": {"text": "A title", "id": "a b"}}, 422),
+    ("post", "/articles", {"json": {"text": "A title", "url": "not a url"}}, 422),
 ]
 
 

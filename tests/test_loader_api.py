@@ -93,6 +93,15 @@ def test_bad_files_are_skipped_not_fatal(make_client, seed_dir):
     assert len(client.get("/articles").json()["items"]) == 1
 
 
+def test_two_files_with_one_id_do_not_replace_each_other(make_client, seed_dir):
+    (seed_dir / "note.txt").write_text("Harbour reopens\n\nShips returned on Monday.")
+    (seed_dir / "note.md").write_text("Budget passes\n\nThe council passed the budget.")
+    client = make_client(load_on_startup=True)
+    ready = wait_until_ready(client)
+    assert ready["counts"] == {"created": 2, "skipped": 1}
+    assert client.get("/articles/note").json()["title"] == "Budget passes"
+
+
 def test_ready_reports_a_missing_seed_folder_as_empty(make_client):
     client = make_client(load_on_startup=True)
     ready = wait_until_ready(client)

@@ -24,7 +24,7 @@ def ingest_article(engine: Engine, document: ArticleIn, *, nlp: Language) -> Ing
         text=document.text,
         id=document.id,
         title=document.title,
-        url=document.url,
+        url=str(document.url) if document.url else None,
         published_at=document.published_at,
         origin="api",
     )
