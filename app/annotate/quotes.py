@@ -343,6 +343,16 @@ def _context_cue(
         if according is not None:
             return according
     if kind is QuoteKind.direct and ends_open and after:
+        # "...," the document states: a speech verb the tagger took for a plural noun.
+        for n, i in enumerate(after[1:10], start=1):
+            token = doc[i]
+            lemma = token.lower_[:-1]
+            if token.tag_ == "NNS" and token.lower_.endswith("s") and lemma in SPEECH_VERBS:
+                following = doc[i + 1] if i + 1 < len(doc) else None
+                if following is None or following.is_punct:
+                    subject = _noun_near(art, after[:n], i)
+                    if subject is not None:
+                        return (i, i + 1), lemma, mention_bounds(subject)
         # "...," he laughed: any verb with its subject right after the quotation.
         for i in after[:4]:
             token = doc[i]
