@@ -21,15 +21,10 @@ from app.db import create_db_engine
 from app.errors import GazetteError
 from app.loader import LoadState, start_background_load
 from app.routers import annotate, articles, entities, links, quotes, system
+from app.routers.openapi import PROBLEM_JSON, build_openapi, problems
 from app.schemas import Problem
 
 log = logging.getLogger("app")
-
-PROBLEM_JSON = "application/problem+json"
-_PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": HTTPStatus(code).phrase}
-    for code in (400, 404, 413, 415, 422, 500, 503)
-}
 
 
 def create_app(settings: Settings | None = None, *, nlp: Language | None = None) -> FastAPI:
@@ -77,7 +72,7 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
             "`cursor`; follow `next`."
         ),
         lifespan=lifespan,
-        responses=_PROBLEM_RESPONSES,
+        responses=problems(500),
     )
     app.state.settings = settings
     app.state.engine = create_db_engine(settings.database_url)
@@ -86,6 +81,7 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
     for module in (system, articles, entities, quotes, links, annotate):
         app.include_router(module.router)
     _add_error_handlers(app)
+    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app
 
 

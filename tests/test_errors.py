@@ -115,3 +115,15 @@ def test_a_failed_ingest_leaves_the_stored_article_whole(make_client, monkeypatc
     assert response.status_code == 500
     assert response.headers["content-type"].startswith(PROBLEM)
     assert client.get("/articles/s").json() == before
+
+
+def test_a_chunked_body_is_cut_off_at_the_bound(make_client):
+    client = make_client(max_document_chars=100)
+
+    def chunks():
+        for _ in range(100):
+            yield b"x" * 100
+
+    response = client.post("/annotate", content=chunks(), headers={"content-type": "text/plain"})
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith(PROBLEM)

@@ -189,6 +189,29 @@ def test_openapi_has_stable_operation_ids_and_tags(client):
     assert all("__" not in i for i in ids)
 
 
+def test_openapi_declares_problems_and_named_request_bodies(client):
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    assert {"Problem", "ProblemError", "AnnotateRequest", "ArticleIn"} <= set(schemas)
+    assert "HTTPValidationError" not in schemas
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            for code, response in operation["responses"].items():
+                if int(code) >= 400 and path != "/ready":
+                    assert response["content"] == {
+                        "application/problem+json": {
+                            "schema": {"$ref": "#/components/schemas/Problem"}
+                        }
+                    }, (method, path, code)
+            body = operation.get("requestBody")
+            if body:
+                ref = body["content"]["application/json"]["schema"]["$ref"]
+                assert ref.rsplit("/", 1)[1] in schemas
+                assert "text/plain" in body["content"]
+    get_article = spec["paths"]["/articles/{article_id}"]["get"]["responses"]
+    assert {"200", "404", "422", "500"} <= set(get_article)
+
+
 def test_published_at_offsets_are_kept_as_the_same_instant(client):
     _post(
         client,

@@ -8,7 +8,8 @@ from fastapi.concurrency import run_in_threadpool
 from app.annotate.pipeline import annotate
 from app.deps import NlpDep, SettingsDep
 from app.presenters import local_document
-from app.routers.bodies import openapi_body, read_document_body
+from app.routers.bodies import read_document_body
+from app.routers.openapi import openapi_body, problems
 from app.schemas import AnnotateRequest, AnnotationDocument
 
 router = APIRouter(tags=["annotate"])
@@ -19,6 +20,7 @@ router = APIRouter(tags=["annotate"])
     operation_id="annotate_document",
     response_model=AnnotationDocument,
     openapi_extra=openapi_body(AnnotateRequest),
+    responses=problems(413, 415, 422, 503),
 )
 async def annotate_document(
     request: Request, settings: SettingsDep, nlp: NlpDep

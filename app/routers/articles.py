@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from app.deps import CursorQuery, LimitQuery, NlpDep, SessionDep, SettingsDep
 from app.presenters import article_summary
-from app.routers.bodies import openapi_body, read_document_body
+from app.routers.bodies import read_document_body
+from app.routers.openapi import openapi_body, problems
 from app.routers.paging import next_url
 from app.schemas import (
     ArticleDetail,
@@ -61,7 +62,10 @@ def list_articles(
     response_model=IngestOut,
     status_code=status.HTTP_201_CREATED,
     openapi_extra=openapi_body(ArticleIn),
-    responses={200: {"model": IngestOut, "description": "Replaced, or unchanged."}},
+    responses={
+        200: {"model": IngestOut, "description": "Replaced, or unchanged."},
+        **problems(413, 415, 422, 503),
+    },
 )
 async def create_article(
     request: Request, response: Response, settings: SettingsDep, nlp: NlpDep
@@ -75,14 +79,22 @@ async def create_article(
     return result
 
 
-@router.get("/{article_id}", operation_id="get_article", response_model=ArticleDetail)
+@router.get(
+    "/{article_id}",
+    operation_id="get_article",
+    response_model=ArticleDetail,
+    responses=problems(404),
+)
 def get_article(article_id: str, session: SessionDep) -> ArticleDetail:
     """The article with its text, structure, entities, quotes, links and dates."""
     return article_service.get_article_detail(session, article_id=article_id)
 
 
 @router.delete(
-    "/{article_id}", operation_id="delete_article", status_code=status.HTTP_204_NO_CONTENT
+    "/{article_id}",
+    operation_id="delete_article",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(404),
 )
 def delete_article(article_id: str, session: SessionDep) -> Response:
     """Delete the article; links from other articles to it become unresolved."""
@@ -94,6 +106,7 @@ def delete_article(article_id: str, session: SessionDep) -> Response:
     "/{article_id}/entities",
     operation_id="list_article_entities",
     response_model=list[EntityMentions],
+    responses=problems(404),
 )
 def list_article_entities(article_id: str, session: SessionDep) -> list[EntityMentions]:
     """The article's entities, each with its mentions (offsets into the article text)."""
@@ -101,14 +114,22 @@ def list_article_entities(article_id: str, session: SessionDep) -> list[EntityMe
 
 
 @router.get(
-    "/{article_id}/quotes", operation_id="list_article_quotes", response_model=list[QuoteOut]
+    "/{article_id}/quotes",
+    operation_id="list_article_quotes",
+    response_model=list[QuoteOut],
+    responses=problems(404),
 )
 def list_article_quotes(article_id: str, session: SessionDep) -> list[QuoteOut]:
     """Who said what in the article."""
     return article_service.article_quotes(session, article_id=article_id)
 
 
-@router.get("/{article_id}/links", operation_id="list_article_links", response_model=list[LinkOut])
+@router.get(
+    "/{article_id}/links",
+    operation_id="list_article_links",
+    response_model=list[LinkOut],
+    responses=problems(404),
+)
 def list_article_links(article_id: str, session: SessionDep) -> list[LinkOut]:
     """The article's READ MORE links, resolved to stored articles where they exist."""
     return article_service.article_links(session, article_id=article_id)
@@ -118,6 +139,7 @@ def list_article_links(article_id: str, session: SessionDep) -> list[LinkOut]:
     "/{article_id}/related",
     operation_id="list_related_articles",
     response_model=list[RelatedArticle],
+    responses=problems(404),
 )
 def list_related_articles(
     article_id: str,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -18,25 +18,20 @@ M = TypeVar("M", bound=BaseModel)
 _BYTES_PER_CHAR = 12
 
 
-def openapi_body(model: type[BaseModel]) -> dict[str, Any]:
-    """The `requestBody` of a route that takes `model` as JSON or its `text` as plain text."""
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": model.model_json_schema()},
-                "text/plain": {"schema": {"type": "string"}},
-            },
-        }
-    }
-
-
 async def read_document_body(request: Request, model: type[M], *, max_chars: int) -> M:
     """The body as `model`: JSON as it is, plain text as `{"text": ...}`."""
+    max_bytes = max_chars * _BYTES_PER_CHAR
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > max_chars * _BYTES_PER_CHAR:
+    if declared and declared.isdigit() and int(declared) > max_bytes:
         raise _too_large(max_chars)
-    raw = await request.body()
+    # Read no further than the bound, also when the body comes in chunks of unknown length.
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise _too_large(max_chars)
+        chunks.append(chunk)
+    raw = b"".join(chunks)
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type in ("", "application/json") or media_type.endswith("+json"):
         try:

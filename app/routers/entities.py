@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.deps import CursorQuery, LimitQuery, SessionDep
 from app.presenters import article_summary
+from app.routers.openapi import problems
 from app.routers.paging import next_url
 from app.schemas import ArticlePage, EntityDetail, EntityPage, QuotePage
 from app.services import entities as entity_service
@@ -41,14 +42,19 @@ def list_entities(
     return EntityPage(items=items, next=next_url(request, response, cursor_next))
 
 
-@router.get("/{entity_id}", operation_id="get_entity", response_model=EntityDetail)
+@router.get(
+    "/{entity_id}", operation_id="get_entity", response_model=EntityDetail, responses=problems(404)
+)
 def get_entity(entity_id: str, session: SessionDep) -> EntityDetail:
     """Canonical name, type, aliases, counts, geocode and the entities it appears with."""
     return entity_service.get_entity_detail(session, entity_id=entity_id)
 
 
 @router.get(
-    "/{entity_id}/articles", operation_id="list_entity_articles", response_model=ArticlePage
+    "/{entity_id}/articles",
+    operation_id="list_entity_articles",
+    response_model=ArticlePage,
+    responses=problems(404),
 )
 def list_entity_articles(
     entity_id: str,
@@ -67,7 +73,12 @@ def list_entity_articles(
     )
 
 
-@router.get("/{entity_id}/quotes", operation_id="list_entity_quotes", response_model=QuotePage)
+@router.get(
+    "/{entity_id}/quotes",
+    operation_id="list_entity_quotes",
+    response_model=QuotePage,
+    responses=problems(404),
+)
 def list_entity_quotes(
     entity_id: str,
     request: Request,

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.annotate.types import QuoteKind
 from app.deps import CursorQuery, LimitQuery, SessionDep
+from app.routers.openapi import problems
 from app.routers.paging import next_url
 from app.schemas import QuotePage
 from app.services import quotes as quote_service
@@ -15,7 +16,7 @@ from app.services import quotes as quote_service
 router = APIRouter(prefix="/quotes", tags=["quotes"])
 
 
-@router.get("", operation_id="list_quotes", response_model=QuotePage)
+@router.get("", operation_id="list_quotes", response_model=QuotePage, responses=problems(404))
 def list_quotes(
     request: Request,
     response: Response,

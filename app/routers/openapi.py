@@ -1,0 +1,78 @@
+"""The OpenAPI document: error responses as problem+json, named request bodies."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
+
+from app.schemas import AnnotateRequest, ArticleIn, Problem
+
+PROBLEM_JSON = "application/problem+json"
+_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+# Bodies read by hand (JSON or plain text), so FastAPI does not list their models itself.
+_BODY_MODELS: tuple[type[BaseModel], ...] = (AnnotateRequest, ArticleIn)
+
+
+def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The `responses` entry declaring that a route may answer with these error codes."""
+    return {code: {"model": Problem, "description": HTTPStatus(code).phrase} for code in codes}
+
+
+def openapi_body(model: type[BaseModel]) -> dict[str, Any]:
+    """The `requestBody` of a route that takes `model` as JSON or its `text` as plain text."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}},
+                "text/plain": {
+                    "schema": {"type": "string", "description": "The article text alone."}
+                },
+            },
+        }
+    }
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document, with every error response in the one shape the API sends."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title,
+        version=app.version,
+        summary=app.summary,
+        description=app.description,
+        routes=app.routes,
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in (*_BODY_MODELS, Problem):
+        _add_component(components, model)
+    for path in schema["paths"].values():
+        for operation in path.values():
+            for code, response in operation.get("responses", {}).items():
+                if code.isdigit() and int(code) >= 400 and _is_problem(response):
+                    response["content"] = {PROBLEM_JSON: {"schema": _PROBLEM_REF}}
+                    if code == "422":
+                        response["description"] = "The request is not valid."
+    # FastAPI's own validation error models are never sent: errors are problems.
+    for unused in ("HTTPValidationError", "ValidationError"):
+        components.pop(unused, None)
+    app.openapi_schema = schema
+    return schema
+
+
+def _is_problem(response: dict[str, Any]) -> bool:
+    """True unless the route declared a model of its own for this error (as /ready does)."""
+    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+    ref = schema.get("$ref", "")
+    return not ref or ref.endswith(("/Problem", "/HTTPValidationError"))
+
+
+def _add_component(components: dict[str, Any], model: type[BaseModel]) -> None:
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(schema.pop("$defs", {}))
+    components[model.__name__] = schema
