@@ -48,5 +48,6 @@ migrate: install
 load: install
 	$(BIN)/python -m app load $(PATHS)
 
+## Remove the virtualenv and caches (the SQLite store in var/ is kept).
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 
 class GazetteError(Exception):
+    """An error the client can act on; `status` is its HTTP status."""
+
     status = 400
-    title = "Bad request"
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
@@ -14,29 +15,19 @@ class GazetteError(Exception):
 
 class NotFound(GazetteError):
     status = 404
-    title = "Not found"
-
-
-class Conflict(GazetteError):
-    status = 409
-    title = "Conflict"
 
 
 class InvalidInput(GazetteError):
     status = 422
-    title = "Invalid input"
 
 
 class PayloadTooLarge(GazetteError):
     status = 413
-    title = "Payload too large"
 
 
 class UnsupportedMediaType(GazetteError):
     status = 415
-    title = "Unsupported media type"
 
 
 class NotReady(GazetteError):
     status = 503
-    title = "Not ready"

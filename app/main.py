@@ -103,7 +103,7 @@ def problem(
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GazetteError)
     async def domain_error(_request: Request, exc: GazetteError) -> JSONResponse:
-        return problem(exc.status, exc.detail, title=exc.title)
+        return problem(exc.status, exc.detail)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

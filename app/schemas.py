@@ -227,7 +227,7 @@ class CoEntity(BaseModel):
     id: str
     name: str
     type: str
-    article_count: int = Field(description="Articles that mention both entities.")
+    shared_articles: int = Field(description="Articles that mention both entities.")
 
 
 class EntityDetail(EntitySummary):

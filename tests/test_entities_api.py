@@ -128,7 +128,7 @@ def test_entity_detail_lists_co_occurring_entities(client):
     haftar = _entities(client, "full")[("PERSON", "Khalifa Haftar")]
     detail = client.get(f"/entities/{haftar['id']}").json()
     assert detail["co_occurring"], detail
-    counts = [c["article_count"] for c in detail["co_occurring"]]
+    counts = [c["shared_articles"] for c in detail["co_occurring"]]
     assert counts == sorted(counts, reverse=True)
     assert haftar["id"] not in {c["id"] for c in detail["co_occurring"]}
 

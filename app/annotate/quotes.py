@@ -41,6 +41,9 @@ DASHES = frozenset({"―", "—", "–", "-", "--"})
 # A quotation this short (in words) with no cue is a quoted term, not a quote.
 SCARE_QUOTE_MAX_WORDS = 4
 MAX_PARAGRAPHS_BACK = 3
+REQUEST_VERBS = frozenset(
+    {"call", "urge", "ask", "press", "demand", "implore", "beg", "encourage", "invite", "warn"}
+)
 GENDERED_PRONOUNS = {
     "he": "m",
     "him": "m",
@@ -443,7 +446,7 @@ def _indirect(art: _Article, found: list[_Found]) -> list[_Found]:
                 continue
             speaker = mention_bounds(source)
         elif is_cue(token, REPORTING_VERBS) and not _infinitive_evidence(token):
-            clause = _reported_clause(token)
+            clause = _reported_clause(token) or _reported_request(token)
             if clause is None and token.i in fragments:
                 # "X called the plan 'a disaster'": what X said of what, around the fragment.
                 clause = _verb_complement(token, fragments[token.i])
@@ -477,6 +480,25 @@ def _indirect(art: _Article, found: list[_Found]) -> list[_Found]:
         item.cue, item.cue_lemma, item.speaker = cue_range, lemma, speaker
         out.append(item)
     return out
+
+
+def _reported_request(verb: Token) -> tuple[int, int] | None:
+    """What a request reports: "urged X to ...", "called for ...", "called on X to ..."."""
+    lemma = verb.lemma_.lower()
+    if lemma not in REQUEST_VERBS:
+        return None
+    rights = [c for c in verb.rights if c.dep_ in ("dobj", "dative", "prep", "xcomp", "ccomp")]
+    if lemma == "call":
+        anchor = [c for c in rights if c.dep_ == "prep" and c.lower_ in ("for", "on")]
+    else:
+        anchor = [c for c in rights if c.dep_ in ("xcomp", "ccomp")]
+    if not anchor:
+        return None
+    start = rights[0].left_edge.i
+    if rights[0] is anchor[0] and rights[0].dep_ == "prep" and rights[0].i + 1 < len(verb.doc):
+        start = rights[0].i + 1  # "called for eliminating ...": what is called for
+    end = max([anchor[-1].right_edge.i] + [c.right_edge.i for c in rights if c.dep_ == "xcomp"])
+    return start, end + 1
 
 
 def _infinitive_evidence(verb: Token) -> bool:

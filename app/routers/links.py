@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.deps import CursorQuery, LimitQuery, SessionDep
+from app.routers.openapi import problems
 from app.routers.paging import next_url
 from app.schemas import LinkPage
 from app.services import links as link_service
@@ -14,7 +15,7 @@ from app.services import links as link_service
 router = APIRouter(prefix="/links", tags=["links"])
 
 
-@router.get("", operation_id="list_links", response_model=LinkPage)
+@router.get("", operation_id="list_links", response_model=LinkPage, responses=problems(404))
 def list_links(
     request: Request,
     response: Response,
@@ -24,9 +25,18 @@ def list_links(
     resolved: Annotated[
         bool | None, Query(description="false: links to articles the store does not hold.")
     ] = None,
+    article_id: Annotated[str | None, Query(description="Links this article makes.")] = None,
+    target_article_id: Annotated[
+        str | None, Query(description="Links that point at this article.")
+    ] = None,
 ) -> LinkPage:
     """Every article's READ MORE links."""
     items, cursor_next = link_service.list_links(
-        session, limit=limit, cursor=cursor, resolved=resolved
+        session,
+        limit=limit,
+        cursor=cursor,
+        resolved=resolved,
+        article_id=article_id,
+        target_article_id=target_article_id,
     )
     return LinkPage(items=items, next=next_url(request, response, cursor_next))

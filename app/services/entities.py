@@ -11,10 +11,15 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from app import models
-from app.errors import NotFound
+from app.errors import InvalidInput, NotFound
 from app.keys import text_key
 from app.pagination import paginate
 from app.schemas import CoEntity, EntityDetail, EntitySummary
+
+# The OntoNotes types an entity can have (numbers, money and dates are not entities).
+ENTITY_TYPES = (
+    "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE",
+)  # fmt: skip
 
 
 class EntitySort(str, Enum):
@@ -68,6 +73,10 @@ def list_entities(
     """Entities mentioned by at least one article, filtered by type and name prefix."""
     query = select(models.Entity).where(models.Entity.article_count > 0)
     if entity_type:
+        if entity_type.upper() not in ENTITY_TYPES:
+            raise InvalidInput(
+                f"Unknown entity type '{entity_type}': use one of {', '.join(ENTITY_TYPES)}."
+            )
         query = query.where(models.Entity.type == entity_type.upper())
     if prefix:
         key = text_key(prefix)
@@ -108,7 +117,7 @@ def get_entity_detail(session: Session, *, entity_id: str, co_limit: int = 10) -
     return EntityDetail(
         **summary.model_dump(),
         co_occurring=[
-            CoEntity(id=other.id, name=other.name, type=other.type, article_count=count)
+            CoEntity(id=other.id, name=other.name, type=other.type, shared_articles=count)
             for other, count in rows
         ],
     )

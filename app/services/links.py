@@ -17,10 +17,26 @@ from app.services.articles import get_article
 
 
 def list_links(
-    session: Session, *, limit: int, cursor: str | None = None, resolved: bool | None = None
+    session: Session,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    resolved: bool | None = None,
+    article_id: str | None = None,
+    target_article_id: str | None = None,
 ) -> tuple[list[LinkWithArticle], str | None]:
-    """Every article's READ MORE links; `resolved=false` lists what the store does not hold."""
+    """Every article's READ MORE links; `resolved=false` lists what the store does not hold.
+
+    `article_id` keeps the links an article makes, `target_article_id` those pointing at it.
+    """
     query = select(models.RelatedLink)
+    for given in (article_id, target_article_id):
+        if given:
+            get_article(session, article_id=given)
+    if article_id:
+        query = query.where(models.RelatedLink.article_id == article_id)
+    if target_article_id:
+        query = query.where(models.RelatedLink.target_article_id == target_article_id)
     if resolved is True:
         query = query.where(models.RelatedLink.target_article_id.is_not(None))
     elif resolved is False:

@@ -12,7 +12,7 @@ from app.annotate.types import QuoteKind
 from app.pagination import paginate
 from app.presenters import quote_out
 from app.schemas import QuoteWithArticle
-from app.services.articles import escape_like
+from app.services.articles import escape_like, get_article
 from app.services.entities import get_entity
 
 
@@ -32,6 +32,7 @@ def list_quotes(
         get_entity(session, entity_id=speaker_id)
         query = query.where(models.Quote.speaker_entity_id == speaker_id)
     if article_id:
+        get_article(session, article_id=article_id)
         query = query.where(models.Quote.article_id == article_id)
     if kind:
         query = query.where(models.Quote.kind == kind.value)
