@@ -445,3 +445,11 @@ def test_according_to_with_a_quotation(quotes_of):
     (quote, name), *_ = _only(quotes_of(text), QuoteKind.direct)
     assert name == "Maria Lopez"
     assert quote.cue is not None and quote.cue.lemma == "according to"
+
+
+@pytest.mark.nlp
+def test_requests_are_reported_speech(quotes_of):
+    text = "Strike.\n\nUnion leader Carla Diaz urged members to stay home on Monday."
+    (quote, name), *_ = _only(quotes_of(text), QuoteKind.indirect)
+    assert quote.text == "members to stay home on Monday"
+    assert name == "Carla Diaz"

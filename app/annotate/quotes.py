@@ -17,6 +17,7 @@ The method, in one pass over the article:
 
 from __future__ import annotations
 
+import logging
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -33,6 +34,8 @@ from app.annotate.quote_speakers import (
     subject_of,
 )
 from app.annotate.types import Cue, Entity, Quote, QuoteKind, Span, Structure
+
+log = logging.getLogger(__name__)
 
 SENTENCE_END = frozenset({".", "!", "?"})
 CLAUSE_OPENERS = frozenset(":,;—–-(")
@@ -115,7 +118,11 @@ def extract_quotes(doc: Doc, structure: Structure, entities: list[Entity]) -> li
         spans.append((first, last))
     found: list[_Found] = []
     for n, q in enumerate(marked):
-        item = _attribute_marked(art, q, spans[n], found)
+        try:
+            item = _attribute_marked(art, q, spans[n], found)
+        except Exception:  # one odd parse costs that quote, never the article
+            log.warning("quote at %d left out", q.start, exc_info=True)
+            continue
         if item is not None:
             found.append(item)
     found.extend(_indirect(art, found))
@@ -434,52 +441,64 @@ def _indirect(art: _Article, found: list[_Found]) -> list[_Found]:
     fragments = {f.cue[0]: f for f in found if f.kind is QuoteKind.partial and f.cue is not None}
     out = []
     for token in doc:
-        if art.quote_of[token.i] != -1:
+        if art.quote_of[token.i] != -1 or not (
+            token.lower_ == "according" or is_cue(token, REPORTING_VERBS)
+        ):
             continue
-        if token.lower_ == "according":
-            clause = _according_clause(token)
-            cue_range = (token.i, token.i + 2)
-            lemma = "according to"
-            to = next((t for t in token.children if t.lower_ == "to"), None)
-            source = _source_of(to) if to is not None else None
-            if source is None or clause is None:
-                continue
-            speaker = mention_bounds(source)
-        elif is_cue(token, REPORTING_VERBS) and not _infinitive_evidence(token):
-            clause = _reported_clause(token) or _reported_request(token)
-            if clause is None and token.i in fragments:
-                # "X called the plan 'a disaster'": what X said of what, around the fragment.
-                clause = _verb_complement(token, fragments[token.i])
-            if clause is None:
-                continue
-            cue = _cue_and_speaker(art, token)
-            if cue is None:
-                continue
-            cue_range, lemma, speaker = cue
-        else:
+        try:
+            item = _reported_at(art, token, direct, fragments)
+        except Exception:  # one odd parse costs that quote, never the article
+            log.warning("reported speech at %d left out", token.idx, exc_info=True)
             continue
-        if art.is_excluded(token.idx):
-            continue
-        start, end = _trim(doc, *clause)
-        if end - start < 2:
-            continue
-        c_start, c_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-        if token.i in fragments and c_start <= fragments[token.i].start < c_end:
-            c_end = max(c_end, fragments[token.i].end)
-        inside = sum(max(0, min(c_end, e) - max(c_start, s)) for s, e in direct)
-        if inside > 0.5 * (c_end - c_start):
-            continue
-        if inside:
-            # The clause runs on into a quotation of its own ("... lesson: '...'"): stop there.
-            c_end = min([s for s, _ in direct if c_start < s < c_end] + [c_end])
-            while c_end > c_start and art.text[c_end - 1] in CLAUSE_TRAILERS:
-                c_end -= 1
-            if c_end - c_start < 10:
-                continue
-        item = _Found(QuoteKind.indirect, c_start, c_end, art.paragraph_at(c_start))
-        item.cue, item.cue_lemma, item.speaker = cue_range, lemma, speaker
-        out.append(item)
+        if item is not None:
+            out.append(item)
     return out
+
+
+def _reported_at(
+    art: _Article, token: Token, direct: list[tuple[int, int]], fragments: dict[int, _Found]
+) -> _Found | None:
+    """The reported speech whose cue is `token`, if any."""
+    doc = art.doc
+    if art.is_excluded(token.idx):
+        return None
+    if token.lower_ == "according":
+        clause = _according_clause(token)
+        to = next((t for t in token.children if t.lower_ == "to"), None)
+        source = _source_of(to) if to is not None else None
+        if source is None or clause is None:
+            return None
+        cue_range, lemma, speaker = (token.i, token.i + 2), "according to", mention_bounds(source)
+    else:
+        if _infinitive_evidence(token):
+            return None
+        clause = _reported_clause(token) or _reported_request(token)
+        if clause is None and token.i in fragments:
+            # "X called the plan 'a disaster'": what X said of what, around the fragment.
+            clause = _verb_complement(token, fragments[token.i])
+        cue = _cue_and_speaker(art, token) if clause is not None else None
+        if clause is None or cue is None:
+            return None
+        cue_range, lemma, speaker = cue
+    start, end = _trim(doc, *clause)
+    if end - start < 2:
+        return None
+    c_start, c_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+    if token.i in fragments and c_start <= fragments[token.i].start < c_end:
+        c_end = max(c_end, fragments[token.i].end)
+    inside = sum(max(0, min(c_end, e) - max(c_start, s)) for s, e in direct)
+    if inside > 0.5 * (c_end - c_start):
+        return None
+    if inside:
+        # The clause runs on into a quotation of its own ("... lesson: '...'"): stop there.
+        c_end = min([s for s, _ in direct if c_start < s < c_end] + [c_end])
+        while c_end > c_start and art.text[c_end - 1] in CLAUSE_TRAILERS:
+            c_end -= 1
+        if c_end - c_start < 10:
+            return None
+    item = _Found(QuoteKind.indirect, c_start, c_end, art.paragraph_at(c_start))
+    item.cue, item.cue_lemma, item.speaker = cue_range, lemma, speaker
+    return item
 
 
 def _reported_request(verb: Token) -> tuple[int, int] | None:
