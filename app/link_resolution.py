@@ -9,11 +9,13 @@ word long enough that one letter does not make another word (not "Iran" for "Ira
 
 from __future__ import annotations
 
+import math
 from difflib import SequenceMatcher
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, func, select, update
 from sqlmodel import Session
 
 from app.models import Article, RelatedLink
@@ -99,11 +101,10 @@ def match_title(title_key: str, candidates: dict[str, str]) -> tuple[str, float]
 
 def resolve_outgoing(session: Session, links: list[RelatedLink], *, article_id: str) -> None:
     """Point each of an article's new links at the stored article its title names."""
-    if not links:
-        return
-    candidates = _candidates(session, exclude=article_id)
     for link in links:
-        found = match_title(link.title_key, candidates)
+        found = match_title(
+            link.title_key, _candidates(session, link.title_key, exclude=article_id)
+        )
         if found is not None:
             link.target_article_id, link.match_score = found
 
@@ -130,7 +131,9 @@ def resolve_incoming(session: Session, article: Article) -> None:
         row.id: row.title_key
         for row in session.execute(
             select(RelatedLink.id, RelatedLink.title_key).where(
-                RelatedLink.target_article_id.is_(None), RelatedLink.article_id != article.id
+                RelatedLink.target_article_id.is_(None),
+                RelatedLink.article_id != article.id,
+                _length_window(RelatedLink.title_key, article.title_key),
             )
         )
     }
@@ -162,26 +165,34 @@ def _pointing_at(session: Session, article_id: str) -> list[Row[tuple[str, str, 
 
 
 def _rematch(session: Session, rows: list[Row[tuple[str, str, str]]], *, exclude: str) -> None:
-    if not rows:
-        return
-    candidates = _candidates(session, exclude=exclude)
     for row in rows:
-        _point(session, row.id, match_title(row.title_key, _without(candidates, row.article_id)))
+        candidates = _candidates(session, row.title_key, exclude=exclude)
+        candidates.pop(row.article_id, None)
+        _point(session, row.id, match_title(row.title_key, candidates))
 
 
-def _candidates(session: Session, *, exclude: str) -> dict[str, str]:
+def _candidates(session: Session, title_key: str, *, exclude: str) -> dict[str, str]:
+    """Stored titles (id -> key) long enough and short enough to match `title_key`."""
     # Ordered, so that of two stored articles with one title the same one always wins.
     return dict(
         session.execute(
-            select(Article.id, Article.title_key).where(Article.id != exclude).order_by(Article.id)
+            select(Article.id, Article.title_key)
+            .where(Article.id != exclude, _length_window(Article.title_key, title_key))
+            .order_by(Article.id)
         ).all()
     )
 
 
-def _without(candidates: dict[str, str], article_id: str) -> dict[str, str]:
-    if article_id not in candidates:
-        return candidates
-    return {k: v for k, v in candidates.items() if k != article_id}
+def _length_window(column: Any, title_key: str) -> Any:
+    """Keys whose length allows a `ratio` of FUZZY_THRESHOLD with `title_key`.
+
+    `ratio` is 100 * (1 - distance / (len(a) + len(b))) and the distance is at least the
+    difference in length, so lengths far apart can never match: SQL leaves them out.
+    """
+    share = FUZZY_THRESHOLD / 100
+    length = len(title_key)
+    low, high = math.floor(length * share / (2 - share)), math.ceil(length * (2 - share) / share)
+    return func.length(column).between(low, high)
 
 
 def _point(session: Session, link_id: str, found: tuple[str, float] | None) -> None:
