@@ -674,3 +674,17 @@ def test_any_bytes_decode_or_fail_clearly(seed_value: int) -> None:
     except UnreadableDocument:
         return
     assert_consistent(normalize_text(text), parse_structure(normalize_text(text)))
+
+
+@pytest.mark.parametrize("seed_value", range(100))
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_encoded_text_decodes_to_itself(seed_value: int, encoding: str) -> None:
+    text = random_text(random.Random(seed_value))
+    # What the encoding can hold of the text (cp1252 has no zero-width space).
+    text = text.encode(encoding, errors="ignore").decode(encoding).removeprefix("\ufeff")
+    data = text.encode(encoding)
+    if not text.replace("\u200b", "").strip():
+        with pytest.raises(UnreadableDocument):
+            decode_bytes(data)
+        return
+    assert decode_bytes(data) == text
