@@ -1,0 +1,96 @@
+"""The parsed article as quote extraction sees it, and what every quote step shares."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from app.annotate.quote_marks import split_paragraphs
+from app.annotate.quote_speakers import mention_bounds, subject_of
+from app.annotate.types import QuoteKind, Structure
+
+
+@dataclass
+class Attribution:
+    """One quote as it is being found: offsets, cue and speaker as token ranges."""
+
+    kind: QuoteKind
+    start: int
+    end: int
+    paragraph: int
+    cue: tuple[int, int] | None = None  # token range
+    cue_lemma: str = ""
+    speaker: tuple[int, int] | None = None  # token range
+    follows: Attribution | None = None  # takes the speaker of this earlier quote
+    floating: bool = False  # takes the speaker of the previous paragraph
+    key: str | None = None
+
+
+class Article:
+    """Token and paragraph lookups over one parsed article."""
+
+    def __init__(self, doc: Doc, structure: Structure):
+        self.doc = doc
+        self.text = doc.text
+        self.starts = [t.idx for t in doc]
+        self.paragraphs = split_paragraphs(self.text)
+        self.excluded = [(s.start, s.end) for s in structure.read_more]
+        if structure.source is not None:
+            self.excluded.append((structure.source.start, structure.source.end))
+        self.paragraph_starts = [p[0] for p in self.paragraphs]
+        self.quote_of = [-1] * len(doc)
+
+    def token_at(self, offset: int) -> int:
+        return max(0, bisect_right(self.starts, offset) - 1)
+
+    def paragraph_at(self, offset: int) -> int:
+        return max(0, bisect_right(self.paragraph_starts, offset) - 1)
+
+    def paragraph_tokens(self, p: int) -> tuple[int, int]:
+        start, end = self.paragraphs[p]
+        return self.token_at(start), self.token_at(end - 1) + 1
+
+    def is_excluded(self, offset: int) -> bool:
+        return any(start <= offset < end for start, end in self.excluded)
+
+
+def cue_and_speaker(art: Article, verb: Token, around: list[int] | None = None) -> tuple | None:
+    """The cue `verb` with its speaker: its subject, else a name in the words `around` it."""
+    subject = subject_of(verb)
+    if subject is not None and subject.pos_ not in ("NOUN", "PROPN", "PRON", "NUM", "DET"):
+        subject = None  # a misparse ("Of Carson, Levine said")
+    if subject is None or art.quote_of[subject.i] != -1:
+        # A parse running the quotation into the sentence, or missing the subject of an
+        # inverted "..., added a Democrat": the nearest noun next to the cue speaks.
+        near = [i for i in around or [] if abs(i - verb.i) <= 5]
+        subject = noun_near(art, near, verb.i)
+    if subject is None or subject.dep_ == "expl":
+        return None
+    return (verb.i, verb.i + 1), verb.lemma_.lower(), mention_bounds(subject)
+
+
+def noun_near(art: Article, tokens: list[int], verb: int) -> Token | None:
+    """The nearest name, noun or pronoun to `verb` among `tokens`, compounds climbed."""
+    doc = art.doc
+    # The subject side first: "...," Ramos, 58, told AFP.
+    for i in sorted(tokens, key=lambda i: (i > verb, abs(i - verb))):
+        token = doc[i]
+        if token.pos_ in ("PROPN", "NOUN", "PRON") and art.quote_of[i] == -1:
+            steps = 0
+            while token.dep_ in ("compound", "flat") and token.head.i in tokens and steps < 5:
+                token = token.head
+                steps += 1
+            return token
+    return None
+
+
+def source_of(to: Token) -> Token | None:
+    """Who "according to" cites: a name in its phrase first, else its object."""
+    words = [t for t in to.subtree if t is not to and t.pos_ in ("PROPN", "NOUN", "PRON")]
+    for token in words:
+        if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") and token.dep_ != "compound":
+            return token
+    objects = [t for t in words if t.head is to]
+    return objects[0] if objects else (words[0] if words else None)
