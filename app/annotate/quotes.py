@@ -1,18 +1,21 @@
 """Quotes: direct, partial and indirect, attributed to resolved speakers.
 
 The method, in one pass over the article:
-1. quotation marks are paired paragraph by paragraph (`quote_marks`), outside
-   READ MORE titles and the Source line;
+1. quotation marks are paired line by line (`quote_marks`), outside READ MORE
+   titles and the Source line; a line left open and re-opened on the next
+   line makes one multi-paragraph quotation;
 2. each quotation gets a cue verb from the words around it ("..., X said",
-   "X said: ...", "X said officials are '...'"), the speaker being the cue's
-   subject; a quotation without a cue continues the previous one of its
-   paragraph, or, standing alone at the head of a paragraph, the previous
-   paragraph's speaker; a short quotation without a cue is a scare quote and
-   left out;
-3. reported speech is a reporting verb with a clausal complement ("X said
-   the deal ...", "..., X said", "according to X, ...");
-4. speakers are resolved to entities, pronouns to the nearest fitting person
-   named as a subject before them.
+   "X said: ...", "X said officials are '...'", "X called it '...'"), the
+   speaker being the cue's subject (`quote_speakers`). Without a cue, a
+   quotation continues the previous one of its line, or takes the name
+   signing it ("― Name"), the subject of the sentence before it, or, standing
+   alone at the head of a line, the previous line's speaker. A short quoted
+   fragment without a cue (scare quotes) or a quoted title is left out;
+3. reported speech (`quote_reported`) is a reporting verb with the clause it
+   reports ("X said the deal ...", "..., X said", "according to X, ...",
+   "X urged Y to ...");
+4. speakers are resolved to the given entities; he/she to the nearest person
+   of a fitting gender named as a subject before them.
 """
 
 from __future__ import annotations
