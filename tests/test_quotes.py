@@ -453,3 +453,11 @@ def test_requests_are_reported_speech(quotes_of):
     (quote, name), *_ = _only(quotes_of(text), QuoteKind.indirect)
     assert quote.text == "members to stay home on Monday"
     assert name == "Carla Diaz"
+
+
+@pytest.mark.nlp
+def test_quotation_split_by_its_cue(quotes_of):
+    text = 'Vote.\n\n"The way I see it," Senator Alice Grant said, "nobody has read the bill yet."'
+    found = _only(quotes_of(text), QuoteKind.direct)
+    assert [q.text for q, _ in found] == ["The way I see it,", "nobody has read the bill yet."]
+    assert [name for _, name in found] == ["Alice Grant", "Alice Grant"]

@@ -133,7 +133,15 @@ def _attribute_marked(
         or opener in "”\"'’"
         or after_cue_verb
     )
-    kind = QuoteKind.direct if starts_clause and sentence_like else QuoteKind.partial
+    # The second half of a quotation split by its cue: "...," she said, "and ...".
+    resumed = (
+        opener == ","
+        and bool(before)
+        and before[0] > 0
+        and art.quote_of[before[0] - 1] != -1
+        and any(doc[i].pos_ == "VERB" for i in before)
+    )
+    kind = QuoteKind.direct if (starts_clause and sentence_like) or resumed else QuoteKind.partial
     item = Attribution(kind, q.start, q.end, q.paragraph)
 
     cue = None
