@@ -65,7 +65,7 @@ def attributions(annotation: Annotation) -> list[dict]:
             continue
         groups.append([quote])
     out = []
-    for group in groups:
+    for group in _fold_fragments(groups):
         head = min(group, key=lambda q: KIND_RANK[q.kind.value])
         speaker = next((q for q in group if q.speaker_mention is not None), None)
         record = {
@@ -130,6 +130,27 @@ def entities_from_ents(doc: Doc) -> list[Entity]:
         )
         for n, ((label, _), ents) in enumerate(groups.items(), start=1)
     ]
+
+
+def _fold_fragments(groups: list[list[Quote]]) -> list[list[Quote]]:
+    """Quoted fragments inside a reported clause belong to that clause's attribution."""
+    clauses = [g for g in groups if any(q.kind.value == "indirect" for q in g)]
+    out = []
+    for group in groups:
+        if all(q.kind.value == "partial" for q in group):
+            start, end = min(q.start for q in group), max(q.end for q in group)
+            around = [
+                g
+                for g in clauses
+                if any(q.kind.value == "indirect" and q.start <= start and end <= q.end for q in g)
+            ]
+            if around:
+                min(around, key=lambda g: max(q.end for q in g) - min(q.start for q in g)).extend(
+                    group
+                )
+                continue
+        out.append(group)
+    return [sorted(g, key=lambda q: q.start) for g in out]
 
 
 def _same_attribution(a: Quote, b: Quote) -> bool:
