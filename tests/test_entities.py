@@ -367,3 +367,27 @@ def test_news_outlets_the_model_misses(nlp) -> None:
 
 def test_empty_text(nlp) -> None:
     assert entities_of(nlp, "") == []
+
+
+@pytest.mark.nlp
+def test_a_name_written_with_a_no_break_space(nlp) -> None:
+    text = (
+        "Campaign shake-up\n\n"
+        "Former speaker Newt\u00a0Gingrich met the campaign staff in New York on Monday.\n\n"
+        "Gingrich said the campaign needed a new manager."
+    )
+    people = [e for e in entities_of(nlp, text) if e.type == "PERSON"]
+    assert [e.name for e in people] == ["Newt Gingrich"]
+    assert [m.text for m in people[0].mentions] == ["Newt\u00a0Gingrich", "Gingrich"]
+
+
+@pytest.mark.nlp
+def test_a_title_case_headline_is_not_a_person(nlp) -> None:
+    text = (
+        "Obama Claims Hillary Most Qualified Presidential Candidate Ever\n\n"
+        "President Barack Obama said on Wednesday that Hillary Clinton was the most qualified "
+        "presidential candidate ever, and the claims drew criticism from Republicans."
+    )
+    names = {e.name for e in entities_of(nlp, text) if e.type == "PERSON"}
+    assert not any(len(name.split()) > 3 for name in names), names
+    assert {"Barack Obama", "Hillary Clinton"} <= names

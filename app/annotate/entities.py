@@ -453,6 +453,14 @@ def _is_junk(text: str, label: str, span: Span, context: _DocContext, structure:
         return True
     if any(t.is_lower and t.pos_ in ("VERB", "AUX") for t in span):
         return True  # a clause, not a name: `England won the first Rugby World Cup`
+    # A headline in title case read as a name (`Obama Claims Hillary Most Qualified`):
+    # several of its words are words the article writes in lower case.
+    if (
+        label == "PERSON"
+        and len(span) >= 3
+        and sum(t.lower_ in context.lower_words for t in span) >= 2
+    ):
+        return True
     if _in_ranges(span.start_char, span.end_char, context.upper_lines):
         # In a line in capitals the model guesses; names the article also writes
         # in ordinary case are found there again later, from those forms.
@@ -900,13 +908,16 @@ def _join_person_short_forms(by_form, label_of, union, titled, common) -> None: 
     that word; failing a surname, a first name joins the one person it begins (not
     after `King`, `Prince`...: `Prince Charles` is not `Charles Kennedy`)."""
     persons = [f.split() for f, label in label_of.items() if label == "PERSON"]
+    # Forms are compared word by word; `form_of` leads back to the form as written (which
+    # may hold a line break or a double space between its words).
+    form_of = {tuple(f.split()): f for f in label_of}
     full = [n for n in persons if len(n) > 1 and not _is_initial(n[0])]
     # `S Taylor` is `Simon Taylor` when he is the only Taylor whose name starts so.
     for name in persons:
         if len(name) == 2 and _is_initial(name[0]):
             same = [f for f in full if f[-1] == name[-1] and f[0][0] == name[0][0]]
             if len(same) == 1:
-                union(" ".join(name), " ".join(same[0]))
+                union(form_of[tuple(name)], form_of[tuple(same[0])])
     # `George Bush` is `George W Bush` when no other George ... Bush is named.
     for name in persons:
         if len(name) == 2:
@@ -916,7 +927,7 @@ def _join_person_short_forms(by_form, label_of, union, titled, common) -> None: 
                 if len(f) > 2 and [f[0], f[-1]] == name and all(_is_initial(w) for w in f[1:-1])
             ]
             if len(same) == 1:
-                union(" ".join(name), " ".join(same[0]))
+                union(form_of[tuple(name)], form_of[tuple(same[0])])
     surnames = {n[-1] for n in full}
     long_names = full + [
         n for n in persons if len(n) > 1 and _is_initial(n[0]) and n[-1] not in surnames
@@ -943,7 +954,7 @@ def _join_person_short_forms(by_form, label_of, union, titled, common) -> None: 
                 match = [n for n in match if not any(w.lower() in common for w in n)]
         if len(match) == 1:
             label_of[form] = "PERSON"
-            union(form, " ".join(match[0]))
+            union(form, form_of[tuple(match[0])])
 
 
 def _is_initial(word: str) -> bool:
@@ -1061,11 +1072,14 @@ def _build_entities(groups: list[_Group]) -> list[Entity]:
             group.forms,
             key=lambda f: (len(f.split()), f not in shouted, counts[f], len(f)),
         )
+        # Names are served with plain spaces; mentions keep the text as written.
+        name = " ".join(name.split())
+        aliases = list(dict.fromkeys(" ".join(f.split()) for f in group.forms))
         entity = Entity(
             key=f"e{i}",
             name=name,
             type=group.label,
-            aliases=[f for f in group.forms if f != name],
+            aliases=[f for f in aliases if f != name],
             mentions=[Mention(start=m.start, end=m.end, text=m.text) for m in group.mentions],
         )
         if group.label in PLACE_LABELS:
