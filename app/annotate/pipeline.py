@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import logging
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -16,6 +18,9 @@ from app.annotate.links import extract_links
 from app.annotate.quotes import extract_quotes
 from app.annotate.types import Annotation
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Document:
@@ -24,17 +29,29 @@ class Document:
 
 
 def build_annotation(text: str, doc: Doc, *, published_at: date | None = None) -> Annotation:
-    """Assemble every layer of annotation from the parsed `doc` of normalised `text`."""
+    """Assemble every layer of annotation from the parsed `doc` of normalised `text`.
+
+    A layer that fails is logged and left empty: the article keeps its other layers
+    rather than being lost whole to one sentence an extractor cannot handle.
+    """
     structure = parse_structure(text)
-    entities = extract_entities(doc, structure)
+    entities = _layer("entities", lambda: extract_entities(doc, structure))
     return Annotation(
         text=text,
         structure=structure,
         entities=entities,
-        quotes=extract_quotes(doc, structure, entities),
-        links=extract_links(structure),
-        dates=extract_dates(doc, structure, published_at=published_at),
+        quotes=_layer("quotes", lambda: extract_quotes(doc, structure, entities)),
+        links=_layer("links", lambda: extract_links(structure)),
+        dates=_layer("dates", lambda: extract_dates(doc, structure, published_at=published_at)),
     )
+
+
+def _layer(name: str, extract: Callable[[], list[T]]) -> list[T]:
+    try:
+        return extract()
+    except Exception:
+        log.exception("the %s layer failed on a document; it is left empty", name)
+        return []
 
 
 def annotate(text: str, *, nlp: Language, published_at: date | None = None) -> Annotation:
