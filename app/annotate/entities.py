@@ -26,7 +26,6 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from app.annotate.gazetteer import Place, country_names, fold, lookup_place
-from app.annotate.quote_speakers import SPEECH_VERBS, SUBJECT_DEPS
 from app.annotate.types import BlockKind, Entity, Mention, Structure
 
 
@@ -84,6 +83,8 @@ ROLES = _words(
     """
     briton britons scot welshman welshwoman irishman irishwoman englishman englishwoman
     frenchman frenchwoman dutchman olympian compatriot countryman countrywoman teammate
+    winger prop centre lock striker forward midfielder cinematographer photographer
+    soldier sergeant private officer lawyer attorney candidate nominee activist
     team-mate veteran rookie skipper star legend winger flanker fly-half scrum-half
     full-back hooker bowler batsman keeper goalkeeper pitcher jockey trainer champion
     holder favourite seed singer actor actress director producer author writer novelist
@@ -93,11 +94,39 @@ ROLES = _words(
     """
 )
 MINISTRY_NOUNS = _words("ministry ministries")
+# Verbs of saying whose subject is a person (`Smith said ...`), and the dependencies of
+# a subject.
+SPEECH_VERBS = _words(
+    """
+    say tell add note explain state declare announce claim insist argue warn write tweet
+    ask reply respond answer suggest acknowledge admit confirm deny recall comment remark
+    stress predict promise pledge vow urge complain testify assert contend maintain
+    reveal describe quip joke shout whisper mutter exclaim concede allege accuse retort
+    """
+)
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # Last words that make a name a company's (`Leadplex LLC`).
 COMPANY_SUFFIXES = _words(
     "inc inc. llc ltd ltd. plc corp corp. co co. ag sa gmbh nv bv spa lp llp group"
 )
 
+# Last words that make a "person" a building or a place (`Trump Tower`), or an
+# organisation (`Clinton Foundation`, `Manchester United`).
+FACILITY_LAST_WORDS = _words(
+    """
+    tower towers center centre building plaza hall house palace hotel hospital airport
+    stadium arena square street road avenue boulevard station mall library museum
+    gallery theatre theater cathedral mosque school college
+    """
+)
+ORG_LAST_WORDS = _words(
+    """
+    foundation institute university party fc afc united rovers wanderers athletic
+    association society council committee commission agency company corporation
+    campaign group trust fund bank club league union federation alliance network
+    ministry department administration dem dems
+    """
+)
 # Head nouns that make a name a place when in apposition ("Jufra, an airbase") or
 # around it ("the city of Sirte", "Sirte city").
 SETTLEMENT_NOUNS = _words(
@@ -194,6 +223,11 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
         label = ent.label_
         if label == "PERSON" and tokens[-1].lower_ in COMPANY_SUFFIXES and len(tokens) > 1:
             label = "ORG"
+        if label == "PERSON":
+            person = _person_span(text, start, end)
+            if person is None:
+                continue
+            start, end, label = person
         if label == "NORP":
             # `the Turkish foreign ministry` names an organisation.
             ministry = _ministry_end(doc, tokens.end)
@@ -204,10 +238,12 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
             titled.add(text[start:end])
 
     _strip_known_prefixes(mentions, text, raw)
+    _trim_headline_words(mentions, text, doc, structure, context)
     mentions.extend(_credit_mentions(structure, mentions))
     labels = _settle_labels(doc, mentions, context)
     for m in mentions:
         m.label = labels[m.text]
+    mentions = _drop_family_plurals(mentions)
     mentions.extend(_place_mentions(doc, text, mentions, excluded))
     mentions.extend(_acronym_mentions(text, mentions))
     mentions.extend(_outlet_mentions(doc, text, mentions, excluded))
@@ -384,6 +420,118 @@ def _strip_known_prefixes(mentions: list[_Mention], text: str, raw: list[str]) -
                 m.start += len(prefix) + 1
                 m.text = text[m.start : m.end]
                 break
+
+
+INNER_QUOTE = re.compile(r"[\"“”«»„‚`]|(?<!\w)['‘’]|['‘’](?!\w)")
+POSSESSIVE_INSIDE = re.compile(r"['’‘]s(?=\s|$)")
+INITIALS_ONLY = re.compile(r"(?:[A-Z]\.\s*)+|[A-Z]")
+
+
+def _person_span(text: str, start: int, end: int) -> tuple[int, int, str] | None:
+    """A person's name as the model spans it, made good, with the label it calls for:
+    no quote mark or possessive inside (`Marine John “Tig`, `Joseph O'Connor's Star`),
+    no stray hyphen or bracket; a name ending in `Tower` or `Foundation` is a building
+    or an organisation; initials alone (`C.L.`) or a hashtag are no one."""
+    if start > 0 and text[start - 1] in "#@" or any(c in text[start:end] for c in "@/\\"):
+        return None  # a hashtag, a handle, an address
+    while start < end and (text[start] in "-–—[]" or text[start].isspace()):
+        start += 1
+    name = text[start:end]
+    cut = INNER_QUOTE.search(name)
+    possessive = POSSESSIVE_INSIDE.search(name)
+    if possessive and (cut is None or possessive.start() < cut.start()):
+        cut = possessive
+    if cut is not None:
+        before, after = name[: cut.start()].rstrip(), name[cut.end() :].strip()
+        if any(c.isupper() for c in before):
+            end = start + len(before)
+        elif cut.group() not in ("'s", "’s") and any(c.isupper() for c in after):
+            start = end - len(after)
+        else:
+            return None
+        name = text[start:end]
+    # A square bracket inside (`Hillary] Clinton`): keep the part after a closing one,
+    # before an opening one.
+    if "]" in name:
+        start += name.rindex("]") + 1
+    if "[" in text[start:end]:
+        end = start + text[start:end].index("[")
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    name = text[start:end]
+    if not any(c.isupper() for c in name) or INITIALS_ONLY.fullmatch(name):
+        return None
+    words = name.split()
+    if len(words) > 1 and re.fullmatch(r"[A-Z]\.", words[-1]):
+        # A trailing initial is a name cut short (`Charles G.` before a line break).
+        end = start + len(name) - len(words[-1])
+        end = len(text[:end].rstrip())
+        name = text[start:end]
+        words = words[:-1]
+    if any(c.isdigit() for c in name):
+        return start, end, "ORG"  # `1Xtra`, `Channel 4`
+    acronym = len(words[0]) >= 3 and words[0].isalpha() and words[0].isupper()
+    if len(words) > 1 and acronym and not name.isupper():
+        return start, end, "ORG"  # `BBC Sport`, `CNN Politics`
+    last = words[-1].lower()
+    if len(words) > 1 and words[-1][:1].isupper():
+        if last in FACILITY_LAST_WORDS:
+            return start, end, "FAC"
+        if last in ORG_LAST_WORDS:
+            return start, end, "ORG"
+    return start, end, "PERSON"
+
+
+def _trim_headline_words(
+    mentions: list[_Mention], text: str, doc: Doc, structure: Structure, context: _DocContext
+) -> None:
+    """`Dennis Prager Tells`, `Top Clinton`: in a headline in title case, a common word
+    joined to a name the article gives elsewhere is not part of it."""
+    headings = [
+        (b.start, b.end) for b in structure.blocks if b.kind in (BlockKind.heading, BlockKind.title)
+    ]
+    if not headings:
+        return
+    names = {m.text for m in mentions if m.label == "PERSON"}
+    for m in mentions:
+        words = m.text.split()
+        if m.label != "PERSON" or len(words) < 2 or not _in_ranges(m.start, m.end, headings):
+            continue
+        span = doc.char_span(m.start, m.end)
+        if span is None or len(span) != len(words):
+            continue
+
+        def common(tok: Token) -> bool:
+            return tok.lower_ in context.lower_words or tok.pos_ in ("VERB", "AUX", "ADJ", "ADV")
+
+        rest_after, rest_before = " ".join(words[1:]), " ".join(words[:-1])
+        if rest_after in names and common(span[0]) and rest_after != m.text:
+            m.start = m.end - len(rest_after)
+        elif rest_before in names and common(span[-1]) and rest_before != m.text:
+            m.end = m.start + len(rest_before)
+        else:
+            continue
+        m.text = text[m.start : m.end]
+
+
+def _drop_family_plurals(mentions: list[_Mention]) -> list[_Mention]:
+    """`the Clintons`, `the Obamas`: a family, not one more person."""
+    surnames = {
+        m.text.split()[-1] for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1
+    }
+    return [
+        m
+        for m in mentions
+        if not (
+            m.label == "PERSON"
+            and " " not in m.text
+            and m.text.endswith("s")
+            and m.text[:-1] in surnames
+            and m.text not in surnames
+        )
+    ]
 
 
 def _ministry_end(doc: Doc, i: int) -> int | None:
@@ -868,7 +1016,7 @@ def _group(
                 union(upper, lower)
         else:
             by_fold[key] = form
-    _join_person_short_forms(by_form, label_of, union, titled, common)
+    _join_person_short_forms(by_form, label_of, union, find, titled, common)
     _join_acronyms(by_form, label_of, text, union)
     _join_same_place(label_of, union)
 
@@ -903,7 +1051,7 @@ def _dedupe(mentions: list[_Mention]) -> list[_Mention]:
     return kept
 
 
-def _join_person_short_forms(by_form, label_of, union, titled, common) -> None:  # type: ignore[no-untyped-def]
+def _join_person_short_forms(by_form, label_of, union, find, titled, common) -> None:  # type: ignore[no-untyped-def]
     """`Kalin` joins `Ibrahim Kalin` when no other person in the article ends with
     that word; failing a surname, a first name joins the one person it begins (not
     after `King`, `Prince`...: `Prince Charles` is not `Charles Kennedy`)."""
@@ -918,14 +1066,11 @@ def _join_person_short_forms(by_form, label_of, union, titled, common) -> None: 
             same = [f for f in full if f[-1] == name[-1] and f[0][0] == name[0][0]]
             if len(same) == 1:
                 union(form_of[tuple(name)], form_of[tuple(same[0])])
-    # `George Bush` is `George W Bush` when no other George ... Bush is named.
+    # `George Bush` is `George W Bush` (and `Hillary Clinton` `Hillary Rodham Clinton`)
+    # when no other George ... Bush is named.
     for name in persons:
         if len(name) == 2:
-            same = [
-                f
-                for f in full
-                if len(f) > 2 and [f[0], f[-1]] == name and all(_is_initial(w) for w in f[1:-1])
-            ]
+            same = [f for f in full if len(f) > 2 and [f[0], f[-1]] == name]
             if len(same) == 1:
                 union(form_of[tuple(name)], form_of[tuple(same[0])])
     surnames = {n[-1] for n in full}
@@ -952,7 +1097,8 @@ def _join_person_short_forms(by_form, label_of, union, titled, common) -> None: 
             if label_of[form] != "PERSON":
                 # Not `Pirelli` into `Pirelli Cables`: a name with a common word in it.
                 match = [n for n in match if not any(w.lower() in common for w in n)]
-        if len(match) == 1:
+        # Several forms of one person (`Donald Trump`, `Donald J. Trump`) are one match.
+        if match and len({find(form_of[tuple(n)]) for n in match}) == 1:
             label_of[form] = "PERSON"
             union(form, form_of[tuple(match[0])])
 
