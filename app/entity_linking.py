@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import select, true
+from sqlalchemy import ColumnElement, and_, select, true
 from sqlmodel import Session
 
 from app.annotate import types as ann
@@ -31,18 +31,17 @@ def link_entity(session: Session, local: ann.Entity, *, taken: set[str]) -> Enti
     """
     key = text_key(local.name)
     entity = _find(session, entity_type=local.type, name_key=key, taken=taken)
+    names = [local.name, *local.aliases]
     if entity is None:
         entity = _create(session, local, key)
     elif len(local.name.split()) > len(entity.name.split()) and local.type == "PERSON":
         # A fuller name than the one stored so far becomes canonical; the id stays.
-        _add_alias(session, entity, entity.name)
-        entity.name, entity.name_key = local.name, key
+        names.append(entity.name)
+        entity.name, entity.name_key, entity.last_key = local.name, key, last_word(key)
         entity.updated_at = utcnow()
     if entity.country_code is None and local.country_code is not None:
         entity.country_code, entity.lat, entity.lon = local.country_code, local.lat, local.lon
-    for alias in local.aliases:
-        _add_alias(session, entity, alias)
-    _add_alias(session, entity, local.name)
+    _add_aliases(session, entity, names)
     return entity
 
 
@@ -96,9 +95,14 @@ def _find(session: Session, *, entity_type: str, name_key: str, taken: set[str])
     return short if others is None else None
 
 
-def _ends_with_word(word: str):  # type: ignore[no-untyped-def]
-    """A name of several words whose last word is `word` (LIKE wildcards escaped)."""
-    return Entity.name_key.endswith(f" {word}", autoescape=True)
+def last_word(name_key: str) -> str:
+    words = name_key.split()
+    return words[-1] if words else ""
+
+
+def _ends_with_word(word: str) -> ColumnElement[bool]:
+    """A name of several words whose last word is `word`."""
+    return and_(Entity.last_key == word, Entity.name_key != word)
 
 
 def _unique(candidates: list[Entity] | tuple[Entity, ...]) -> Entity | None:
@@ -115,6 +119,7 @@ def _create(session: Session, local: ann.Entity, key: str) -> Entity:
         id=entity_id,
         name=local.name,
         name_key=key,
+        last_key=last_word(key),
         type=local.type,
         country_code=local.country_code,
         lat=local.lat,
@@ -125,15 +130,13 @@ def _create(session: Session, local: ann.Entity, key: str) -> Entity:
     return entity
 
 
-def _add_alias(session: Session, entity: Entity, alias: str) -> None:
-    key = text_key(alias)
-    if not key:
-        return
-    exists = session.scalars(
-        select(EntityAlias.id).where(
-            EntityAlias.entity_id == entity.id, EntityAlias.alias_key == key
-        )
-    ).first()
-    if exists is None:
-        session.add(EntityAlias(entity_id=entity.id, alias=alias, alias_key=key))
-        session.flush()
+def _add_aliases(session: Session, entity: Entity, names: list[str]) -> None:
+    """Record each of `names` as a name of `entity`, once."""
+    known = set(
+        session.scalars(select(EntityAlias.alias_key).where(EntityAlias.entity_id == entity.id))
+    )
+    for name in names:
+        key = text_key(name)
+        if key and key not in known:
+            known.add(key)
+            session.add(EntityAlias(entity_id=entity.id, alias=name, alias_key=key))

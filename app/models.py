@@ -103,6 +103,10 @@ class Entity(SQLModel, table=True):
     id: str = Field(sa_column=Column(String(40), primary_key=True))
     name: str = Field(sa_column=Column(String(300), nullable=False, index=True))
     name_key: str = Field(sa_column=Column(String(300), nullable=False))
+    # The last word of name_key: finds "Khalifa Haftar" for "Haftar" through an index.
+    last_key: str = Field(
+        default="", sa_column=Column(String(300), nullable=False, index=True, server_default="")
+    )
     type: str = Field(sa_column=Column(String(20), nullable=False, index=True))
     country_code: str | None = Field(default=None, sa_column=Column(String(2), nullable=True))
     lat: float | None = Field(default=None)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
-from sqlmodel import Session
+from sqlalchemy import delete, func, insert, select, update
+from sqlmodel import Session, SQLModel
 
 from app.annotate import types as ann
 from app.entity_linking import link_entity
@@ -99,9 +100,19 @@ def save_article(
     ]
     session.add_all(links)
     resolve_outgoing(session, links, article_id=article.id)
-    session.add_all(
-        DateMention(article_id=article.id, start=d.start, end=d.end, text=d.text, value=d.value)
-        for d in annotation.dates
+    _insert(
+        session,
+        DateMention,
+        [
+            {
+                "article_id": article.id,
+                "start": d.start,
+                "end": d.end,
+                "text": d.text,
+                "value": d.value,
+            }
+            for d in annotation.dates
+        ],
     )
     session.flush()
     resolve_incoming(session, article)
@@ -126,19 +137,21 @@ def delete_article(session: Session, *, article_id: str) -> None:
 
 
 def recount_entities(session: Session, entity_ids: set[str]) -> None:
-    """Refresh the article and mention counts of the given entities."""
-    for entity_id in entity_ids:
-        articles, mentions = session.execute(
-            select(
-                func.count(ArticleEntity.id),
-                func.coalesce(func.sum(ArticleEntity.mention_count), 0),
-            ).where(ArticleEntity.entity_id == entity_id)
-        ).one()
-        session.execute(
-            update(Entity)
-            .where(Entity.id == entity_id)
-            .values(article_count=articles, mention_count=mentions)
+    """Refresh the article and mention counts of the given entities, in one statement."""
+    if not entity_ids:
+        return
+    mine = ArticleEntity.entity_id == Entity.id
+    session.execute(
+        update(Entity)
+        .where(Entity.id.in_(entity_ids))
+        .values(
+            article_count=select(func.count(ArticleEntity.id)).where(mine).scalar_subquery(),
+            mention_count=select(func.coalesce(func.sum(ArticleEntity.mention_count), 0))
+            .where(mine)
+            .scalar_subquery(),
         )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _clear_annotations(session: Session, article_id: str) -> set[str]:
@@ -152,73 +165,94 @@ def _clear_annotations(session: Session, article_id: str) -> set[str]:
     return touched
 
 
+def _insert(session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+    """Insert many rows in one statement: annotation rows are written, never edited."""
+    if rows:
+        session.execute(insert(table), rows)
+
+
 def _add_blocks(session: Session, article_id: str, structure: ann.Structure) -> None:
     images = {(image.start, image.end): image for image in structure.images}
+    rows = []
     for position, block in enumerate(structure.blocks):
-        row = ArticleBlock(
-            article_id=article_id,
-            position=position,
-            kind=block.kind.value,
-            start=block.start,
-            end=block.end,
-        )
+        row: dict[str, Any] = {
+            "article_id": article_id,
+            "position": position,
+            "kind": block.kind.value,
+            "start": block.start,
+            "end": block.end,
+            "caption_start": None,
+            "caption_end": None,
+            "credit_start": None,
+            "credit_end": None,
+        }
         image = images.get((block.start, block.end))
         if block.kind is ann.BlockKind.image and image is not None:
-            row.caption_start, row.caption_end = image.caption.start, image.caption.end
+            row["caption_start"], row["caption_end"] = image.caption.start, image.caption.end
             if image.credit is not None:
-                row.credit_start, row.credit_end = image.credit.start, image.credit.end
-        session.add(row)
+                row["credit_start"], row["credit_end"] = image.credit.start, image.credit.end
+        rows.append(row)
+    _insert(session, ArticleBlock, rows)
 
 
 def _add_entities(session: Session, article_id: str, entities: list[ann.Entity]) -> dict[str, str]:
     """Store the article's entities; returns local key -> stored entity id."""
     ids: dict[str, str] = {}
-    rows: dict[str, ArticleEntity] = {}
+    rows: dict[str, dict[str, Any]] = {}
+    mentions: list[dict[str, Any]] = []
     for position, local in enumerate(entities):
         entity = link_entity(session, local, taken=set(rows))
         ids[local.key] = entity.id
-        row = rows.get(entity.id)
-        if row is None:
-            row = ArticleEntity(
-                article_id=article_id,
-                entity_id=entity.id,
-                position=position,
-                name=local.name,
-                mention_count=0,
-            )
-            rows[entity.id] = row
-        row.mention_count += len(local.mentions)
-        session.add_all(
-            Mention(
-                article_id=article_id, entity_id=entity.id, start=m.start, end=m.end, text=m.text
-            )
+        row = rows.setdefault(
+            entity.id,
+            {
+                "article_id": article_id,
+                "entity_id": entity.id,
+                "position": position,
+                "name": local.name,
+                "mention_count": 0,
+            },
+        )
+        row["mention_count"] += len(local.mentions)
+        mentions.extend(
+            {
+                "article_id": article_id,
+                "entity_id": entity.id,
+                "start": m.start,
+                "end": m.end,
+                "text": m.text,
+            }
             for m in local.mentions
         )
-    session.add_all(rows.values())
+    session.flush()  # the entities first: the rows below refer to them
+    _insert(session, ArticleEntity, list(rows.values()))
+    _insert(session, Mention, mentions)
     return ids
 
 
 def _add_quotes(
     session: Session, article_id: str, quotes: list[ann.Quote], entity_ids: dict[str, str]
 ) -> None:
+    rows = []
     for position, quote in enumerate(quotes, 1):
         speaker, cue = quote.speaker_mention, quote.cue
-        session.add(
-            Quote(
-                id=f"{article_id}-q{position}",
-                article_id=article_id,
-                position=position,
-                kind=quote.kind.value,
-                start=quote.start,
-                end=quote.end,
-                text=quote.text,
-                speaker_entity_id=entity_ids.get(quote.speaker_key or ""),
-                speaker_start=speaker.start if speaker else None,
-                speaker_end=speaker.end if speaker else None,
-                speaker_text=speaker.text if speaker else None,
-                cue_start=cue.start if cue else None,
-                cue_end=cue.end if cue else None,
-                cue_text=cue.text if cue else None,
-                cue_lemma=cue.lemma if cue else None,
-            )
+        rows.append(
+            {
+                "id": f"{article_id}-q{position}",
+                "article_id": article_id,
+                "position": position,
+                "kind": quote.kind.value,
+                "start": quote.start,
+                "end": quote.end,
+                "text": quote.text,
+                "speaker_entity_id": entity_ids.get(quote.speaker_key or ""),
+                "speaker_start": speaker.start if speaker else None,
+                "speaker_end": speaker.end if speaker else None,
+                "speaker_text": speaker.text if speaker else None,
+                "cue_start": cue.start if cue else None,
+                "cue_end": cue.end if cue else None,
+                "cue_text": cue.text if cue else None,
+                "cue_lemma": cue.lemma if cue else None,
+            }
         )
+    _insert(session, Quote, rows)
