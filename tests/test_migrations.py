@@ -38,3 +38,26 @@ def test_sqlite_pragmas(engine, database_url):
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+
+
+def test_last_key_is_filled_for_entities_stored_before_it_existed(database_url):
+    from sqlalchemy import text
+
+    from app.db import create_db_engine
+    from app.migrate import upgrade
+
+    upgrade(database_url, "0001")
+    engine = create_db_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO entity (id, name, name_key, type, article_count, mention_count,"
+                " created_at, updated_at) VALUES ('person-1', 'Khalifa Haftar', 'khalifa haftar',"
+                " 'PERSON', 1, 7, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+    upgrade(database_url)
+    with engine.connect() as connection:
+        last = connection.execute(text("SELECT last_key FROM entity WHERE id = 'person-1'"))
+        assert last.scalar() == "haftar"
+    engine.dispose()
