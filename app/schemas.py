@@ -199,7 +199,7 @@ class ArticleSummary(BaseModel):
     updated_at: datetime
 
 
-class ArticleDetail(ArticleSummary, AnnotationDocument):
+class ArticleDetail(AnnotationDocument, ArticleSummary):
     pass
 
 
