@@ -93,6 +93,15 @@ ROLES = _words(
     labour conservative liberal mp mep senator congressman
     """
 )
+# Trades and positions that are no one's given name: stripped even before a surname
+# alone (`Winger Nitoglia`).
+TRADES = _words(
+    """
+    winger flanker fly-half scrum-half full-back hooker prop striker midfielder defender
+    goalkeeper bowler batsman pitcher jockey cinematographer photographer producer actor
+    actress singer rapper comedian presenter novelist designer director
+    """
+)
 MINISTRY_NOUNS = _words("ministry ministries")
 # Verbs of saying whose subject is a person (`Smith said ...`), and the dependencies of
 # a subject.
@@ -251,6 +260,9 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
     groups = _group(mentions, text, frozenset(titled), context.lower_words)
     mentions.extend(_propagate(doc, text, groups, excluded, context))
     groups = _group(mentions, text, frozenset(titled), context.lower_words)
+    for group in groups:
+        if _shouted_alone(group, text):
+            group.label = "ORG"
     return _build_entities([g for g in groups if not _lone_opening_word(g, doc, context)])
 
 
@@ -559,7 +571,7 @@ def _is_title(token: Token, rest: Span) -> bool:
     if not (nxt.text[:1].isupper() or nxt.lower_ in TITLES):
         return False
     if token.text[:1].isupper() and (word in WEAK_TITLES or word in ROLES):
-        return len(rest) >= 2
+        return len(rest) >= 2 or word in TRADES and nxt.pos_ == "PROPN"
     return True
 
 
@@ -652,6 +664,16 @@ def _lone_opening_word(group: _Group, doc: Doc, context: _DocContext) -> bool:
     # ... unless it is the one speaking ("Smith said ..."): only a person says things.
     token = span[0]
     return not (token.dep_ in SUBJECT_DEPS and token.head.lemma_.lower() in SPEECH_VERBS)
+
+
+def _shouted_alone(group: _Group, text: str) -> bool:
+    """A "person" only ever written as one word in capitals (`GPRS`) is an acronym,
+    unless it labels a speaker in a transcript (`WALLACE:`)."""
+    return (
+        group.label == "PERSON"
+        and all(len(f) >= 3 and f.isalpha() and f.isupper() for f in group.forms)
+        and not any(text.startswith(":", m.end) for m in group.mentions)
+    )
 
 
 def _after_opening_quote(tok: Token) -> bool:
