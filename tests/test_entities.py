@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -391,3 +392,115 @@ def test_a_title_case_headline_is_not_a_person(nlp) -> None:
     names = {e.name for e in entities_of(nlp, text) if e.type == "PERSON"}
     assert not any(len(name.split()) > 3 for name in names), names
     assert {"Barack Obama", "Hillary Clinton"} <= names
+
+
+# ------------------------------------------------------------------ people are clean
+
+
+def people_of(nlp, text: str) -> dict[str, Entity]:
+    return by_name([e for e in entities_of(nlp, text) if e.type == "PERSON"])
+
+
+def test_a_quote_mark_or_possessive_inside_a_person_is_cut(nlp) -> None:
+    from app.annotate.entities import _person_span
+
+    for raw, name in [
+        ("Sergeant John “Tig", "Sergeant John"),
+        ("Joseph Malloy's Star", "Joseph Malloy"),
+        ("Donald Trump‘s", "Donald Trump"),
+        ("Hillary] Clinton", "Clinton"),
+        ("-David Rothwell", "David Rothwell"),
+    ]:
+        start, end, label = _person_span(raw, 0, len(raw))
+        assert (raw[start:end], label) == (name, "PERSON")
+    text = (
+        "The novelist Joseph Malloy's Star of the Sea sold well. "
+        "Joseph Malloy said he was surprised by the sales."
+    )
+    people = people_of(nlp, text)
+    assert "Joseph Malloy" in people
+    assert not any("'" in name for name in people)
+
+
+def test_a_building_or_organisation_named_after_a_person_is_not_a_person(nlp) -> None:
+    text = (
+        "Donald Trump held a meeting at Trump Tower on Monday. The Clinton Foundation "
+        "declined to comment, and Manchester United said nothing. Trump left at noon."
+    )
+    entities = entities_of(nlp, text)
+    people = {e.name for e in entities if e.type == "PERSON"}
+    assert people == {"Donald Trump"}
+    types = {e.name: e.type for e in entities}
+    assert types.get("Trump Tower") in ("FAC", "GPE", "LOC", "ORG")
+    assert types.get("Clinton Foundation", "ORG") == "ORG"
+
+
+def test_initials_handles_and_family_plurals_are_not_people(nlp) -> None:
+    from app.annotate.entities import _person_span
+
+    for raw in ("C.L.", "O.K.", "https://example.com/JaneDoe", "@JaneDoe Twitter"):
+        assert _person_span(raw, 0, len(raw)) is None
+    text = (
+        "Bill Clinton and Hillary Clinton spent the holiday in Chappaqua. "
+        "The Clintons have hosted the dinner for years, Hillary Clinton said."
+    )
+    assert "Clintons" not in people_of(nlp, text)
+
+
+def test_a_headline_word_joined_to_a_name_is_trimmed(nlp) -> None:
+    text = (
+        "Top Clinton Adviser Sent Classified Email\n\n"
+        "Jake Sullivan, an adviser to Hillary Clinton, sent the email in 2012, officials "
+        "said on Tuesday. Clinton declined to comment."
+    )
+    people = people_of(nlp, text)
+    assert "Top Clinton" not in people
+    assert people["Clinton"] is people["Hillary Clinton"]
+
+
+def test_one_person_under_several_full_forms_takes_the_surname(nlp) -> None:
+    text = (
+        "Donald J. Trump spoke in Ohio on Monday. Donald Trump then flew to Florida, "
+        "where Trump met donors."
+    )
+    people = people_of(nlp, text)
+    assert people["Trump"] is people["Donald J. Trump"] is people["Donald Trump"]
+    assert len({id(e) for e in people.values()}) == 1
+
+
+def test_a_middle_name_and_a_short_first_name_join_the_full_name(nlp) -> None:
+    text = (
+        "Kenneth Starr testified on Monday. Ken Starr was the independent counsel. "
+        "Anthony Quentin Meyer, a former MP, spoke later; Anthony Meyer said Starr was right. "
+        "Eric Garner died in 2014 and his daughter Erica Garner spoke at the rally."
+    )
+    people = people_of(nlp, text)
+    assert people["Ken Starr"] is people["Kenneth Starr"]
+    assert people["Anthony Meyer"] is people["Anthony Quentin Meyer"]
+    assert people["Eric Garner"] is not people["Erica Garner"]
+
+
+def test_a_trade_before_a_surname_is_not_part_of_the_name(nlp) -> None:
+    text = "Winger Nitoglia scored twice in the second half, and the home side won 21-10."
+    people = people_of(nlp, text)
+    assert "Winger Nitoglia" not in people
+    assert "Nitoglia" in people
+
+
+def test_an_acronym_alone_in_capitals_is_not_a_person(nlp) -> None:
+    text = (
+        "Fox News host Chris Wallace moderated the debate.\n\n"
+        "WALLACE: Good evening.\n\n"
+        "Phone makers said the GPRS network was too slow for video, and Nokia agreed."
+    )
+    people = people_of(nlp, text)
+    assert "GPRS" not in people
+    assert "WALLACE" in people["Chris Wallace"].aliases
+
+
+def test_entities_do_not_import_the_quote_modules() -> None:
+    import app.annotate.entities as entities
+
+    source = Path(entities.__file__).read_text(encoding="utf-8")
+    assert "quote_speakers" not in source
+    assert "say" in entities.SPEECH_VERBS

@@ -1095,6 +1095,12 @@ def _join_person_short_forms(by_form, label_of, union, find, titled, common) -> 
             same = [f for f in full if len(f) > 2 and [f[0], f[-1]] == name]
             if len(same) == 1:
                 union(form_of[tuple(name)], form_of[tuple(same[0])])
+    # `Ken Starr` is `Kenneth Starr`, `Hilary Clinton` `Hillary Clinton`, when the
+    # article names no other person whose first name could be shortened so.
+    for name in full:
+        same = [f for f in full if f[1:] == name[1:] and _first_name_variant(name[0], f[0])]
+        if len(same) == 1:
+            union(form_of[tuple(name)], form_of[tuple(same[0])])
     surnames = {n[-1] for n in full}
     long_names = full + [
         n for n in persons if len(n) > 1 and _is_initial(n[0]) and n[-1] not in surnames
@@ -1123,6 +1129,16 @@ def _join_person_short_forms(by_form, label_of, union, find, titled, common) -> 
         if match and len({find(form_of[tuple(n)]) for n in match}) == 1:
             label_of[form] = "PERSON"
             union(form, form_of[tuple(match[0])])
+
+
+def _first_name_variant(short: str, long: str) -> bool:
+    """Whether `short` is a shortened `long` (`Ken`, `Kenneth`) or the same name with a
+    letter doubled (`Hilary`, `Hillary`); not `Eric` and `Erica`."""
+    if len(short) >= len(long) or len(short) < 3:
+        return False
+    if long.startswith(short) and len(long) - len(short) >= 2:
+        return True
+    return re.sub(r"(.)\1", r"\1", long) == re.sub(r"(.)\1", r"\1", short)
 
 
 def _is_initial(word: str) -> bool:
