@@ -461,3 +461,61 @@ def test_quotation_split_by_its_cue(quotes_of):
     found = _only(quotes_of(text), QuoteKind.direct)
     assert [q.text for q, _ in found] == ["The way I see it,", "nobody has read the bill yet."]
     assert [name for _, name in found] == ["Alice Grant", "Alice Grant"]
+
+
+@pytest.mark.nlp
+def test_clause_after_a_cue_whatever_its_parse(quotes_of):
+    text = (
+        "Drug law.\n\n"
+        "Senator Ruth Adler said legalizing the drug could create thousands of jobs in the state."
+    )
+    (quote, name), *_ = _only(quotes_of(text), QuoteKind.indirect)
+    assert quote.text.startswith("legalizing the drug")
+    assert name == "Ruth Adler"
+
+
+@pytest.mark.nlp
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Tom Reed wrote a book that inspired the film.",
+        "The advert told the story of the tomato pickers.",
+        "Tom Reed agreed to sell the plane to a dealer in 2010.",
+    ],
+)
+def test_objects_of_cue_verbs_are_not_reports(quotes_of, sentence):
+    assert not _only(quotes_of("Notes.\n\n" + sentence), QuoteKind.indirect)
+
+
+@pytest.mark.nlp
+def test_reported_clause_stops_at_a_second_cue(quotes_of):
+    text = "Talks.\n\nOmar Farouk said the talks would take time but added that he backed the deal."
+    found = _only(quotes_of(text), QuoteKind.indirect)
+    assert found
+    assert found[0][0].text == "the talks would take time"
+
+
+@pytest.mark.nlp
+def test_speaker_of_a_relative_clause_spans_the_relative_pronoun(quotes_of):
+    text = (
+        "Vote.\n\n"
+        '"It is over," said Tom Reed, who predicted that the bill would pass by a wide margin.'
+    )
+    found = _only(quotes_of(text), QuoteKind.indirect)
+    assert found
+    quote, name = found[0]
+    assert quote.speaker_mention is not None and quote.speaker_mention.text == "Tom Reed, who"
+    assert name == "Tom Reed"
+
+
+@pytest.mark.nlp
+def test_name_and_colon_line_reports_what_follows(quotes_of):
+    text = (
+        "Adler: New tax would hurt small farms\n\n"
+        "Senator Ruth Adler said on Monday that the tax was unfair to farmers."
+    )
+    found = _only(quotes_of(text), QuoteKind.indirect)
+    heads = [(q.text, name) for q, name in found if q.cue is not None and q.cue.lemma == ":"]
+    assert heads == [("New tax would hurt small farms", "Ruth Adler")]
+    unknown = quotes_of("Update: the story was changed on Friday\n\nRain fell all day.")
+    assert not unknown

@@ -18,10 +18,28 @@ from app.annotate.types import QuoteKind
 
 log = logging.getLogger(__name__)
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 CLAUSE_TRAILERS = frozenset(" :,;—–-\n\"“”'")
 REQUEST_VERBS = frozenset(
     {"call", "urge", "ask", "press", "demand", "implore", "beg", "encourage", "invite", "warn"}
 )
+# Verbs that report a whole clause after them ("X said Tuesday he would ..."), whatever the
+# parse made of that clause.
+CLAUSE_VERBS = _words(
+    """
+    say tell claim argue insist note add explain warn write report announce acknowledge admit
+    suggest contend maintain predict stress assert testify reiterate confirm emphasize emphasise
+    concede allege declare state recall believe think tweet estimate complain agree caution
+    observe remark reply respond counter boast concur fear hope"""
+)
+# Verbs whose object is the hearer, not what is said ("told reporters he would ...").
+HEARER_VERBS = frozenset({"tell", "inform", "assure", "warn", "remind", "advise", "brief"})
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+CLAUSE_STARTS = frozenset({"DET", "PRON", "PROPN", "NOUN", "ADJ", "NUM"})
 
 
 def reported_speech(art: Article, found: list[Attribution]) -> list[Attribution]:
@@ -62,7 +80,7 @@ def _reported_at(
     else:
         if _infinitive_evidence(token):
             return None
-        clause = reported_clause(token) or _reported_request(token)
+        clause = reported_clause(token) or _reported_request(token) or _clause_after(token)
         if clause is None and token.i in fragments:
             # "X called the plan 'a disaster'": what X said of what, around the fragment.
             clause = _verb_complement(token, fragments[token.i])
@@ -70,7 +88,7 @@ def _reported_at(
         if clause is None or cue is None:
             return None
         cue_range, lemma, speaker = cue
-    start, end = _trim(doc, *clause)
+    start, end = _trim(doc, *_cut_at_next_cue(doc, *clause))
     if end - start < 2:
         return None
     c_start, c_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
@@ -108,6 +126,89 @@ def _reported_request(verb: Token) -> tuple[int, int] | None:
         start = rights[0].i + 1  # "called for eliminating ...": what is called for
     end = max([anchor[-1].right_edge.i] + [c.right_edge.i for c in rights if c.dep_ == "xcomp"])
     return start, end + 1
+
+
+def _clause_after(verb: Token) -> tuple[int, int] | None:
+    """The rest of the sentence after a reporting verb, when it reads as a clause.
+
+    "He said legalizing it could put ...", "X told reporters Friday the deal ...": the
+    hearer, adverbs and prepositional phrases after the verb are skipped; the clause
+    runs to the end of the sentence or to a semicolon or colon.
+    """
+    doc = verb.doc
+    if verb.lemma_.lower() not in CLAUSE_VERBS or verb.dep_ in ("relcl", "amod", "acl", "pcomp"):
+        return None
+    if any(c.dep_ == "mark" or c.lower_ in ("what", "whatever", "as") for c in verb.lefts):
+        return None  # "as he said", "when she said", "what they said"
+    if any(c.dep_ in ("dobj", "dative") and not _hearer(verb, c) for c in verb.children):
+        return None  # "wrote a book that ...", "told the story of ...", "believe me, ..."
+    if any(c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.lefts) for c in verb.children):
+        return None  # "agreed to sell it ..."
+    sent_end = verb.sent.end
+    i = verb.i + 1
+    while i < sent_end:
+        t = doc[i]
+        if t.head is verb and (
+            t.dep_ in ("advmod", "npadvmod", "prep", "punct") or _hearer(verb, t)
+        ):
+            i = max(i, t.right_edge.i) + 1
+            continue
+        break
+    while i < sent_end and doc[i].ent_type_ in ("DATE", "TIME") and doc[i].head is not verb:
+        i += 1  # "told reporters Friday the deal ...": the day belongs to the report
+    start, end = i, sent_end
+    for j in range(start, sent_end):
+        t = doc[j]
+        if t.text in (";", ":") or (t.head is verb and t.dep_ in ("cc", "conj")):
+            end = j
+            break
+    if end - start < 3:
+        return None
+    if (
+        doc[start].lower_ != "that"
+        and doc[start].pos_ not in CLAUSE_STARTS
+        and doc[start].tag_ != "VBG"  # "said legalizing it could ..."
+    ):
+        return None  # "acknowledged after ...", "explain how ...", "reports live from ..."
+    # The first finite verb must have its subject between the cue and itself.
+    finite = next((j for j in range(start, end) if doc[j].tag_ in FINITE_TAGS), None)
+    if finite is None:
+        return None
+    verb_of = doc[finite] if doc[finite].pos_ == "VERB" else doc[finite].head
+    if not any(
+        c.dep_ in ("nsubj", "nsubjpass", "expl") and start <= c.i < verb_of.i
+        for c in verb_of.children
+    ):
+        return None
+    return start, end
+
+
+def _hearer(verb: Token, token: Token) -> bool:
+    """The person told ("told reporters", "assured him"), not what is told."""
+    if token.dep_ not in ("dobj", "dative") or verb.lemma_.lower() not in HEARER_VERBS:
+        return False
+    return token.pos_ in ("PRON", "PROPN") or token.tag_ == "NNS" or token.ent_type_ != ""
+
+
+def _cut_at_next_cue(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """A clause stops where a conjoined speech verb opens another report ("... but added")."""
+    for j in range(start + 1, end):
+        t = doc[j]
+        if t.dep_ == "conj" and t.head.i < j and is_cue(t):
+            cut = t.left_edge.i
+            while cut > start and (doc[cut - 1].dep_ == "cc" or doc[cut - 1].is_punct):
+                cut -= 1
+            if cut - start >= 2:
+                return start, cut
+    if end < len(doc) and doc[end].tag_ in FINITE_TAGS:
+        # "... mishandled the investigation and Democrats accused ...": the subject of
+        # the next clause, parsed into this one, is left to it.
+        for j in range(end - 1, start + 1, -1):
+            if doc[j].dep_ == "cc":
+                if all(doc[k].pos_ in ("NOUN", "PROPN", "DET", "ADJ") for k in range(j + 1, end)):
+                    return start, j
+                break
+    return start, end
 
 
 def _infinitive_evidence(verb: Token) -> bool:

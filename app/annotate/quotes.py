@@ -88,8 +88,9 @@ def extract_quotes(doc: Doc, structure: Structure, entities: list[Entity]) -> li
         if item is not None:
             found.append(item)
     found.extend(reported_speech(art, found))
-    found.sort(key=lambda f: f.start)
     index = EntityIndex.build(art.text, entities)
+    found.extend(_name_colon_lines(art, found, index))
+    found.sort(key=lambda f: f.start)
     _infer_genders(art, index)
     _resolve(art, found, index)
     return [_to_quote(art, f) for f in found]
@@ -198,6 +199,48 @@ def _attribute_marked(
         else:
             item.floating = True
     return item
+
+
+def _name_colon_lines(art: Article, found: list[Attribution], index: EntityIndex):
+    """A line led by a name and a colon ("Sanders: Brexit's message could ...").
+
+    Headlines and transcripts give what someone said this way. The name must be
+    a known person or organisation; what follows is reported, unless it is a
+    quotation already found.
+    """
+    doc, text = art.doc, art.text
+    taken = [(f.start, f.end) for f in found]
+    out = []
+    for p, (start, end) in enumerate(art.paragraphs):
+        colon = text.find(":", start, min(end, start + 40))
+        if colon <= start or art.is_excluded(start):
+            continue
+        first, last = art.token_at(start), art.token_at(colon - 1)
+        words = doc[first : last + 1]
+        if not 1 <= len(words) <= 4 or not all(
+            (t.is_title or t.is_upper) and t.is_alpha and len(t) > 1 for t in words
+        ):
+            continue
+        # Headlines fool the tagger: a name known from the article is enough.
+        key = index.at(start, colon) or index.named(words[-1].text)
+        if key is None or index.types.get(key) not in ("PERSON", "ORG"):
+            continue
+        c_start = colon + 1
+        while c_start < end and text[c_start] in " \t\"“‘'":
+            c_start += 1
+        c_end = end
+        while c_end > c_start and text[c_end - 1] in " .;\"”’'":
+            c_end -= 1
+        if len(text[c_start:c_end].split()) < 3:
+            continue
+        if any(s < c_end and c_start < e for s, e in taken):
+            continue
+        item = Attribution(QuoteKind.indirect, c_start, c_end, p)
+        item.speaker, item.key = (first, last + 1), key
+        c = art.token_at(colon)
+        item.cue, item.cue_lemma = (c, c + 1), ":"
+        out.append(item)
+    return out
 
 
 def _is_title(doc: Doc, first: int, last: int) -> bool:
@@ -374,7 +417,7 @@ def _resolve(art: Article, found: list[Attribution], index: EntityIndex) -> None
         if item.floating:
             item.speaker, item.key = _previous_paragraph_speaker(art, found, item, index)
             continue
-        if item.speaker is None:
+        if item.speaker is None or item.key is not None:
             continue
         start, end = item.speaker
         head = doc[start:end].root
