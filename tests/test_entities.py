@@ -504,3 +504,17 @@ def test_entities_do_not_import_the_quote_modules() -> None:
     source = Path(entities.__file__).read_text(encoding="utf-8")
     assert "quote_speakers" not in source
     assert "say" in entities.SPEECH_VERBS
+
+
+def test_a_common_word_alone_or_a_name_suffix_is_not_a_person(nlp) -> None:
+    from app.annotate.entities import _person_span
+
+    assert _person_span("Jr.", 0, 3) is None
+    text = (
+        "Bill passes the Senate\n\n"
+        "The Bill was passed by 60 votes to 38 on Tuesday. Senator Mary Landau said the "
+        "bill would protect workers, and Landau urged the House to act."
+    )
+    people = people_of(nlp, text)
+    assert "Bill" not in people
+    assert "Mary Landau" in people

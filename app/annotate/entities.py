@@ -263,7 +263,13 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
     for group in groups:
         if _shouted_alone(group, text):
             group.label = "ORG"
-    return _build_entities([g for g in groups if not _lone_opening_word(g, doc, context)])
+    return _build_entities(
+        [
+            g
+            for g in groups
+            if not _lone_opening_word(g, doc, context) and not _common_word_alone(g, context)
+        ]
+    )
 
 
 # -- 1. span cleaning ------------------------------------------------------------------
@@ -434,6 +440,7 @@ def _strip_known_prefixes(mentions: list[_Mention], text: str, raw: list[str]) -
                 break
 
 
+NAME_SUFFIXES = _words("jr jr. sr sr. ii iii iv")
 INNER_QUOTE = re.compile(r"[\"“”«»„‚`]|(?<!\w)['‘’]|['‘’](?!\w)")
 POSSESSIVE_INSIDE = re.compile(r"['’‘]s(?=\s|$)")
 INITIALS_ONLY = re.compile(r"(?:[A-Z]\.\s*)+|[A-Z]")
@@ -475,6 +482,8 @@ def _person_span(text: str, start: int, end: int) -> tuple[int, int, str] | None
     name = text[start:end]
     if not any(c.isupper() for c in name) or INITIALS_ONLY.fullmatch(name):
         return None
+    if name.lower() in NAME_SUFFIXES:
+        return None  # `Jr.` split off a name
     words = name.split()
     if len(words) > 1 and re.fullmatch(r"[A-Z]\.", words[-1]):
         # A trailing initial is a name cut short (`Charles G.` before a line break).
@@ -664,6 +673,16 @@ def _lone_opening_word(group: _Group, doc: Doc, context: _DocContext) -> bool:
     # ... unless it is the one speaking ("Smith said ..."): only a person says things.
     token = span[0]
     return not (token.dep_ in SUBJECT_DEPS and token.head.lemma_.lower() in SPEECH_VERBS)
+
+
+def _common_word_alone(group: _Group, context: _DocContext) -> bool:
+    """A "person" only ever named by one word that the article also writes in lower
+    case (`Lies`, `Backfire`, `Drama` in a title) is that word, not a name."""
+    return (
+        group.label == "PERSON"
+        and all(" " not in f and f.lower() in context.lower_words for f in group.forms)
+        and all(m.from_model for m in group.mentions)
+    )
 
 
 def _shouted_alone(group: _Group, text: str) -> bool:
