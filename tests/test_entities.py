@@ -518,3 +518,15 @@ def test_a_common_word_alone_or_a_name_suffix_is_not_a_person(nlp) -> None:
     people = people_of(nlp, text)
     assert "Bill" not in people
     assert "Mary Landau" in people
+
+
+def test_words_of_a_title_case_headline_are_cut_from_a_name(nlp) -> None:
+    text = (
+        "Ben Morton Slams Hillary And The Media In One Debate Answer.\n\n"
+        "Republican candidate Ben Morton used Tuesday's debate to attack Hillary Clinton. "
+        "Morton said the media were unfair."
+    )
+    people = people_of(nlp, text)
+    assert not any("Slams" in name for name in people), people
+    assert people["Morton"] is people["Ben Morton"]
+    assert len(people["Ben Morton"].mentions) == 3

@@ -247,7 +247,7 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
             titled.add(text[start:end])
 
     _strip_known_prefixes(mentions, text, raw)
-    _trim_headline_words(mentions, text, doc, structure, context)
+    mentions = _trim_headline_words(mentions, text, doc, structure, context)
     mentions.extend(_credit_mentions(structure, mentions))
     labels = _settle_labels(doc, mentions, context)
     for m in mentions:
@@ -507,14 +507,66 @@ def _person_span(text: str, start: int, end: int) -> tuple[int, int, str] | None
 
 def _trim_headline_words(
     mentions: list[_Mention], text: str, doc: Doc, structure: Structure, context: _DocContext
-) -> None:
-    """`Dennis Prager Tells`, `Top Clinton`: in a headline in title case, a common word
-    joined to a name the article gives elsewhere is not part of it."""
+) -> list[_Mention]:
+    """`Dennis Prager Tells`, `Top Clinton`, `Turnout Numbers`: in a headline in title
+    case the model takes runs of capitalised words for names. There a person's name
+    keeps only the longest run of words the article also writes capitalised in its
+    body, and none if there is no such word."""
     headings = [
         (b.start, b.end) for b in structure.blocks if b.kind in (BlockKind.heading, BlockKind.title)
     ]
-    if not headings:
-        return
+    _trim_common_word(mentions, text, doc, headings, context)
+    headings = [(s, e) for s, e in headings if _title_case(text[s:e])]
+    if not headings or not any(
+        m.label == "PERSON" and _in_ranges(m.start, m.end, headings) for m in mentions
+    ):
+        return mentions
+    body_caps = {
+        tok.text
+        for tok in doc
+        if tok.text[:1].isupper() and not _in_ranges(tok.idx, tok.idx + len(tok), headings)
+    }
+    kept = []
+    for m in mentions:
+        span = doc.char_span(m.start, m.end)
+        if m.label != "PERSON" or span is None or not _in_ranges(m.start, m.end, headings):
+            kept.append(m)
+            continue
+        runs: list[list[Token]] = [[]]
+        for tok in span:
+            if tok.is_stop:
+                if runs[-1]:
+                    runs.append([])
+                continue
+            if (
+                tok.text in body_caps
+                or tok.lower_ in PARTICLES
+                or _is_initial(tok.text)
+                or tok.tag_ == "NNP"
+                and not tok.is_stop
+                and tok.lower_ not in context.lower_words
+            ):
+                runs[-1].append(tok)
+            elif runs[-1]:
+                runs.append([])
+        best = max(runs, key=len)
+        if not any(tok.text in body_caps for tok in best):
+            continue
+        m.start, m.end = best[0].idx, best[-1].idx + len(best[-1])
+        m.text = text[m.start : m.end]
+        kept.append(m)
+    return kept
+
+
+def _trim_common_word(
+    mentions: list[_Mention],
+    text: str,
+    doc: Doc,
+    headings: list[tuple[int, int]],
+    context: _DocContext,
+) -> None:
+    """`Dennis Prager Tells`, `Top Clinton`: in a headline, a common word joined to a
+    name the article gives elsewhere is not part of it."""
     names = {m.text for m in mentions if m.label == "PERSON"}
     for m in mentions:
         words = m.text.split()
@@ -528,13 +580,25 @@ def _trim_headline_words(
             return tok.lower_ in context.lower_words or tok.pos_ in ("VERB", "AUX", "ADJ", "ADV")
 
         rest_after, rest_before = " ".join(words[1:]), " ".join(words[:-1])
-        if rest_after in names and common(span[0]) and rest_after != m.text:
+        if rest_after in names and common(span[0]):
             m.start = m.end - len(rest_after)
-        elif rest_before in names and common(span[-1]) and rest_before != m.text:
+        elif rest_before in names and common(span[-1]):
             m.end = m.start + len(rest_before)
         else:
             continue
         m.text = text[m.start : m.end]
+
+
+TITLE_CASE_SMALL = _words("and the for but nor off out via per from into with over upon")
+
+
+def _title_case(line: str) -> bool:
+    """Whether a line of three words or more has each word capitalised but for short
+    function words."""
+    words = [w for w in line.split() if w[:1].isalpha()]
+    return len(words) >= 3 and all(
+        w[0].isupper() for w in words if len(w) >= 3 and w.lower() not in TITLE_CASE_SMALL
+    )
 
 
 def _drop_family_plurals(mentions: list[_Mention]) -> list[_Mention]:
