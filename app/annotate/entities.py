@@ -128,12 +128,15 @@ FACILITY_LAST_WORDS = _words(
     gallery theatre theater cathedral mosque school college
     """
 )
+# Also surnames (`Mungo Park`, `Wayne Bridge`): a place only after two more words
+# (`Franklin Delano Roosevelt Park`).
+FACILITY_LAST_WORDS_LONG = _words("park bridge hall church court temple")
 ORG_LAST_WORDS = _words(
     """
     foundation institute university party fc afc united rovers wanderers athletic
     association society council committee commission agency company corporation
     campaign group trust fund bank club league union federation alliance network
-    ministry department administration dem dems
+    ministry department administration dem dems democrats republicans
     """
 )
 # Head nouns that make a name a place when in apposition ("Jufra, an airbase") or
@@ -498,7 +501,7 @@ def _person_span(text: str, start: int, end: int) -> tuple[int, int, str] | None
         return start, end, "ORG"  # `BBC Sport`, `CNN Politics`
     last = words[-1].lower()
     if len(words) > 1 and words[-1][:1].isupper():
-        if last in FACILITY_LAST_WORDS:
+        if last in FACILITY_LAST_WORDS or len(words) > 2 and last in FACILITY_LAST_WORDS_LONG:
             return start, end, "FAC"
         if last in ORG_LAST_WORDS:
             return start, end, "ORG"
