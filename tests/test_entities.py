@@ -530,3 +530,12 @@ def test_words_of_a_title_case_headline_are_cut_from_a_name(nlp) -> None:
     assert not any("Slams" in name for name in people), people
     assert people["Morton"] is people["Ben Morton"]
     assert len(people["Ben Morton"].mentions) == 3
+
+
+def test_a_surname_with_a_capitalised_particle_joins_the_full_name(nlp) -> None:
+    text = (
+        "Full-back Roland de Marigny kicked three penalties for the visitors. "
+        "De Marigny also converted the late try, and the crowd cheered."
+    )
+    people = people_of(nlp, text)
+    assert people["De Marigny"] is people["Roland de Marigny"]

@@ -1163,10 +1163,10 @@ def _join_person_short_forms(by_form, label_of, union, find, titled, common) -> 
     """`Kalin` joins `Ibrahim Kalin` when no other person in the article ends with
     that word; failing a surname, a first name joins the one person it begins (not
     after `King`, `Prince`...: `Prince Charles` is not `Charles Kennedy`)."""
-    persons = [f.split() for f, label in label_of.items() if label == "PERSON"]
+    persons = [_name_words(f) for f, label in label_of.items() if label == "PERSON"]
     # Forms are compared word by word; `form_of` leads back to the form as written (which
     # may hold a line break or a double space between its words).
-    form_of = {tuple(f.split()): f for f in label_of}
+    form_of = {tuple(_name_words(f)): f for f in label_of}
     full = [n for n in persons if len(n) > 1 and not _is_initial(n[0])]
     # `S Taylor` is `Simon Taylor` when he is the only Taylor whose name starts so.
     for name in persons:
@@ -1193,7 +1193,7 @@ def _join_person_short_forms(by_form, label_of, union, find, titled, common) -> 
     ]
     for form in list(label_of):
         # A surname in capitals (`WALLACE:` in a transcript) is compared in title case.
-        words = (form.title() if form.isupper() and len(form) > 3 else form).split()
+        words = _name_words(form.title() if form.isupper() and len(form) > 3 else form)
         if form.lower() in COMPANY_SUFFIXES:
             continue
         if label_of[form] != "PERSON":
@@ -1215,6 +1215,12 @@ def _join_person_short_forms(by_form, label_of, union, find, titled, common) -> 
         if match and len({find(form_of[tuple(n)]) for n in match}) == 1:
             label_of[form] = "PERSON"
             union(form, form_of[tuple(match[0])])
+
+
+def _name_words(form: str) -> list[str]:
+    """The words of a name, with particles in lower case (`De Marigny` is the
+    `de Marigny` of `Roland de Marigny`)."""
+    return [w.lower() if w.lower() in PARTICLES else w for w in form.split()]
 
 
 def _first_name_variant(short: str, long: str) -> bool:
