@@ -539,3 +539,14 @@ def test_a_surname_with_a_capitalised_particle_joins_the_full_name(nlp) -> None:
     )
     people = people_of(nlp, text)
     assert people["De Marigny"] is people["Roland de Marigny"]
+
+
+def test_a_nickname_in_quotes_leads_to_the_surname(nlp) -> None:
+    text = (
+        "Former Marine John “Tig” Tiegen spoke at the convention on Monday. "
+        "Tiegen said the attack could have been stopped. Mark “Oz” Geist agreed with Tiegen."
+    )
+    people = people_of(nlp, text)
+    assert not any("“" in name or "”" in name for name in people), people
+    assert len(people["Tiegen"].mentions) == 3
+    assert "Geist" in people

@@ -233,19 +233,22 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
         ):
             continue
         label = ent.label_
+        weight = 1
         if label == "PERSON" and tokens[-1].lower_ in COMPANY_SUFFIXES and len(tokens) > 1:
             label = "ORG"
         if label == "PERSON":
             person = _person_span(text, start, end)
             if person is None:
                 continue
+            # A surname found past the span, after a nickname in quotes, is a person's.
+            weight = 3 if person[1] > end else 1
             start, end, label = person
         if label == "NORP":
             # `the Turkish foreign ministry` names an organisation.
             ministry = _ministry_end(doc, tokens.end)
             if ministry is not None:
                 end, label = ministry, "ORG"
-        mentions.append(_Mention(start, end, text[start:end], label))
+        mentions.append(_Mention(start, end, text[start:end], label, weight))
         if tokens.start > 0 and doc[tokens.start - 1].lower_ in SOLE_NAME_TITLES:
             titled.add(text[start:end])
 
@@ -444,6 +447,9 @@ def _strip_known_prefixes(mentions: list[_Mention], text: str, raw: list[str]) -
 
 
 NAME_SUFFIXES = _words("jr jr. sr sr. ii iii iv")
+NICKNAME_THEN_SURNAME = re.compile(
+    r"[\"“‘'][A-Z][\w.\-]*(?: [A-Z][\w.\-]*)?[\"”’'] ([A-Z][\w'’\-]*[a-z][\w'’\-]*)(?![\w\-])"
+)
 INNER_QUOTE = re.compile(r"[\"“”«»„‚`]|(?<!\w)['‘’]|['‘’](?!\w)")
 POSSESSIVE_INSIDE = re.compile(r"['’‘]s(?=\s|$)")
 INITIALS_ONLY = re.compile(r"(?:[A-Z]\.\s*)+|[A-Z]")
@@ -465,6 +471,11 @@ def _person_span(text: str, start: int, end: int) -> tuple[int, int, str] | None
         cut = possessive
     if cut is not None:
         before, after = name[: cut.start()].rstrip(), name[cut.end() :].strip()
+        # A nickname in quotes between the first name and the surname (`Mark “Oz”
+        # Geist`, or the model's `John “Tig` before `” Tiegen`): the surname.
+        surname = NICKNAME_THEN_SURNAME.match(text, start + cut.start())
+        if surname is not None and " " not in before and cut.group() not in ("'s", "’s", "‘s"):
+            return surname.start(1), surname.end(1), "PERSON"
         if any(c.isupper() for c in before):
             end = start + len(before)
         elif cut.group() not in ("'s", "’s") and any(c.isupper() for c in after):
