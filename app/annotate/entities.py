@@ -136,7 +136,7 @@ ORG_LAST_WORDS = _words(
     foundation institute university party fc afc united rovers wanderers athletic
     association society council committee commission agency company corporation
     campaign group trust fund bank club league union federation alliance network
-    ministry department administration dem dems democrats republicans
+    ministry department administration dem dems democrat democrats republican republicans
     """
 )
 # Head nouns that make a name a place when in apposition ("Jufra, an airbase") or
