@@ -550,3 +550,13 @@ def test_a_nickname_in_quotes_leads_to_the_surname(nlp) -> None:
     assert not any("“" in name or "”" in name for name in people), people
     assert len(people["Tiegen"].mentions) == 3
     assert "Geist" in people
+
+
+def test_a_name_made_of_words_the_article_writes_in_lower_case_is_not_a_person(nlp) -> None:
+    text = (
+        "Software makers back Intellectual Property plan\n\n"
+        "The rules on intellectual property were drafted in Brussels, where officials said "
+        "the property of inventors needed protection. Firms called it an intellectual "
+        "victory, said analyst Jane Morrow."
+    )
+    assert set(people_of(nlp, text)) == {"Jane Morrow"}

@@ -756,10 +756,16 @@ def _lone_opening_word(group: _Group, doc: Doc, context: _DocContext) -> bool:
 def _common_word_alone(group: _Group, context: _DocContext) -> bool:
     """A "person" only ever named by one word that the article also writes in lower
     case (`Lies`, `Backfire`, `Drama` in a title) is that word, not a name."""
+    if group.label != "PERSON" or not all(m.from_model for m in group.mentions):
+        return False
+    if all(" " not in f and f.lower() in context.lower_words for f in group.forms):
+        return True
+    # `Intellectual Property`, `Advance Warning`: a name once, each of its words a word
+    # the article also writes in lower case.
     return (
-        group.label == "PERSON"
-        and all(" " not in f and f.lower() in context.lower_words for f in group.forms)
-        and all(m.from_model for m in group.mentions)
+        len(group.mentions) == 1
+        and len(group.forms) == 1
+        and all(w.lower() in context.lower_words for w in group.forms[0].split())
     )
 
 
