@@ -440,6 +440,9 @@ def test_initials_handles_and_family_plurals_are_not_people(nlp) -> None:
 
     for raw in ("C.L.", "O.K.", "https://example.com/JaneDoe", "@JaneDoe Twitter"):
         assert _person_span(raw, 0, len(raw)) is None
+    credit = "PRESS/Jane Doyle"
+    start, end, _ = _person_span(credit, 0, len(credit))
+    assert credit[start:end] == "Jane Doyle"
     text = (
         "Bill Clinton and Hillary Clinton spent the holiday in Chappaqua. "
         "The Clintons have hosted the dinner for years, Hillary Clinton said."

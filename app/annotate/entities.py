@@ -446,6 +446,7 @@ def _strip_known_prefixes(mentions: list[_Mention], text: str, raw: list[str]) -
                 break
 
 
+CREDITED_NAME = re.compile(r"[A-Z][\w'’\-]+(?: [A-Z][\w'’.\-]*)+")
 NAME_SUFFIXES = _words("jr jr. sr sr. ii iii iv")
 NICKNAME_THEN_SURNAME = re.compile(
     r"[\"“‘'][A-Z][\w.\-]*(?: [A-Z][\w.\-]*)?[\"”’'] ([A-Z][\w'’\-]*[a-z][\w'’\-]*)(?![\w\-])"
@@ -460,8 +461,15 @@ def _person_span(text: str, start: int, end: int) -> tuple[int, int, str] | None
     no quote mark or possessive inside (`Marine John “Tig`, `Joseph O'Connor's Star`),
     no stray hyphen or bracket; a name ending in `Tower` or `Foundation` is a building
     or an organisation; initials alone (`C.L.`) or a hashtag are no one."""
-    if start > 0 and text[start - 1] in "#@" or any(c in text[start:end] for c in "@/\\"):
-        return None  # a hashtag, a handle, an address
+    if start > 0 and text[start - 1] in "#@" or any(c in text[start:end] for c in "@\\"):
+        return None  # a hashtag, a handle
+    if "/" in text[start:end]:
+        # A photo credit (`PRESS/Sean Kilpatrick`) names the person after the slash; an
+        # address (`twitter.com/JaneDoe`) no one.
+        after = text[start:end].rsplit("/", 1)[1]
+        if "." in text[start:end].rsplit("/", 1)[0] or not CREDITED_NAME.fullmatch(after):
+            return None
+        start = end - len(after)
     while start < end and (text[start] in "-–—[]" or text[start].isspace()):
         start += 1
     name = text[start:end]
