@@ -34,6 +34,14 @@ class Settings(BaseSettings):
         description="Largest document accepted by POST /articles and POST /annotate, in characters.",
     )
     batch_size: int = Field(default=16, description="Documents annotated per spaCy batch.")
+    cors_origins: str = Field(
+        default="",
+        description="Comma-separated origins browsers may call the API from (`*` for any).",
+    )
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
 
 @lru_cache

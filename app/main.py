@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from spacy.language import Language
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -74,6 +75,14 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
         lifespan=lifespan,
         responses=problems(500),
     )
+    if settings.cors_origin_list:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Content-Type"],
+            expose_headers=["Link", "Location"],
+        )
     app.state.settings = settings
     app.state.engine = create_db_engine(settings.database_url)
     app.state.nlp = nlp

@@ -23,3 +23,15 @@ def test_settings_come_from_the_environment(monkeypatch, tmp_path):
     assert settings.database_url.endswith("/x.db")
     assert settings.load_on_startup is False
     assert settings.batch_size == 4
+
+
+def test_cors_is_off_unless_origins_are_given(make_client):
+    plain = make_client()
+    preflight = {"Origin": "https://news.example", "Access-Control-Request-Method": "GET"}
+    assert (
+        "access-control-allow-origin" not in plain.options("/articles", headers=preflight).headers
+    )
+    open_to = make_client(cors_origins="https://news.example, https://other.example")
+    response = open_to.get("/health", headers={"Origin": "https://news.example"})
+    assert response.headers["access-control-allow-origin"] == "https://news.example"
+    assert "Link" in response.headers["access-control-expose-headers"]
