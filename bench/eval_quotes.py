@@ -11,7 +11,8 @@ Scorers count attributions (one per cue, as PolNeAR and the Gender Gap
 Tracker annotate them), so quotes sharing a cue are reported as one span
 covering them ("A," he said, "B." is one attribution; so is a reported clause
 and the quoted fragment inside it), and so is a quotation continuing the
-previous one of its paragraph without a cue of its own.
+previous one of its paragraph, or opening the next paragraph, without a cue
+of its own.
 """
 
 from __future__ import annotations
@@ -56,10 +57,9 @@ def attributions(annotation: Annotation) -> list[dict]:
         if (
             previous is not None
             and quote.kind.value == "direct"
-            and previous.kind.value == "direct"
             and quote.speaker_mention is not None
             and previous.speaker_mention == quote.speaker_mention
-            and "\n" not in annotation.text[previous.end : quote.start]
+            and _continues(annotation.text, previous, quote)
         ):
             groups[-1].append(quote)
             continue
@@ -151,6 +151,16 @@ def _fold_fragments(groups: list[list[Quote]]) -> list[list[Quote]]:
                 continue
         out.append(group)
     return [sorted(g, key=lambda q: q.start) for g in out]
+
+
+def _continues(text: str, previous: Quote, quote: Quote) -> bool:
+    """`quote` goes on with `previous`: later in its paragraph, or opening the next one."""
+    between = text[previous.end : quote.start]
+    if "\n" not in between:
+        return True
+    # A quotation standing at the head of the next paragraph, nothing else between.
+    head = between[between.rfind("\n") + 1 :]
+    return between.count("\n\n") <= 1 and not head.strip(" \"“'‘")
 
 
 def _same_attribution(a: Quote, b: Quote) -> bool:

@@ -519,3 +519,92 @@ def test_name_and_colon_line_reports_what_follows(quotes_of):
     assert heads == [("New tax would hurt small farms", "Ruth Adler")]
     unknown = quotes_of("Update: the story was changed on Friday\n\nRain fell all day.")
     assert not unknown
+
+
+@pytest.mark.nlp
+def test_sentence_after_a_quotation_with_its_own_object_is_not_its_cue(quotes_of):
+    text = (
+        "Bridge.\n\n"
+        '"We are on schedule," Maria Lopez told reporters. "The bridge opens in May." '
+        "Tom Reed noted a planned visit to the site on Saturday."
+    )
+    names = [name for _, name in _only(quotes_of(text), QuoteKind.direct)]
+    assert names == ["Maria Lopez", "Maria Lopez"]
+
+
+@pytest.mark.nlp
+def test_long_fragment_without_a_cue_takes_the_named_subject(quotes_of):
+    text = 'Farm bill.\n\nSenator Ruth Adler wants "a fair deal for every farmer in the state" this year.'
+    (quote, name), *_ = _only(quotes_of(text), QuoteKind.partial)
+    assert name == "Ruth Adler"
+
+
+@pytest.mark.nlp
+def test_according_to_after_the_clause_reports_the_clause_before(quotes_of):
+    text = (
+        "Polls.\n\n"
+        "Maria Lopez is trailing by more than nine points, according to the Harbour Times "
+        "poll in New Hampshire - despite winning the primary there in February."
+    )
+    found = _only(quotes_of(text), QuoteKind.indirect)
+    assert [q.text for q, _ in found] == ["Maria Lopez is trailing by more than nine points"]
+    assert found[0][0].speaker_mention is not None
+    assert "New Hampshire" not in found[0][0].speaker_mention.text
+
+
+@pytest.mark.nlp
+@pytest.mark.parametrize(
+    ("sentence", "clause"),
+    [
+        (
+            "Several said they would rather see the money go to the schools.",
+            "they would rather see the money go to the schools",
+        ),
+        (
+            "Inside the hall - which looks like a church - Omar Farouk said the talks had failed.",
+            "the talks had failed",
+        ),
+    ],
+)
+def test_said_with_an_odd_subject_or_a_clause_before_it(quotes_of, sentence, clause):
+    found = _only(quotes_of("Talks.\n\n" + sentence), QuoteKind.indirect)
+    assert clause in [q.text for q, _ in found]
+
+
+@pytest.mark.nlp
+def test_quoted_terms_near_a_cue_are_not_quotes(quotes_of):
+    text = (
+        "Emails.\n\n"
+        'Most of the emails were rated "confidential," according to a State Department official.'
+    )
+    assert not _only(quotes_of(text), QuoteKind.partial)
+
+
+@pytest.mark.nlp
+def test_a_title_after_a_comma_is_not_a_direct_quote(quotes_of):
+    text = (
+        "Memoir.\n\n"
+        'The board was cold to the idea, she wrote in her memoir, "Hard Winter Roads." '
+        "She left the company a year later."
+    )
+    assert not [q for q, _ in _only(quotes_of(text), QuoteKind.direct) if "Hard Winter" in q.text]
+
+
+@pytest.mark.nlp
+def test_calling_without_naming_anything_is_no_cue(quotes_of):
+    text = 'Debate.\n\nAt one point, Tom Reed said the producers were calling "every 15 minutes."'
+    found = quotes_of(text)
+    assert found
+    assert all(name == "Tom Reed" for _, name in found)
+
+
+@pytest.mark.nlp
+def test_reported_clause_runs_on_to_the_quoted_words_it_leads_to(quotes_of):
+    text = (
+        "Debate.\n\n"
+        "The governor said the media are to blame for focusing on "
+        '"he said this, he tweeted that."'
+    )
+    found = _only(quotes_of(text), QuoteKind.indirect)
+    assert found
+    assert found[0][0].text.endswith("he tweeted that.")

@@ -59,7 +59,7 @@ class Article:
 def cue_and_speaker(art: Article, verb: Token, around: list[int] | None = None) -> tuple | None:
     """The cue `verb` with its speaker: its subject, else a name in the words `around` it."""
     subject = subject_of(verb)
-    if subject is not None and subject.pos_ not in ("NOUN", "PROPN", "PRON", "NUM", "DET"):
+    if subject is not None and not _nominal(subject):
         subject = None  # a misparse ("Of Carson, Levine said")
     if subject is None or art.quote_of[subject.i] != -1:
         # A parse running the quotation into the sentence, or missing the subject of an
@@ -91,6 +91,18 @@ def _with_relative(verb: Token, bounds: tuple[int, int]) -> tuple[int, int]:
     return bounds
 
 
+def _nominal(subject: Token) -> bool:
+    """A subject that can name a speaker: a noun, or "many"/"several", or a name mistagged."""
+    if subject.pos_ in ("NOUN", "PROPN", "PRON", "NUM", "DET"):
+        return True
+    if subject.dep_ not in ("nsubj", "nsubjpass") or subject.n_lefts or subject.n_rights:
+        return False
+    if subject.pos_ == "ADJ":
+        return True  # "Several said ...", "many said ..."
+    # "..., Ebeling reminisced": a name the tagger took for a verb.
+    return subject.is_title and subject.i > subject.sent.start and subject.pos_ == "VERB"
+
+
 def noun_near(art: Article, tokens: list[int], verb: int) -> Token | None:
     """The nearest name, noun or pronoun to `verb` among `tokens`, compounds climbed."""
     doc = art.doc
@@ -109,8 +121,11 @@ def noun_near(art: Article, tokens: list[int], verb: int) -> Token | None:
 def source_of(to: Token) -> Token | None:
     """Who "according to" cites: a name in its phrase first, else its object."""
     words = [t for t in to.subtree if t is not to and t.pos_ in ("PROPN", "NOUN", "PRON")]
-    for token in words:
-        if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") and token.dep_ != "compound":
-            return token
     objects = [t for t in words if t.head is to]
+    for token in words:
+        if token.dep_ == "compound" or token.ent_type_ not in ("PERSON", "ORG", "GPE", "NORP"):
+            continue
+        if token.ent_type_ == "GPE" and not (objects and token is objects[0]):
+            continue  # "the poll in New Hampshire" is the poll's, not the state's
+        return token
     return objects[0] if objects else (words[0] if words else None)

@@ -92,8 +92,13 @@ def _reported_at(
     if end - start < 2:
         return None
     c_start, c_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-    if token.i in fragments and c_start <= fragments[token.i].start < c_end:
-        c_end = max(c_end, fragments[token.i].end)
+    fragment = fragments.get(token.i)
+    if fragment is not None and c_start <= fragment.start:
+        gap = art.text[c_end : fragment.start]
+        if fragment.start < c_end or not gap.strip(" \"“‘'"):
+            # "... blame for focusing on 'he said this'": the clause runs on to the end
+            # of the quoted words it leads to.
+            c_end = max(c_end, fragment.end)
     inside = sum(max(0, min(c_end, e) - max(c_start, s)) for s, e in direct)
     if inside > 0.5 * (c_end - c_start):
         return None
@@ -241,7 +246,9 @@ def reported_clause(verb: Token) -> tuple[int, int] | None:
     """The clause `verb` reports: its clausal complement, or the clause it is inserted in."""
     if any(c.lower_ in ("what", "whatever") for c in verb.children):
         return None  # "a return to what he said were the frontlines": a description
-    for child in verb.children:
+    # A clause after the verb first: "Inside the mosque - which looks like a church -
+    # Nefzi said he ..." reports what follows `said`.
+    for child in sorted(verb.children, key=lambda c: c.i < verb.i):
         if child.dep_ == "ccomp" and child.left_edge.i < verb.i < child.i:
             return None  # "what officials said was their plan"
         if child.dep_ == "ccomp" and _is_statement(child):
@@ -302,7 +309,12 @@ def _according_clause(according: Token) -> tuple[int, int] | None:
         return None
     left = (head.left_edge.i, according.left_edge.i)
     right = (according.right_edge.i + 1, head.right_edge.i + 1)
-    best = max(left, right, key=lambda r: r[1] - r[0])
+    if left[1] - left[0] < 2:
+        best = right  # "According to X, the talks failed."
+    elif head.i > according.i:
+        best = (left[0], right[1])  # "The talks, according to X, failed."
+    else:
+        best = left  # "The talks failed, according to X - despite ..."
     return best if best[1] > best[0] else None
 
 

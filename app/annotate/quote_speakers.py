@@ -61,6 +61,16 @@ def is_cue(token: Token, lexicon: frozenset[str] = SPEECH_VERBS) -> bool:
     if lemma == "put":
         # "As Milbank put it, ..."
         return any(c.lower_ == "it" and c.dep_ == "dobj" for c in token.children)
+    if lemma == "call":
+        # "called it 'a disaster'", "called for ...", not "were calling every 15 minutes".
+        return any(
+            (
+                c.dep_ in ("dobj", "oprd", "xcomp", "ccomp", "attr", "dative")
+                and c.ent_type_ not in ("DATE", "TIME")
+            )
+            or (c.dep_ == "prep" and c.lower_ in ("for", "on"))
+            for c in token.children
+        )
     return lemma in lexicon
 
 

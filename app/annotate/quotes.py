@@ -148,8 +148,18 @@ def _attribute_marked(
     cue = None
     if kind is QuoteKind.partial and _is_title(doc, first, last):
         return None
+    if kind is QuoteKind.direct and _names_a_work(doc, before, first, last):
+        return None
     if kind is QuoteKind.partial:
         cue = _governing_cue(art, first, last)
+        if cue is None and n_words <= SCARE_QUOTE_MAX_WORDS:
+            # A term in quotation marks no speech verb governs is a scare quote ("as
+            # 'too loud' or 'too shrill'", "the 'confidential' level, according to ..."),
+            # unless a cue stands in its own clause ("the two nations, Xi said, have a
+            # 'golden opportunity'").
+            cue = _context_cue(art, q, before, after, kind)
+            if cue is None or cue[1] == "according to":
+                return None
     if cue is None:
         cue = _context_cue(art, q, before, after, kind)
     if cue is not None:
@@ -181,7 +191,14 @@ def _attribute_marked(
         if prev.paragraph < q.paragraph:
             break
     if kind is QuoteKind.partial:
-        return None if n_words <= SCARE_QUOTE_MAX_WORDS else item
+        if n_words <= SCARE_QUOTE_MAX_WORDS:
+            return None
+        # "Clinton supports 'appropriate pay raises for all workers'": the one the
+        # sentence is about, when it names someone.
+        subject = _named_subject(art, art.doc[first].sent.root)
+        if subject is not None:
+            item.speaker = mention_bounds(subject)
+        return item
     signature = _signature_below(art, q)
     if signature is not None:
         item.speaker = signature
@@ -243,6 +260,16 @@ def _name_colon_lines(art: Article, found: list[Attribution], index: EntityIndex
     return out
 
 
+def _names_a_work(doc: Doc, before: list[int], first: int, last: int) -> bool:
+    """ "her memoir, 'Tough Choices.'", "a show called 'Brokers'": a title after what it names."""
+    if len(before) < 2 or not _is_title(doc, first, last):
+        return False
+    word, last_word = doc[before[-2]], doc[before[-1]]
+    if last_word.lower_ in ("called", "titled", "entitled", "named", "dubbed"):
+        return True
+    return last_word.text == "," and word.pos_ == "NOUN"
+
+
 def _is_title(doc: Doc, first: int, last: int) -> bool:
     """A quoted name of a work or a show ("Morning Joe", "The Apprentice"), not words said."""
     words = [t for t in doc[first + 1 : last] if t.is_alpha]
@@ -273,8 +300,12 @@ def _previous_subject(art: Article, first: int) -> Token | None:
     """The named subject of the sentence just before token `first`, when it names someone."""
     if first == 0:
         return None
-    sent = art.doc[first - 1].sent
-    subject = subject_of(sent.root) if sent.root.pos_ in ("VERB", "AUX") else None
+    return _named_subject(art, art.doc[first - 1].sent.root)
+
+
+def _named_subject(art: Article, root: Token) -> Token | None:
+    """The subject of `root` outside any quotation, when it names someone."""
+    subject = subject_of(root) if root.pos_ in ("VERB", "AUX") else None
     if subject is None or art.quote_of[subject.i] != -1:
         return None
     if subject.ent_type_ in ("PERSON", "ORG") or subject.lower_ in PERSONAL_PRONOUNS:
@@ -349,7 +380,7 @@ def _context_cue(
     if art.text[q.end - 1 : q.end] == "." and after and doc[after[0]].is_title:
         # A full stop ends the quotation's sentence: what follows is another sentence,
         # unless it is a bare `Smith said.` with nothing else to report.
-        after_cues = [i for i in after_cues if reported_clause(doc[i]) is None]
+        after_cues = [i for i in after_cues if _bare(doc[i])]
     if colon_before:
         order = before_cues[::-1] + after_cues
     elif ends_open or not before_cues:
@@ -384,6 +415,15 @@ def _context_cue(
                 if cue is not None:
                     return cue
     return None
+
+
+def _bare(verb: Token) -> bool:
+    """A cue saying nothing of its own ("Smith said.", "she said on Monday.")."""
+    if reported_clause(verb) is not None:
+        return False
+    return not any(
+        c.dep_ in ("dobj", "ccomp", "xcomp", "dative", "attr", "acomp", "oprd") for c in verb.rights
+    )
 
 
 def _according_to(doc: Doc, tokens: list[int]) -> tuple | None:
