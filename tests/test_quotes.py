@@ -608,3 +608,48 @@ def test_reported_clause_runs_on_to_the_quoted_words_it_leads_to(quotes_of):
     found = _only(quotes_of(text), QuoteKind.indirect)
     assert found
     assert found[0][0].text.endswith("he tweeted that.")
+
+
+@pytest.mark.nlp
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rally.\n\nSenator Ruth Adler seemed ready to joke about the storm in Ohio, telling "
+        "the crowd, “Some people get a little carried away, have you noticed that?”",
+        "Rally.\n\nRuth Adler was joined on stage again by Ohio Sen. Tom Reed and joked, "
+        "“Budget people, you are being ridiculous,” drawing loud jeers.",
+    ],
+)
+def test_speaker_of_a_participle_or_a_conjunct_cue(quotes_of, text):
+    (quote, name), *_ = _only(quotes_of(text), QuoteKind.direct)
+    assert name == "Ruth Adler"
+
+
+@pytest.mark.nlp
+def test_cue_after_a_quotation_following_a_colon_is_its_own(quotes_of):
+    text = (
+        "Visit.\n\n"
+        "After the storm in Lyon, Tom Reed asserted that the region had lost its nerve: "
+        "“Lyon is no longer Lyon,” he claimed."
+    )
+    found = quotes_of(text)
+    direct = _only(found, QuoteKind.direct)
+    assert direct and direct[0][0].cue is not None and direct[0][0].cue.text == "claimed"
+    indirect = _only(found, QuoteKind.indirect)
+    assert all(q.cue is not None and q.cue.text == "asserted" for q, _ in indirect)
+
+
+@pytest.mark.nlp
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vote.\n\nThat said, a loss to Tom Reed in this state would be a sour end to her campaign.",
+        'Vote.\n\n"The numbers do not add up," said Tom Reed, who supports the plan but '
+        "is not working for it.",
+        'Vote.\n\nQuite suddenly, after the vote, Tom Reed said, "We have lost and we know it."',
+        "Vote.\n\nReed: Now or never.\n\nTom Reed said he would stay in the race.",
+    ],
+)
+def test_no_reported_speech_from_idioms_speakers_or_introductions(quotes_of, text):
+    found = _only(quotes_of(text), QuoteKind.indirect)
+    assert all(q.text == "he would stay in the race" for q, _ in found)

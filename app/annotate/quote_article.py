@@ -61,6 +61,10 @@ def cue_and_speaker(art: Article, verb: Token, around: list[int] | None = None) 
     subject = subject_of(verb)
     if subject is not None and not _nominal(subject):
         subject = None  # a misparse ("Of Carson, Levine said")
+    if (subject is None or art.quote_of[subject.i] != -1) and _after_comma(verb):
+        # "X seemed ready to riff on it, telling the crowd, '...'": the participle
+        # hangs from the clause before its comma, whatever the parse says.
+        subject = _clause_subject_before(art, verb.i - 1)
     if subject is None or art.quote_of[subject.i] != -1:
         # A parse running the quotation into the sentence, or missing the subject of an
         # inverted "..., added a Democrat": the nearest noun next to the cue speaks.
@@ -68,6 +72,8 @@ def cue_and_speaker(art: Article, verb: Token, around: list[int] | None = None) 
         subject = noun_near(art, near, verb.i)
     if subject is None or subject.dep_ == "expl":
         return None
+    if subject.lower_ in ("that", "this") and verb.dep_ != "relcl":
+        return None  # "That said, ..."
     return (verb.i, verb.i + 1), verb.lemma_.lower(), _with_relative(verb, mention_bounds(subject))
 
 
@@ -89,6 +95,26 @@ def _with_relative(verb: Token, bounds: tuple[int, int]) -> tuple[int, int]:
         if not token.is_punct:
             return bounds
     return bounds
+
+
+def _after_comma(verb: Token) -> bool:
+    return verb.tag_ == "VBG" and verb.i > 1 and verb.doc[verb.i - 1].text == ","
+
+
+def _clause_subject_before(art: Article, comma: int) -> Token | None:
+    """The subject of the clause ending at the comma at token `comma`."""
+    doc = art.doc
+    top = doc[comma - 1]
+    steps = 0
+    while top.head.i < comma and top.head is not top and steps < 20:
+        top = top.head
+        steps += 1
+    if art.quote_of[top.i] != -1 or top.pos_ not in ("VERB", "AUX"):
+        return None
+    subject = subject_of(top)
+    if subject is None or subject.i >= comma:
+        return None
+    return subject
 
 
 def _nominal(subject: Token) -> bool:

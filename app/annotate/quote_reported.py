@@ -107,8 +107,16 @@ def _reported_at(
         c_end = min([s for s, _ in direct if c_start < s < c_end] + [c_end])
         while c_end > c_start and art.text[c_end - 1] in CLAUSE_TRAILERS:
             c_end -= 1
-        if c_end - c_start < 10:
-            return None
+        if c_end - c_start < 10 or c_start <= token.idx < c_end:
+            return None  # what is left is the words introducing the quotation
+    s_start = doc[speaker[0]].idx
+    if c_start <= s_start < c_end and not c_start <= token.idx < c_end:
+        return None  # "said Elmendorf, who supports ...": the speaker, not a report
+    if c_end <= token.idx and any(c_end <= s and e <= token.idx for s, e in direct):
+        return None  # "X asserted it: 'A,' he claimed": the cue is the quotation's
+    cue_end = doc[cue_range[1] - 1].idx + len(doc[cue_range[1] - 1])
+    if c_end <= token.idx and any(0 < s - cue_end <= 4 for s, _ in direct):
+        return None  # "Suddenly, after the divorce, Crawford said, '...'": it introduces that
     item = Attribution(QuoteKind.indirect, c_start, c_end, art.paragraph_at(c_start))
     item.cue, item.cue_lemma, item.speaker = cue_range, lemma, speaker
     return item
@@ -167,8 +175,8 @@ def _clause_after(verb: Token) -> tuple[int, int] | None:
         if t.text in (";", ":") or (t.head is verb and t.dep_ in ("cc", "conj")):
             end = j
             break
-    if end - start < 3:
-        return None
+    if end - start < 3 or any(doc[j].head is verb for j in range(start, end)):
+        return None  # "said Elmendorf, who supports ...": the speaker, not a report
     if (
         doc[start].lower_ != "that"
         and doc[start].pos_ not in CLAUSE_STARTS

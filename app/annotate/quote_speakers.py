@@ -87,7 +87,8 @@ def subject_of(verb: Token) -> Token | None:
             # clause: the speaker is the subject of the cue above, not of that clause.
             verb = verb.head
         for child in verb.children:
-            if child.dep_ in ("nsubj", "csubj"):
+            # "X was joined by Y and joked": a conjunct shares the passive subject.
+            if child.dep_ in ("nsubj", "csubj") or (climbed and child.dep_ == "nsubjpass"):
                 if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
                     return verb.head
                 return child

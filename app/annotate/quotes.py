@@ -250,6 +250,9 @@ def _name_colon_lines(art: Article, found: list[Attribution], index: EntityIndex
             c_end -= 1
         if len(text[c_start:c_end].split()) < 3:
             continue
+        said = range(art.token_at(c_start), art.token_at(c_end - 1) + 1)
+        if not any(doc[i].tag_ in ("VBD", "VBZ", "VBP", "MD", "VBG") for i in said):
+            continue  # "Kasich: Now or never." lists, it does not report
         if any(s < c_end and c_start < e for s, e in taken):
             continue
         item = Attribution(QuoteKind.indirect, c_start, c_end, p)
@@ -381,7 +384,10 @@ def _context_cue(
         # A full stop ends the quotation's sentence: what follows is another sentence,
         # unless it is a bare `Smith said.` with nothing else to report.
         after_cues = [i for i in after_cues if _bare(doc[i])]
-    if colon_before:
+    # "...: 'France is no longer France,' he claimed": a cue right after a quotation
+    # left open by its comma is its own, even after a colon.
+    cue_follows = ends_open and bool(after_cues) and after_cues[0] - after[0] <= 3
+    if colon_before and not cue_follows:
         order = before_cues[::-1] + after_cues
     elif ends_open or not before_cues:
         order = after_cues + before_cues[::-1]
