@@ -121,10 +121,12 @@ def _nominal(subject: Token) -> bool:
     """A subject that can name a speaker: a noun, or "many"/"several", or a name mistagged."""
     if subject.pos_ in ("NOUN", "PROPN", "PRON", "NUM", "DET"):
         return True
-    if subject.dep_ not in ("nsubj", "nsubjpass") or subject.n_lefts or subject.n_rights:
+    if subject.dep_ not in ("nsubj", "nsubjpass"):
         return False
     if subject.pos_ == "ADJ":
-        return True  # "Several said ...", "many said ..."
+        return True  # "Several said ...", "Many of her supporters say ..."
+    if subject.n_lefts or subject.n_rights:
+        return False
     # "..., Ebeling reminisced": a name the tagger took for a verb.
     return subject.is_title and subject.i > subject.sent.start and subject.pos_ == "VERB"
 

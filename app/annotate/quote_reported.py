@@ -115,7 +115,9 @@ def _reported_at(
     if c_end <= token.idx and any(c_end <= s and e <= token.idx for s, e in direct):
         return None  # "X asserted it: 'A,' he claimed": the cue is the quotation's
     cue_end = doc[cue_range[1] - 1].idx + len(doc[cue_range[1] - 1])
-    if c_end <= token.idx and any(0 < s - cue_end <= 4 for s, _ in direct):
+    if c_end <= token.idx and any(
+        0 < s - cue_end <= 4 and not art.text[cue_end:s].strip(" ,:\"“'‘") for s, _ in direct
+    ):
         return None  # "Suddenly, after the divorce, Crawford said, '...'": it introduces that
     item = Attribution(QuoteKind.indirect, c_start, c_end, art.paragraph_at(c_start))
     item.cue, item.cue_lemma, item.speaker = cue_range, lemma, speaker

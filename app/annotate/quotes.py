@@ -250,9 +250,6 @@ def _name_colon_lines(art: Article, found: list[Attribution], index: EntityIndex
             c_end -= 1
         if len(text[c_start:c_end].split()) < 3:
             continue
-        said = range(art.token_at(c_start), art.token_at(c_end - 1) + 1)
-        if not any(doc[i].tag_ in ("VBD", "VBZ", "VBP", "MD", "VBG") for i in said):
-            continue  # "Kasich: Now or never." lists, it does not report
         if any(s < c_end and c_start < e for s, e in taken):
             continue
         item = Attribution(QuoteKind.indirect, c_start, c_end, p)
