@@ -53,7 +53,9 @@ def attributions(annotation: Annotation) -> list[dict]:
             by_cue[quote.cue.start] = [quote]
             groups.append(by_cue[quote.cue.start])
             continue
-        previous = groups[-1][-1] if groups else None
+        # The last quotation before it, past reported clauses lying between them.
+        quoted = [g for g in groups if any(q.kind.value != "indirect" for q in g)]
+        previous = quoted[-1][-1] if quoted else None
         if (
             previous is not None
             and quote.kind.value == "direct"
@@ -61,7 +63,7 @@ def attributions(annotation: Annotation) -> list[dict]:
             and previous.speaker_mention == quote.speaker_mention
             and _continues(annotation.text, previous, quote)
         ):
-            groups[-1].append(quote)
+            quoted[-1].append(quote)
             continue
         groups.append([quote])
     out = []
