@@ -657,3 +657,15 @@ def test_cue_after_a_quotation_following_a_colon_is_its_own(quotes_of):
 def test_no_reported_speech_from_idioms_speakers_or_introductions(quotes_of, text):
     found = _only(quotes_of(text), QuoteKind.indirect)
     assert all(q.text == "The race is close" for q, _ in found)
+
+
+@pytest.mark.nlp
+@pytest.mark.parametrize(
+    "text",
+    [
+        "TV.\n\n“Harbour Lights” star Tom Reed turned the tables on the producers.",
+        'Notes.\n\nFAREWELL—"The Blue Room to close at the end of December," by Times\' Tom Reed.',
+    ],
+)
+def test_titles_before_a_noun_or_a_byline_are_not_quotes(quotes_of, text):
+    assert not _only(quotes_of(text), QuoteKind.direct)

@@ -150,6 +150,8 @@ def _attribute_marked(
         return None
     if kind is QuoteKind.direct and _names_a_work(doc, before, first, last):
         return None
+    if kind is QuoteKind.direct and after and _titles_something(doc, after, first, last, content):
+        return None
     if kind is QuoteKind.partial:
         cue = _governing_cue(art, first, last)
         if cue is None and n_words <= SCARE_QUOTE_MAX_WORDS:
@@ -268,6 +270,14 @@ def _names_a_work(doc: Doc, before: list[int], first: int, last: int) -> bool:
     if last_word.lower_ in ("called", "titled", "entitled", "named", "dubbed"):
         return True
     return last_word.text == "," and word.pos_ == "NOUN"
+
+
+def _titles_something(doc: Doc, after: list[int], first: int, last: int, content: str) -> bool:
+    """ "'Broad City' star Arturo Castro", "'Pop-up art show opens,' by Eddie Small": a title."""
+    word = doc[after[0]]
+    if word.lower_ == "by" and content.endswith(","):
+        return True  # the byline of a piece: '"Headline," by Name'
+    return word.pos_ == "NOUN" and word.is_lower and _is_title(doc, first, last)
 
 
 def _is_title(doc: Doc, first: int, last: int) -> bool:
