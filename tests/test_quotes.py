@@ -669,3 +669,14 @@ def test_no_reported_speech_from_idioms_speakers_or_introductions(quotes_of, tex
 )
 def test_titles_before_a_noun_or_a_byline_are_not_quotes(quotes_of, text):
     assert not _only(quotes_of(text), QuoteKind.direct)
+
+
+@pytest.mark.nlp
+def test_quotation_after_a_comma_takes_the_subject_of_the_verb_before(quotes_of):
+    text = (
+        "Attack.\n\n"
+        "Right after the storm, Governor Tom Reed issued a statement, “Last night our state "
+        "was hit hard. Our thoughts go out to the families.”"
+    )
+    (quote, name), *_ = _only(quotes_of(text), QuoteKind.direct)
+    assert name == "Tom Reed"

@@ -168,13 +168,15 @@ def _attribute_marked(
         item.cue, item.cue_lemma, item.speaker = cue
         return item
     # No speech verb: the colon of `Sanders delivered a retort: "..."`, or `Name: "..."`.
-    if kind is QuoteKind.direct and opener == ":" and before:
+    # "Trump issued a statement, '...'", "he wanted to know, '...'": the verb before.
+    if kind is QuoteKind.direct and opener in (":", ",") and before:
         verbs = [i for i in before if doc[i].pos_ == "VERB"]
-        if verbs:
+        if verbs and (opener == ":" or art.quote_of[verbs[-1]] == -1 and not after):
             cue = cue_and_speaker(art, doc[verbs[-1]])
             if cue is not None:
                 item.cue, item.cue_lemma, item.speaker = cue
                 return item
+    if kind is QuoteKind.direct and opener == ":" and before:
         head = _noun_before(doc, before)
         if head is not None:
             item.speaker = mention_bounds(head)
