@@ -74,27 +74,7 @@ def cue_and_speaker(art: Article, verb: Token, around: list[int] | None = None) 
         return None
     if subject.lower_ in ("that", "this") and verb.dep_ != "relcl":
         return None  # "That said, ..."
-    return (verb.i, verb.i + 1), verb.lemma_.lower(), _with_relative(verb, mention_bounds(subject))
-
-
-def _with_relative(verb: Token, bounds: tuple[int, int]) -> tuple[int, int]:
-    """ "Podesta, who said ...": the mention runs on to the relative pronoun speaking."""
-    doc = verb.doc
-    start, end = bounds
-    for i in range(end, min(end + 2, len(doc))):
-        token = doc[i]
-        if token.lower_ in ("who", "which", "that") and token.dep_ in ("nsubj", "nsubjpass"):
-            clause = token.head
-            if (
-                clause.dep_ == "relcl"
-                and start <= clause.head.i < end
-                and clause.left_edge.i <= verb.i <= clause.right_edge.i
-            ):
-                return start, i + 1
-            return bounds
-        if not token.is_punct:
-            return bounds
-    return bounds
+    return (verb.i, verb.i + 1), verb.lemma_.lower(), mention_bounds(subject)
 
 
 def _after_comma(verb: Token) -> bool:
