@@ -21,20 +21,13 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Iterable, Iterator
 from pathlib import Path
-
-from spacy.language import Language
-from spacy.tokens import Doc, Span
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.annotate.document import normalize_text, parse_structure  # noqa: E402
-from app.annotate.entities import extract_entities  # noqa: E402
 from app.annotate.nlp import load_nlp  # noqa: E402
-from app.annotate.pipeline import build_annotation  # noqa: E402
-from app.annotate.quotes import extract_quotes  # noqa: E402
-from app.annotate.types import Annotation, Entity, Mention, Quote  # noqa: E402
+from app.annotate.pipeline import Document, annotate_many  # noqa: E402
+from app.annotate.types import Annotation, Quote  # noqa: E402
 
 KIND_RANK = {"direct": 0, "partial": 1, "indirect": 2}
 
@@ -85,53 +78,6 @@ def attributions(annotation: Annotation) -> list[dict]:
             record["speaker_end"] = mention.end
         out.append(record)
     return out
-
-
-def annotate_all(texts: Iterable[str], nlp: Language, failures: list[str]) -> Iterator[Annotation]:
-    """Annotations through the pipeline, batched like `annotate_many`.
-
-    A document the full pipeline fails on (a layer other than quotes raising)
-    is still annotated with what quotes need, its error kept in `failures`,
-    so one bug elsewhere does not stop the measurement.
-    """
-    pending = (normalize_text(t) for t in texts)
-    for doc in nlp.pipe(pending, batch_size=16):
-        try:
-            yield build_annotation(doc.text, doc)
-            continue
-        except Exception as error:  # noqa: BLE001 - reported, and measured without that layer
-            failures.append(f"{type(error).__name__}: {error}")
-        structure = parse_structure(doc.text)
-        try:
-            entities = extract_entities(doc, structure)
-        except Exception:  # noqa: BLE001
-            entities = entities_from_ents(doc)
-        yield Annotation(
-            text=doc.text,
-            structure=structure,
-            entities=entities,
-            quotes=extract_quotes(doc, structure, entities),
-        )
-
-
-def entities_from_ents(doc: Doc) -> list[Entity]:
-    """Stand-in entities: spaCy's mentions grouped by surface form (people by last name)."""
-    groups: dict[tuple[str, str], list[Span]] = {}
-    for ent in doc.ents:
-        if ent.label_ not in ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"):
-            continue
-        name = ent.text.removesuffix("'s").removesuffix("’s")
-        key = (ent.label_, name.split()[-1] if ent.label_ == "PERSON" else name)
-        groups.setdefault(key, []).append(ent)
-    return [
-        Entity(
-            key=f"e{n}",
-            name=max((e.text for e in ents), key=len),
-            type=label,
-            mentions=[Mention(start=e.start_char, end=e.end_char, text=e.text) for e in ents],
-        )
-        for n, ((label, _), ents) in enumerate(groups.items(), start=1)
-    ]
 
 
 def _fold_fragments(groups: list[list[Quote]]) -> list[list[Quote]]:
@@ -187,12 +133,9 @@ def main() -> None:
     started = time.perf_counter()
     words = 0
     with open(args.output, "w", encoding="utf-8") as out:
-        failures: list[str] = []
-        failed: list[str] = []
-        annotations = annotate_all((r["text"] for r in records), nlp, failures)
+        # A layer that fails on an article is logged by the pipeline and left empty.
+        annotations = annotate_many((Document(r["text"]) for r in records), nlp=nlp)
         for record, annotation in zip(records, annotations, strict=True):
-            if len(failures) > len(failed):
-                failed.append(record["id"])
             if annotation.text != record["text"]:
                 raise SystemExit(f"{record['id']}: normalisation changed the text, offsets differ")
             words += len(record["text"].split())
@@ -203,11 +146,6 @@ def main() -> None:
         f"{len(records)} articles, {words} words in {elapsed:.1f}s ({words / elapsed:.0f} words/s)",
         file=sys.stderr,
     )
-    for doc_id, failure in zip(failed, failures, strict=True):
-        print(
-            f"pipeline failed on {doc_id} (quotes measured with stand-ins): {failure}",
-            file=sys.stderr,
-        )
 
 
 if __name__ == "__main__":
