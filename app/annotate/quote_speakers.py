@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Token
 
 from app.annotate.types import Entity
 
@@ -36,7 +36,6 @@ REPORTING_VERBS = SPEECH_VERBS | _words(
     project calculate decide determine rule prove demonstrate"""
 )
 PERSONAL_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
-SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 HONORIFICS = {
     "mr": "m",
@@ -225,10 +224,3 @@ class EntityIndex:
             if row[1] <= offset:
                 out.append(row)
         return out
-
-
-def mention_is_subject(doc: Doc, start: int, end: int) -> bool:
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None:
-        return False
-    return span.root.dep_ in SUBJECT_DEPS
