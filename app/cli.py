@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _migrate() -> int:
-    from app.migrate import upgrade
+    from app.store.migrate import upgrade
 
     upgrade(get_settings().database_url)
     return 0
@@ -40,8 +40,8 @@ def _load(paths: list[Path], *, batch_size: int | None, quiet: bool) -> int:
 
     from app.annotate.nlp import load_nlp
     from app.db import create_db_engine
-    from app.loader import LoadState, load_paths
-    from app.migrate import upgrade
+    from app.ingest.loader import LoadState, load_paths
+    from app.store.migrate import upgrade
 
     settings = get_settings()
     missing = [p for p in paths if not p.exists()]
@@ -78,7 +78,7 @@ def _annotate(path: Path) -> int:
     from app.annotate.document import decode_bytes
     from app.annotate.nlp import load_nlp
     from app.annotate.pipeline import annotate
-    from app.presenters import local_document
+    from app.api.presenters import local_document
 
     annotation = annotate(decode_bytes(path.read_bytes()), nlp=load_nlp())
     json.dump(

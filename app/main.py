@@ -17,13 +17,13 @@ from spacy.language import Language
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__
+from app.api.openapi import PROBLEM_JSON, build_openapi, problems
+from app.api.routers import annotate, articles, entities, links, quotes, system
+from app.api.schemas import Problem
 from app.config import Settings, get_settings
 from app.db import create_db_engine
 from app.errors import GazetteError
-from app.loader import LoadState, start_background_load
-from app.routers import annotate, articles, entities, links, quotes, system
-from app.routers.openapi import PROBLEM_JSON, build_openapi, problems
-from app.schemas import Problem
+from app.ingest.loader import LoadState, start_background_load
 
 log = logging.getLogger("app")
 
@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.migrate_on_startup:
-            from app.migrate import upgrade
+            from app.store.migrate import upgrade
 
             await run_in_threadpool(upgrade, settings.database_url)
         if app.state.nlp is None:

@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from rapidfuzz import fuzz, process  # noqa: E402
 from rapidfuzz.distance import OSA  # noqa: E402
 
-from app import link_resolution  # noqa: E402
-from app.keys import text_key  # noqa: E402
+from app.store import link_resolution  # noqa: E402
+from app.store.keys import text_key  # noqa: E402
 
 SCORERS: dict[str, Callable[[str, str], float]] = {
     "ratio": fuzz.ratio,

@@ -30,17 +30,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlmodel import Session, select  # noqa: E402
 
-from app import models  # noqa: E402
+from app.api.services.links import LENGTH_EXPONENT, related_articles  # noqa: E402
 from app.db import create_db_engine  # noqa: E402
-from app.migrate import upgrade  # noqa: E402
-from app.services.links import LENGTH_EXPONENT, related_articles  # noqa: E402
+from app.store import tables as models  # noqa: E402
+from app.store.migrate import upgrade  # noqa: E402
 
 BUDGET_MS = 50.0
 
 
 def load(corpus: Path, url: str) -> None:
     from app.annotate.nlp import load_nlp
-    from app.loader import LoadState, load_paths
+    from app.ingest.loader import LoadState, load_paths
 
     upgrade(url)
     engine = create_db_engine(url)

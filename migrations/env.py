@@ -5,9 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-from app import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from app.config import get_settings
 from app.db import create_db_engine
+from app.store import tables as models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 config = context.config
 target_metadata = SQLModel.metadata

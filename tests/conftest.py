@@ -63,7 +63,7 @@ def database_url(tmp_path: Path) -> str:
 @pytest.fixture
 def engine(database_url: str):
     from app.db import create_db_engine
-    from app.migrate import upgrade
+    from app.store.migrate import upgrade
 
     upgrade(database_url)
     engine = create_db_engine(database_url)

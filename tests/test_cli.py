@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from app.cli import main
-from app.models import Article
+from app.store.tables import Article
 from tests.conftest import seed_document
 
 pytestmark = pytest.mark.nlp

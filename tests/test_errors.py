@@ -90,7 +90,7 @@ def test_oversized_body_is_refused_by_its_declared_length(make_client):
 
 
 def test_unexpected_errors_are_problems_too(make_client, monkeypatch):
-    from app.services import articles
+    from app.api.services import articles
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("boom")
@@ -109,7 +109,7 @@ def test_a_failed_ingest_leaves_the_stored_article_whole(make_client, monkeypatc
     assert client.post("/articles", json={"id": "s", "text": text}).status_code == 201
     before = client.get("/articles/s").json()
 
-    from app import store
+    from app.store import writes as store
 
     def failing_links(*_args, **_kwargs):
         raise RuntimeError("store failure in the middle of a write")

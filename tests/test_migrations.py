@@ -8,7 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-from app import models  # noqa: F401  (registers the tables)
+from app.store import tables as models  # noqa: F401  (registers the tables)
 
 
 def test_migrations_reach_head_and_match_the_models(engine):
@@ -25,7 +25,7 @@ def test_upgrade_makes_every_table(engine):
 
 
 def test_upgrade_twice_is_harmless(engine, database_url):
-    from app.migrate import upgrade
+    from app.store.migrate import upgrade
 
     upgrade(database_url)
     assert set(SQLModel.metadata.tables) <= set(inspect(engine).get_table_names())
@@ -44,7 +44,7 @@ def test_last_key_is_filled_for_entities_stored_before_it_existed(database_url):
     from sqlalchemy import text
 
     from app.db import create_db_engine
-    from app.migrate import upgrade
+    from app.store.migrate import upgrade
 
     upgrade(database_url, "0001")
     engine = create_db_engine(database_url)

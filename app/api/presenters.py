@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from app import models
 from app.annotate import types as ann
-from app.schemas import (
+from app.api.schemas import (
     AnnotationDocument,
     ArticleRef,
     ArticleSummary,
@@ -21,6 +20,7 @@ from app.schemas import (
     StructureOut,
     TextSpan,
 )
+from app.store import tables as models
 
 
 def span_out(span: ann.Span | None) -> TextSpan | None:

@@ -12,8 +12,8 @@ from pathlib import Path
 from spacy.language import Language
 from sqlalchemy.engine import Engine
 
-from app.ingest import IngestDocument, IngestResult, Outcome, ingest
-from app.sources import SourceError, iter_documents, list_files
+from app.ingest.core import IngestDocument, IngestResult, Outcome, ingest
+from app.ingest.sources import SourceError, iter_documents, list_files
 
 log = logging.getLogger(__name__)
 

@@ -8,18 +8,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from app import models
-from app.errors import NotFound
-from app.pagination import paginate
-from app.presenters import (
+from app.api.pagination import paginate
+from app.api.presenters import (
     article_summary,
     link_out,
     quote_out,
     structure_from_blocks,
     structure_out,
 )
-from app.schemas import ArticleDetail, DateOut, EntityMentions, LinkOut, QuoteOut, TextSpan
-from app.services.entities import aliases_of
+from app.api.schemas import ArticleDetail, DateOut, EntityMentions, LinkOut, QuoteOut, TextSpan
+from app.api.services.entities import aliases_of
+from app.errors import NotFound
+from app.store import tables as models
 
 _NEWEST_FIRST = [(models.Article.sort_at, True), (models.Article.id, True)]
 

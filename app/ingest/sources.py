@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.annotate.document import UnreadableDocument, decode_bytes
-from app.ingest import IngestDocument
+from app.ingest.core import IngestDocument
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 

@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from app import models
+from app.api.pagination import paginate
+from app.api.schemas import CoEntity, EntityDetail, EntitySummary
 from app.errors import InvalidInput, NotFound
-from app.keys import text_key
-from app.pagination import paginate
-from app.schemas import CoEntity, EntityDetail, EntitySummary
+from app.store import tables as models
+from app.store.keys import text_key
 
 # The OntoNotes types an entity can have (numbers, money and dates are not entities).
 ENTITY_TYPES = (
@@ -127,7 +127,7 @@ def entity_articles(
     session: Session, *, entity_id: str, limit: int, cursor: str | None = None
 ) -> tuple[list[models.Article], str | None]:
     """The articles that mention the entity, newest first."""
-    from app.services.articles import list_articles
+    from app.api.services.articles import list_articles
 
     get_entity(session, entity_id=entity_id)
     return list_articles(session, limit=limit, cursor=cursor, entity_id=entity_id)

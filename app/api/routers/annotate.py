@@ -6,11 +6,11 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
 from app.annotate.pipeline import annotate
-from app.deps import NlpDep, SettingsDep
-from app.presenters import local_document
-from app.routers.bodies import read_document_body
-from app.routers.openapi import openapi_body, problems
-from app.schemas import AnnotateRequest, AnnotationDocument
+from app.api.bodies import read_document_body
+from app.api.deps import NlpDep, SettingsDep
+from app.api.openapi import openapi_body, problems
+from app.api.presenters import local_document
+from app.api.schemas import AnnotateRequest, AnnotationDocument
 
 router = APIRouter(tags=["annotate"])
 

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.deps import CursorQuery, LimitQuery, SessionDep
-from app.routers.openapi import problems
-from app.routers.paging import next_url
-from app.schemas import LinkPage
-from app.services import links as link_service
+from app.api.deps import CursorQuery, LimitQuery, SessionDep
+from app.api.openapi import problems
+from app.api.paging import next_url
+from app.api.schemas import LinkPage
+from app.api.services import links as link_service
 
 router = APIRouter(prefix="/links", tags=["links"])
 

@@ -13,8 +13,8 @@ from sqlalchemy import ColumnElement, and_, select, true
 from sqlmodel import Session
 
 from app.annotate import types as ann
-from app.keys import text_key
-from app.models import Entity, EntityAlias, utcnow
+from app.store.keys import text_key
+from app.store.tables import Entity, EntityAlias, utcnow
 
 
 def entity_id_for(entity_type: str, name: str) -> str:

@@ -9,11 +9,11 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from app import models
-from app.pagination import paginate
-from app.presenters import link_out
-from app.schemas import ArticleRef, LinkWithArticle, RelatedArticle, SharedEntity
-from app.services.articles import get_article
+from app.api.pagination import paginate
+from app.api.presenters import link_out
+from app.api.schemas import ArticleRef, LinkWithArticle, RelatedArticle, SharedEntity
+from app.api.services.articles import get_article
+from app.store import tables as models
 
 
 def list_links(

@@ -18,7 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from app.errors import InvalidInput
-from app.models import as_utc
+from app.store.tables import as_utc
 
 
 def encode_cursor(values: Sequence[Any]) -> str:

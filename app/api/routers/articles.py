@@ -7,12 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.deps import CursorQuery, LimitQuery, NlpDep, SessionDep, SettingsDep
-from app.presenters import article_summary
-from app.routers.bodies import read_document_body
-from app.routers.openapi import openapi_body, problems
-from app.routers.paging import next_url
-from app.schemas import (
+from app.api.bodies import read_document_body
+from app.api.deps import CursorQuery, LimitQuery, NlpDep, SessionDep, SettingsDep
+from app.api.openapi import openapi_body, problems
+from app.api.paging import next_url
+from app.api.presenters import article_summary
+from app.api.schemas import (
     ArticleDetail,
     ArticleIn,
     ArticlePage,
@@ -22,9 +22,9 @@ from app.schemas import (
     QuoteOut,
     RelatedArticle,
 )
-from app.services import articles as article_service
-from app.services import ingest as ingest_service
-from app.services import links as link_service
+from app.api.services import articles as article_service
+from app.api.services import ingest as ingest_service
+from app.api.services import links as link_service
 
 router = APIRouter(prefix="/articles", tags=["articles"])
 

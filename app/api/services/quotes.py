@@ -7,13 +7,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from app import models
 from app.annotate.types import QuoteKind
-from app.pagination import paginate
-from app.presenters import quote_out
-from app.schemas import QuoteWithArticle
-from app.services.articles import escape_like, get_article
-from app.services.entities import get_entity
+from app.api.pagination import paginate
+from app.api.presenters import quote_out
+from app.api.schemas import QuoteWithArticle
+from app.api.services.articles import escape_like, get_article
+from app.api.services.entities import get_entity
+from app.store import tables as models
 
 
 def list_quotes(

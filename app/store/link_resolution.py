@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import Row, func, select, update
 from sqlmodel import Session
 
-from app.models import Article, RelatedLink
+from app.store.tables import Article, RelatedLink
 
 # Measured by bench/link_threshold.py on the BBC corpus (2,095 distinct titles, seed 7).
 # Positives: 16,760 titles edited as a READ MORE line may differ (quote and dash style,

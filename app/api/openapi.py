@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
-from app.schemas import AnnotateRequest, ArticleIn, Problem
+from app.api.schemas import AnnotateRequest, ArticleIn, Problem
 
 PROBLEM_JSON = "application/problem+json"
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}

@@ -7,12 +7,12 @@ from spacy.language import Language
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.api.presenters import article_summary
+from app.api.schemas import ArticleIn, IngestOut
 from app.errors import InvalidInput
-from app.ingest import IngestDocument, Outcome, ingest, write_lock
-from app.models import Article
-from app.presenters import article_summary
-from app.schemas import ArticleIn, IngestOut
-from app.store import delete_article
+from app.ingest.core import IngestDocument, Outcome, ingest, write_lock
+from app.store.tables import Article
+from app.store.writes import delete_article
 
 
 class IngestFailed(RuntimeError):

@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.annotate.types import QuoteKind
-from app.deps import CursorQuery, LimitQuery, SessionDep
-from app.routers.openapi import problems
-from app.routers.paging import next_url
-from app.schemas import QuotePage
-from app.services import quotes as quote_service
+from app.api.deps import CursorQuery, LimitQuery, SessionDep
+from app.api.openapi import problems
+from app.api.paging import next_url
+from app.api.schemas import QuotePage
+from app.api.services import quotes as quote_service
 
 router = APIRouter(prefix="/quotes", tags=["quotes"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from app import __version__
-from app.schemas import Health, Readiness
+from app.api.schemas import Health, Readiness
 
 router = APIRouter(tags=["system"])
 

@@ -23,12 +23,12 @@ from sqlmodel import Session
 from app.annotate.document import normalize_text
 from app.annotate.pipeline import Document, annotate_many
 from app.annotate.types import Annotation
-from app.models import Article
-from app.store import ArticleFields, save_article
+from app.store.tables import Article
+from app.store.writes import ArticleFields, save_article
 
 log = logging.getLogger(__name__)
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent
 
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 # Writers in one process take turns: entity linking reads what the previous article wrote.

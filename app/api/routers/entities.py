@@ -6,14 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.deps import CursorQuery, LimitQuery, SessionDep
-from app.presenters import article_summary
-from app.routers.openapi import problems
-from app.routers.paging import next_url
-from app.schemas import ArticlePage, EntityDetail, EntityPage, QuotePage
-from app.services import entities as entity_service
-from app.services import quotes as quote_service
-from app.services.entities import EntitySort
+from app.api.deps import CursorQuery, LimitQuery, SessionDep
+from app.api.openapi import problems
+from app.api.paging import next_url
+from app.api.presenters import article_summary
+from app.api.schemas import ArticlePage, EntityDetail, EntityPage, QuotePage
+from app.api.services import entities as entity_service
+from app.api.services import quotes as quote_service
+from app.api.services.entities import EntitySort
 
 router = APIRouter(prefix="/entities", tags=["entities"])
 

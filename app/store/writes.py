@@ -10,11 +10,11 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session, SQLModel
 
 from app.annotate import types as ann
-from app.entity_linking import link_entity
 from app.errors import NotFound
-from app.keys import slugify, text_key
-from app.link_resolution import release_links, resolve_incoming, resolve_outgoing
-from app.models import (
+from app.store.entity_linking import link_entity
+from app.store.keys import slugify, text_key
+from app.store.link_resolution import release_links, resolve_incoming, resolve_outgoing
+from app.store.tables import (
     Article,
     ArticleBlock,
     ArticleEntity,

@@ -1,0 +1,1 @@
+"""HTTP API: routers, request and response schemas, presenters, pagination and read services."""

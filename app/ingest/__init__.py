@@ -1,0 +1,1 @@
+"""Ingest: document sources, the one ingest function and the startup loader."""

@@ -1,0 +1,1 @@
+"""Store: tables, annotation -> rows, entity linking and link resolution across articles, migrations."""
