@@ -170,7 +170,7 @@ def test_normalize_is_idempotent(text: str) -> None:
 
 # --------------------------------------------------------------------------- sample articles
 
-ARTICLES = Path(__file__).resolve().parent / "data" / "articles"
+ARTICLES = Path(__file__).resolve().parent.parent / "data" / "articles"
 
 # What each invented sample must parse to. BBC-shaped ones: title, blank line,
 # paragraphs, with the oddities of that corpus (fixture lines, line-ups, lists,

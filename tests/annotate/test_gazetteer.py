@@ -11,7 +11,7 @@ import pytest
 
 from app.annotate.gazetteer import DATA_FILE, fold, lookup_place
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 @pytest.mark.parametrize(
