@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,13 +15,15 @@ from itertools import islice
 from pathlib import Path
 
 from spacy.language import Language
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session
 
 from app.annotate.document import normalize_text
 from app.annotate.pipeline import Document, annotate_many
 from app.annotate.types import Annotation
+from app.store.locking import write_session
 from app.store.tables import Article
 from app.store.writes import ArticleFields, save_article
 
@@ -31,8 +32,6 @@ log = logging.getLogger(__name__)
 PACKAGE = Path(__file__).resolve().parent.parent
 
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
-# Writers in one process take turns: entity linking reads what the previous article wrote.
-write_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -90,6 +89,11 @@ def content_hash(document: IngestDocument, text: str) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
+class TransientStoreError(RuntimeError):
+    """The store could not be written for a reason that may pass (connection lost, lock or
+    serialization conflict): the same write may succeed when tried again."""
+
+
 def ingest(
     engine: Engine,
     documents: Iterable[IngestDocument],
@@ -100,62 +104,84 @@ def ingest(
 ) -> Iterator[IngestResult]:
     """Annotate and store documents; unchanged ones are not annotated again.
 
-    Each article is written in its own transaction: a failure costs that document only.
-    `seen` collects the ids stored so far by one load, so that two of its documents that
-    would get the same id do not silently replace each other: the later one is skipped.
+    Two stages: annotation (pure, no database) of a batch, then storing and linking each
+    article in its own short transaction under the store's write lock: a failure costs that
+    document only. `seen` collects the ids stored so far by one load, so that two of its
+    documents that would get the same id do not silently replace each other: the later one
+    is skipped.
     """
     seen = set() if seen is None else seen
     iterator = iter(documents)
     while batch := list(islice(iterator, batch_size)):
-        yield from _ingest_batch(engine, batch, nlp=nlp, seen=seen)
+        results, pending = prepare(engine, batch, seen=seen)
+        stored = []
+        for p, annotation in zip(pending, annotate_pending(pending, nlp=nlp), strict=True):
+            try:
+                stored.append(store_annotated(engine, p, annotation))
+            except TransientStoreError as exc:
+                stored.append(_failed(p, exc, stage="storing"))
+        queue = iter(stored)
+        for n in range(len(batch)):
+            yield results[n] if n in results else next(queue)
 
 
 @dataclass
-class _Pending:
+class Pending:
+    """A document that needs annotating: its normalised text, id and content hash."""
+
     document: IngestDocument
     text: str
     article_id: str
     content_hash: str
 
 
-def _ingest_batch(
-    engine: Engine, batch: list[IngestDocument], *, nlp: Language, seen: set[str]
-) -> Iterator[IngestResult]:
-    pending: list[_Pending] = []
+def prepare(
+    engine: Engine, batch: list[IngestDocument], *, seen: set[str]
+) -> tuple[dict[int, IngestResult], list[Pending]]:
+    """Results for the documents that need no annotation (by position), and the others."""
     results: dict[int, IngestResult] = {}
+    candidates: list[tuple[int, Pending]] = []
+    for n, document in enumerate(batch):
+        text = normalize_text(document.text)
+        if not text.strip():
+            results[n] = IngestResult(Outcome.skipped, origin=document.origin, reason="empty")
+            continue
+        article_id = article_id_for(document, text)
+        if article_id in seen:
+            reason = f"another document of this load has the id '{article_id}'"
+            results[n] = IngestResult(Outcome.skipped, article_id, document.origin, reason)
+            continue
+        seen.add(article_id)
+        candidates.append((n, Pending(document, text, article_id, content_hash(document, text))))
+    stored = stored_versions(engine, [p.article_id for _, p in candidates])
+    pending = []
+    for n, p in candidates:
+        if stored.get(p.article_id) == (p.content_hash, annotator_version()):
+            results[n] = IngestResult(Outcome.unchanged, p.article_id, p.document.origin)
+        else:
+            pending.append(p)
+    return results, pending
+
+
+def stored_versions(engine: Engine, article_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """Content hash and annotator version of those of `article_ids` that are stored."""
+    found: dict[str, tuple[str, str]] = {}
     with Session(engine) as session:
-        for n, document in enumerate(batch):
-            text = normalize_text(document.text)
-            if not text.strip():
-                results[n] = IngestResult(Outcome.skipped, origin=document.origin, reason="empty")
-                continue
-            article_id = article_id_for(document, text)
-            if article_id in seen:
-                reason = f"another document of this load has the id '{article_id}'"
-                results[n] = IngestResult(Outcome.skipped, article_id, document.origin, reason)
-                continue
-            seen.add(article_id)
-            digest = content_hash(document, text)
-            stored = session.get(Article, article_id)
-            if (
-                stored is not None
-                and stored.content_hash == digest
-                and stored.annotator_version == annotator_version()
-            ):
-                results[n] = IngestResult(Outcome.unchanged, article_id, document.origin)
-                continue
-            pending.append(_Pending(document, text, article_id, digest))
-    stored_results = [
-        _store(engine, p, a) if isinstance(a, Annotation) else _failed(p, a)
-        for p, a in zip(pending, _annotate(pending, nlp=nlp), strict=True)
-    ]
-    queue = iter(stored_results)
-    for n in range(len(batch)):
-        yield results[n] if n in results else next(queue)
+        for start in range(0, len(article_ids), 500):
+            rows = session.execute(
+                select(Article.id, Article.content_hash, Article.annotator_version).where(
+                    Article.id.in_(article_ids[start : start + 500])  # type: ignore[attr-defined]
+                )
+            )
+            found.update({row[0]: (row[1], row[2]) for row in rows})
+    return found
 
 
-def _annotate(pending: list[_Pending], *, nlp: Language) -> list[Annotation | Exception]:
-    """Annotate in one batch; if the batch fails, one by one so only the bad document fails."""
+def annotate_pending(pending: list[Pending], *, nlp: Language) -> list[Annotation | Exception]:
+    """Annotate in one batch; if the batch fails, one by one so only the bad document fails.
+
+    Pure: text in, annotations out, nothing read or written.
+    """
     documents = [Document(p.text, _as_date(p.document.published_at)) for p in pending]
     try:
         return list(annotate_many(documents, nlp=nlp, batch_size=len(documents) or 1))
@@ -171,12 +197,21 @@ def _annotate(pending: list[_Pending], *, nlp: Language) -> list[Annotation | Ex
     return results
 
 
-def _failed(pending: _Pending, exc: Exception) -> IngestResult:
-    reason = f"annotation failed: {type(exc).__name__}: {exc}"
+def _failed(pending: Pending, exc: Exception, *, stage: str) -> IngestResult:
+    reason = f"{stage} failed: {type(exc).__name__}: {exc}"
     return IngestResult(Outcome.failed, pending.article_id, pending.document.origin, reason)
 
 
-def _store(engine: Engine, pending: _Pending, annotation: Annotation) -> IngestResult:
+def store_annotated(
+    engine: Engine, pending: Pending, annotation: Annotation | Exception
+) -> IngestResult:
+    """Store and link one annotated article in one transaction under the write lock.
+
+    A failed annotation, or a document the store refuses, is a failed result; an error that
+    may pass on a second try raises `TransientStoreError` with nothing written.
+    """
+    if isinstance(annotation, Exception):
+        return _failed(pending, annotation, stage="annotation")
     document = pending.document
     fields = ArticleFields(
         id=pending.article_id,
@@ -185,10 +220,10 @@ def _store(engine: Engine, pending: _Pending, annotation: Annotation) -> IngestR
         published_at=document.published_at,
         origin=document.origin,
     )
-    # Another process (a second worker, the CLI) may create the same entity at the same
-    # moment: the loser of that race sees a unique-key error and tries once more.
+    # The write lock serialises writers, so two never create the same entity at once; a
+    # unique-key error can still come from a writer outside it (an older version): once more.
     for attempt in (1, 2):
-        with write_lock, Session(engine) as session:
+        with write_session(engine) as session:
             try:
                 _, created = save_article(
                     session,
@@ -203,11 +238,25 @@ def _store(engine: Engine, pending: _Pending, annotation: Annotation) -> IngestR
                 session.rollback()
                 if isinstance(exc, IntegrityError) and attempt == 1:
                     continue
+                if is_transient(exc):
+                    raise TransientStoreError(f"{type(exc).__name__}: {exc}") from exc
                 log.exception("could not store %s", document.origin or pending.article_id)
-                reason = f"{type(exc).__name__}: {exc}"
-                return IngestResult(Outcome.failed, pending.article_id, document.origin, reason)
+                return _failed(pending, exc, stage="storing")
     outcome = Outcome.created if created else Outcome.updated
     return IngestResult(outcome, pending.article_id, document.origin)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether a store error may pass: a lost connection, a lock or serialization conflict."""
+    if isinstance(exc, TransientStoreError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, OperationalError):
+        return True
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    # 40001 serialization failure, 40P01 deadlock, 55P03 lock not available, 57P0x shutdown.
+    return bool(code) and (code.startswith("40") or code in ("55P03", "57P01", "57P02", "57P03"))
 
 
 def _as_date(value: datetime | None) -> date | None:

@@ -96,9 +96,9 @@ def get_article(article_id: str, session: SessionDep) -> ArticleDetail:
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problems(404),
 )
-def delete_article(article_id: str, session: SessionDep) -> Response:
+def delete_article(article_id: str, request: Request) -> Response:
     """Delete the article; links from other articles to it become unresolved."""
-    ingest_service.delete_one(session, article_id=article_id)
+    ingest_service.delete_one(request.app.state.engine, article_id=article_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

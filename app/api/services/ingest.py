@@ -10,7 +10,8 @@ from sqlmodel import Session
 from app.api.presenters import article_summary
 from app.api.schemas import ArticleIn, IngestOut
 from app.errors import InvalidInput
-from app.ingest.core import IngestDocument, Outcome, ingest, write_lock
+from app.ingest.core import IngestDocument, Outcome, ingest
+from app.store.locking import write_session
 from app.store.tables import Article
 from app.store.writes import delete_article
 
@@ -44,7 +45,7 @@ async def ingest_one(engine: Engine, document: ArticleIn, *, nlp: Language) -> I
     return await run_in_threadpool(ingest_article, engine, document, nlp=nlp)
 
 
-def delete_one(session: Session, *, article_id: str) -> None:
-    with write_lock:
+def delete_one(engine: Engine, *, article_id: str) -> None:
+    with write_session(engine) as session:
         delete_article(session, article_id=article_id)
         session.commit()

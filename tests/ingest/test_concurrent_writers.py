@@ -1,0 +1,61 @@
+"""Several writers at once: two API instances and two loaders store articles that share
+people, places and READ MORE links; nothing fails, nothing is counted twice or lost."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from app.db import create_db_engine
+from app.ingest.core import IngestDocument, Outcome, ingest
+from tests.store_checks import assert_store_consistent
+from tests.synthetic import synthetic_articles
+
+pytestmark = pytest.mark.nlp
+
+
+def test_concurrent_writers_keep_entities_counts_and_links_whole(
+    make_client, engine, database_url, nlp
+):
+    articles = synthetic_articles(48, seed=11)
+    shares = [articles[n::4] for n in range(4)]
+    clients = [make_client(), make_client()]
+    statuses: list[int] = []
+    outcomes: list[Outcome] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def post_all(client, share):
+        start.wait()
+        for article in share:
+            statuses.append(client.post("/articles", json=article).status_code)
+
+    def load_all(share):
+        loader_engine = create_db_engine(database_url)  # a process of its own would have one
+        documents = [IngestDocument(**a, origin="test") for a in share]
+        start.wait()
+        outcomes.extend(r.outcome for r in ingest(loader_engine, documents, nlp=nlp, batch_size=4))
+        loader_engine.dispose()
+
+    def guarded(target, *args):
+        try:
+            target(*args)
+        except BaseException as exc:  # surfaced below: a thread's failure must fail the test
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=guarded, args=(post_all, clients[0], shares[0])),
+        threading.Thread(target=guarded, args=(post_all, clients[1], shares[1])),
+        threading.Thread(target=guarded, args=(load_all, shares[2])),
+        threading.Thread(target=guarded, args=(load_all, shares[3])),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert errors == []
+    assert sorted(statuses) == [201] * (len(shares[0]) + len(shares[1]))
+    assert outcomes == [Outcome.created] * (len(shares[2]) + len(shares[3]))
+    assert len(clients[0].get("/articles?limit=100").json()["items"]) == len(articles)
+    assert_store_consistent(engine)
