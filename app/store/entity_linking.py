@@ -23,11 +23,15 @@ def entity_id_for(entity_type: str, name: str) -> str:
     return f"{entity_type.lower()}-{digest}"
 
 
-def link_entity(session: Session, local: ann.Entity, *, taken: set[str]) -> Entity:
+def link_entity(
+    session: Session, local: ann.Entity, *, taken: set[str], changed: set[str]
+) -> Entity:
     """The stored entity `local` refers to, created or enriched as needed.
 
     `taken` holds the ids the article's other entities already link to: the article's
     own analysis said those are different things, so they are never candidates.
+    The id of an entity whose name, aliases or geocode this changed is added to `changed`:
+    other articles show those.
     """
     key = text_key(local.name)
     entity = _find(session, entity_type=local.type, name_key=key, taken=taken)
@@ -39,9 +43,12 @@ def link_entity(session: Session, local: ann.Entity, *, taken: set[str]) -> Enti
         names.append(entity.name)
         entity.name, entity.name_key, entity.last_key = local.name, key, last_word(key)
         entity.updated_at = utcnow()
+        changed.add(entity.id)
     if entity.country_code is None and local.country_code is not None:
         entity.country_code, entity.lat, entity.lon = local.country_code, local.lat, local.lon
-    _add_aliases(session, entity, names)
+        changed.add(entity.id)
+    if _add_aliases(session, entity, names):
+        changed.add(entity.id)
     return entity
 
 
@@ -130,13 +137,16 @@ def _create(session: Session, local: ann.Entity, key: str) -> Entity:
     return entity
 
 
-def _add_aliases(session: Session, entity: Entity, names: list[str]) -> None:
-    """Record each of `names` as a name of `entity`, once."""
+def _add_aliases(session: Session, entity: Entity, names: list[str]) -> bool:
+    """Record each of `names` as a name of `entity`, once; whether any was new."""
     known = set(
         session.scalars(select(EntityAlias.alias_key).where(EntityAlias.entity_id == entity.id))
     )
+    added = False
     for name in names:
         key = text_key(name)
         if key and key not in known:
             known.add(key)
             session.add(EntityAlias(entity_id=entity.id, alias=name, alias_key=key))
+            added = True
+    return added

@@ -19,6 +19,7 @@ from sqlalchemy import Row, func, select, update
 from sqlmodel import Session
 
 from app.store.tables import Article, RelatedLink
+from app.store.versions import touch_articles_linking
 
 # Measured by bench/link_threshold.py on the BBC corpus (2,095 distinct titles, seed 7).
 # Positives: 16,760 titles edited as a READ MORE line may differ (quote and dash style,
@@ -202,3 +203,5 @@ def _point(session: Session, link_id: str, found: tuple[str, float] | None) -> N
         .where(RelatedLink.id == link_id)
         .values(target_article_id=target, match_score=score)
     )
+    # The article making the link shows its target (and the target's title).
+    touch_articles_linking(session, [link_id])

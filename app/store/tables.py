@@ -71,6 +71,34 @@ class Article(SQLModel, table=True):
     word_count: int = Field(default=0, sa_column=Column(Integer, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_when())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_when())
+    # Changes whenever anything the article's detail shows changes (app/store/versions.py).
+    rev: str = Field(default="", sa_column=Column(String(32), nullable=False, server_default=""))
+
+
+class ArticleDocument(SQLModel, table=True):
+    """An article's detail and layers rendered as served, valid while `rev` is the article's."""
+
+    __tablename__ = "article_document"
+
+    article_id: str = Field(
+        sa_column=Column(
+            String(128), ForeignKey("article.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    rev: str = Field(sa_column=Column(String(32), nullable=False))
+    detail: str = Field(sa_column=Column(Text, nullable=False))
+    entities: str = Field(sa_column=Column(Text, nullable=False))
+    quotes: str = Field(sa_column=Column(Text, nullable=False))
+    links: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class StoreVersion(SQLModel, table=True):
+    """One row: its `rev` changes with every write to the corpus."""
+
+    __tablename__ = "store_version"
+
+    id: int = Field(default=1, sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    rev: str = Field(sa_column=Column(String(32), nullable=False))
 
 
 class ArticleBlock(SQLModel, table=True):
@@ -135,7 +163,11 @@ class ArticleEntity(SQLModel, table=True):
     """An entity as one article mentions it."""
 
     __tablename__ = "article_entity"
-    __table_args__ = (UniqueConstraint("article_id", "entity_id"),)
+    __table_args__ = (
+        UniqueConstraint("article_id", "entity_id"),
+        # The articles of an entity without touching the table (co-occurrence, related).
+        Index("ix_article_entity_entity_article", "entity_id", "article_id"),
+    )
 
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
     article_id: str = Field(sa_column=_article_fk())
@@ -162,7 +194,11 @@ class Mention(SQLModel, table=True):
 
 class Quote(SQLModel, table=True):
     __tablename__ = "quote"
-    __table_args__ = (Index("ix_quote_article_position", "article_id", "position"),)
+    __table_args__ = (
+        Index("ix_quote_article_position", "article_id", "position"),
+        # Quotes by speaker, in the order they are served.
+        Index("ix_quote_speaker_order", "speaker_entity_id", "article_id", "position"),
+    )
 
     id: str = Field(sa_column=Column(String(160), primary_key=True))
     article_id: str = Field(sa_column=_article_fk())
@@ -188,7 +224,11 @@ class RelatedLink(SQLModel, table=True):
     """A link the article itself makes (a READ MORE line), resolved when its target is stored."""
 
     __tablename__ = "related_link"
-    __table_args__ = (Index("ix_related_link_article_position", "article_id", "position"),)
+    __table_args__ = (
+        Index("ix_related_link_article_position", "article_id", "position"),
+        # Links to an article (or to none: the dangling ones), in the order they are served.
+        Index("ix_related_link_target_order", "target_article_id", "article_id", "position"),
+    )
 
     id: str = Field(sa_column=Column(String(160), primary_key=True))
     article_id: str = Field(sa_column=_article_fk())

@@ -25,6 +25,7 @@ from app.store.tables import (
     RelatedLink,
     utcnow,
 )
+from app.store.versions import new_rev, touch_articles_mentioning, touch_store
 
 _CHILDREN = (ArticleBlock, Mention, Quote, RelatedLink, DateMention, ArticleEntity)
 
@@ -75,13 +76,15 @@ def save_article(
     article.annotator_version = annotator_version
     article.word_count = len(annotation.text.split())
     article.updated_at = now
+    article.rev = new_rev()
     if created:
         article.created_at = now
     session.add(article)
     session.flush()
 
     _add_blocks(session, article.id, structure)
-    entity_ids = _add_entities(session, article.id, annotation.entities)
+    changed: set[str] = set()
+    entity_ids = _add_entities(session, article.id, annotation.entities, changed)
     touched.update(entity_ids.values())
     _add_quotes(session, article.id, annotation.quotes, entity_ids)
     links = [
@@ -117,6 +120,9 @@ def save_article(
     session.flush()
     resolve_incoming(session, article)
     recount_entities(session, touched)
+    # Other articles show these entities' names, aliases and geocode.
+    touch_articles_mentioning(session, changed)
+    touch_store(session)
     return article, created
 
 
@@ -134,6 +140,7 @@ def delete_article(session: Session, *, article_id: str) -> None:
     session.delete(article)
     session.flush()
     recount_entities(session, touched)
+    touch_store(session)
 
 
 def recount_entities(session: Session, entity_ids: set[str]) -> None:
@@ -195,13 +202,18 @@ def _add_blocks(session: Session, article_id: str, structure: ann.Structure) -> 
     _insert(session, ArticleBlock, rows)
 
 
-def _add_entities(session: Session, article_id: str, entities: list[ann.Entity]) -> dict[str, str]:
-    """Store the article's entities; returns local key -> stored entity id."""
+def _add_entities(
+    session: Session, article_id: str, entities: list[ann.Entity], changed: set[str]
+) -> dict[str, str]:
+    """Store the article's entities; returns local key -> stored entity id.
+
+    Stored entities this enriched (a fuller name, an alias, a geocode) go into `changed`.
+    """
     ids: dict[str, str] = {}
     rows: dict[str, dict[str, Any]] = {}
     mentions: list[dict[str, Any]] = []
     for position, local in enumerate(entities):
-        entity = link_entity(session, local, taken=set(rows))
+        entity = link_entity(session, local, taken=set(rows), changed=changed)
         ids[local.key] = entity.id
         row = rows.setdefault(
             entity.id,
