@@ -17,6 +17,7 @@ from spacy.language import Language
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__
+from app.api import conditional
 from app.api.openapi import PROBLEM_JSON, build_openapi, problems
 from app.api.routers import annotate, articles, entities, links, quotes, system
 from app.api.schemas import Problem
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
     for module in (system, articles, entities, quotes, links, annotate):
         app.include_router(module.router)
     _add_error_handlers(app)
+    conditional.install(app)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app
 

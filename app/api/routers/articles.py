@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.api.bodies import read_document_body
+from app.api.conditional import CorpusVersion, serve_document
 from app.api.deps import CursorQuery, LimitQuery, NlpDep, SessionDep, SettingsDep
 from app.api.openapi import openapi_body, problems
 from app.api.paging import next_url
@@ -29,7 +30,9 @@ from app.api.services import links as link_service
 router = APIRouter(prefix="/articles", tags=["articles"])
 
 
-@router.get("", operation_id="list_articles", response_model=ArticlePage)
+@router.get(
+    "", operation_id="list_articles", response_model=ArticlePage, dependencies=[CorpusVersion]
+)
 def list_articles(
     request: Request,
     response: Response,
@@ -85,9 +88,9 @@ async def create_article(
     response_model=ArticleDetail,
     responses=problems(404),
 )
-def get_article(article_id: str, session: SessionDep) -> ArticleDetail:
+async def get_article(article_id: str, request: Request) -> Response:
     """The article with its text, structure, entities, quotes, links and dates."""
-    return article_service.get_article_detail(session, article_id=article_id)
+    return await serve_document(request, article_id=article_id, layer="detail")
 
 
 @router.delete(
@@ -108,9 +111,9 @@ def delete_article(article_id: str, request: Request) -> Response:
     response_model=list[EntityMentions],
     responses=problems(404),
 )
-def list_article_entities(article_id: str, session: SessionDep) -> list[EntityMentions]:
+async def list_article_entities(article_id: str, request: Request) -> Response:
     """The article's entities, each with its mentions (offsets into the article text)."""
-    return article_service.article_entities(session, article_id=article_id)
+    return await serve_document(request, article_id=article_id, layer="entities")
 
 
 @router.get(
@@ -119,9 +122,9 @@ def list_article_entities(article_id: str, session: SessionDep) -> list[EntityMe
     response_model=list[QuoteOut],
     responses=problems(404),
 )
-def list_article_quotes(article_id: str, session: SessionDep) -> list[QuoteOut]:
+async def list_article_quotes(article_id: str, request: Request) -> Response:
     """Who said what in the article."""
-    return article_service.article_quotes(session, article_id=article_id)
+    return await serve_document(request, article_id=article_id, layer="quotes")
 
 
 @router.get(
@@ -130,15 +133,16 @@ def list_article_quotes(article_id: str, session: SessionDep) -> list[QuoteOut]:
     response_model=list[LinkOut],
     responses=problems(404),
 )
-def list_article_links(article_id: str, session: SessionDep) -> list[LinkOut]:
+async def list_article_links(article_id: str, request: Request) -> Response:
     """The article's READ MORE links, resolved to stored articles where they exist."""
-    return article_service.article_links(session, article_id=article_id)
+    return await serve_document(request, article_id=article_id, layer="links")
 
 
 @router.get(
     "/{article_id}/related",
     operation_id="list_related_articles",
     response_model=list[RelatedArticle],
+    dependencies=[CorpusVersion],
     responses=problems(404),
 )
 def list_related_articles(

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from app.api.conditional import CorpusVersion
 from app.api.deps import CursorQuery, LimitQuery, SessionDep
 from app.api.openapi import problems
 from app.api.paging import next_url
@@ -18,7 +19,9 @@ from app.api.services.entities import EntitySort
 router = APIRouter(prefix="/entities", tags=["entities"])
 
 
-@router.get("", operation_id="list_entities", response_model=EntityPage)
+@router.get(
+    "", operation_id="list_entities", response_model=EntityPage, dependencies=[CorpusVersion]
+)
 def list_entities(
     request: Request,
     response: Response,
@@ -43,7 +46,11 @@ def list_entities(
 
 
 @router.get(
-    "/{entity_id}", operation_id="get_entity", response_model=EntityDetail, responses=problems(404)
+    "/{entity_id}",
+    operation_id="get_entity",
+    response_model=EntityDetail,
+    responses=problems(404),
+    dependencies=[CorpusVersion],
 )
 def get_entity(entity_id: str, session: SessionDep) -> EntityDetail:
     """Canonical name, type, aliases, counts, geocode and the entities it appears with."""
@@ -55,6 +62,7 @@ def get_entity(entity_id: str, session: SessionDep) -> EntityDetail:
     operation_id="list_entity_articles",
     response_model=ArticlePage,
     responses=problems(404),
+    dependencies=[CorpusVersion],
 )
 def list_entity_articles(
     entity_id: str,
@@ -78,6 +86,7 @@ def list_entity_articles(
     operation_id="list_entity_quotes",
     response_model=QuotePage,
     responses=problems(404),
+    dependencies=[CorpusVersion],
 )
 def list_entity_quotes(
     entity_id: str,

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from app.api.conditional import CorpusVersion
 from app.api.deps import CursorQuery, LimitQuery, SessionDep
 from app.api.openapi import problems
 from app.api.paging import next_url
@@ -15,7 +16,13 @@ from app.api.services import links as link_service
 router = APIRouter(prefix="/links", tags=["links"])
 
 
-@router.get("", operation_id="list_links", response_model=LinkPage, responses=problems(404))
+@router.get(
+    "",
+    operation_id="list_links",
+    response_model=LinkPage,
+    responses=problems(404),
+    dependencies=[CorpusVersion],
+)
 def list_links(
     request: Request,
     response: Response,

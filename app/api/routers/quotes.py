@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.annotate.types import QuoteKind
+from app.api.conditional import CorpusVersion
 from app.api.deps import CursorQuery, LimitQuery, SessionDep
 from app.api.openapi import problems
 from app.api.paging import next_url
@@ -16,7 +17,13 @@ from app.api.services import quotes as quote_service
 router = APIRouter(prefix="/quotes", tags=["quotes"])
 
 
-@router.get("", operation_id="list_quotes", response_model=QuotePage, responses=problems(404))
+@router.get(
+    "",
+    operation_id="list_quotes",
+    response_model=QuotePage,
+    responses=problems(404),
+    dependencies=[CorpusVersion],
+)
 def list_quotes(
     request: Request,
     response: Response,

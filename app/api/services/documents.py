@@ -1,0 +1,71 @@
+"""The read model: an article's detail and layers, rendered once per version, served as stored.
+
+Rendering is the one place that shapes an article for clients (`render`: the same
+builders the service always used, then JSON). Its result is kept in `article_document`
+with the article's `rev`; the store gives the article a new `rev` whenever anything the
+detail shows changes, including by another article's write (an entity's fuller name,
+a new alias, a READ MORE link resolved or released). A request reads the stored JSON
+and sends it; only the first read after such a change renders again.
+
+Rendered lazily on read, not at write time: one write can change what hundreds of
+articles show (a new alias of a country), and re-rendering them all would make that
+write slow while most of them may never be read before the next change.
+"""
+
+from __future__ import annotations
+
+from pydantic import TypeAdapter
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+
+from app.api.schemas import EntityMentions, LinkOut, QuoteOut
+from app.api.services.articles import get_article_detail
+from app.errors import NotFound
+from app.store.versions import article_rev, read_document, save_document
+
+_ENTITIES = TypeAdapter(list[EntityMentions])
+_QUOTES = TypeAdapter(list[QuoteOut])
+_LINKS = TypeAdapter(list[LinkOut])
+
+
+def render(session: Session, *, article_id: str) -> dict[str, str]:
+    """Every served document of the article, as JSON text, keyed by layer."""
+    detail = get_article_detail(session, article_id=article_id)
+    return {
+        "detail": detail.model_dump_json(),
+        "entities": _ENTITIES.dump_json(detail.entities).decode(),
+        "quotes": _QUOTES.dump_json(detail.quotes).decode(),
+        "links": _LINKS.dump_json(detail.links).decode(),
+    }
+
+
+def current_rev(engine: Engine, *, article_id: str) -> str | None:
+    with engine.connect() as connection:
+        return article_rev(connection, article_id)
+
+
+def stored_document(engine: Engine, *, article_id: str, layer: str) -> tuple[str, str | None]:
+    """(rev, the layer's JSON if rendered at that rev, else None); NotFound if no article."""
+    with engine.connect() as connection:
+        found = read_document(connection, article_id, layer)
+    if found is None:
+        raise NotFound(f"No article with id '{article_id}'.")
+    return found
+
+
+def render_document(engine: Engine, *, article_id: str, rev: str, layer: str) -> str:
+    """Render the article's documents, keep them as of `rev`, and return one layer.
+
+    `rev` was read before the rows rendered here: if a write lands in between, the
+    documents are kept under the older rev and simply rendered again on the next read.
+    """
+    with Session(engine) as session:
+        layers = render(session, article_id=article_id)
+    try:
+        with engine.begin() as connection:
+            save_document(connection, article_id, rev, layers)
+    except DBAPIError:
+        # Deleted meanwhile, or the store is busy writing: serve what was rendered.
+        pass
+    return layers[layer]

@@ -1,0 +1,106 @@
+"""The read model: stored documents are what the rows build, and follow later writes."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import Session
+
+from tests.api.test_entities_api import HAFTAR_STORY, SHORT_HAFTAR
+from tests.api.test_links import EGYPT, story
+
+pytestmark = pytest.mark.nlp
+
+LAYERS = ("entities", "quotes", "links")
+
+
+def post(client, article_id: str, text: str) -> None:
+    response = client.post("/articles", json={"id": article_id, "text": text})
+    assert response.status_code in (200, 201), response.text
+
+
+def built(client, article_id: str) -> dict:
+    """The detail as the services build it from the rows, the way it was always served."""
+    from app.api.services.articles import get_article_detail
+
+    with Session(client.app.state.engine) as session:
+        return get_article_detail(session, article_id=article_id).model_dump(mode="json")
+
+
+def assert_served_as_built(client) -> None:
+    from app.store.tables import Article
+
+    with Session(client.app.state.engine) as session:
+        ids = session.scalars(select(Article.id)).all()
+    assert ids
+    for article_id in ids:
+        expected = built(client, article_id)
+        assert client.get(f"/articles/{article_id}").json() == expected
+        for layer in LAYERS:
+            assert client.get(f"/articles/{article_id}/{layer}").json() == expected[layer]
+
+
+def person(detail: dict) -> dict:
+    (found,) = [e for e in detail["entities"] if e["type"] == "PERSON"]
+    return found
+
+
+def test_served_documents_equal_what_the_rows_build_through_later_writes(client, seed_text):
+    post(client, "seed", seed_text)
+    post(client, "short", SHORT_HAFTAR)
+    assert_served_as_built(client)
+    post(client, "full", HAFTAR_STORY)  # upgrades the name "short" shows
+    post(client, "egypt", story(EGYPT))  # resolves a READ MORE link of "seed"
+    assert_served_as_built(client)
+    post(client, "egypt", story("Egypt's Parliament debates the budget"))  # retitled: released
+    assert_served_as_built(client)
+    post(client, "egypt", story(EGYPT))
+    assert client.delete("/articles/egypt").status_code == 204
+    assert client.delete("/articles/full").status_code == 204
+    assert_served_as_built(client)
+
+
+def test_detail_changes_when_a_later_article_upgrades_an_entitys_name(client):
+    post(client, "short", SHORT_HAFTAR)
+    before = client.get("/articles/short")
+    assert person(before.json())["name"] == "Haftar"
+    post(client, "full", HAFTAR_STORY)
+    after = client.get("/articles/short")
+    assert person(after.json())["name"] == "Khalifa Haftar"
+    assert "Khalifa Haftar" in [e["name"] for e in client.get("/articles/short/entities").json()]
+    assert after.headers["etag"] != before.headers["etag"]
+    stale = client.get("/articles/short", headers={"If-None-Match": before.headers["etag"]})
+    assert stale.status_code == 200
+    assert stale.json() == built(client, "short")
+
+
+def test_detail_changes_when_a_later_article_resolves_a_read_more_link(client, seed_text):
+    post(client, "seed", seed_text)
+    before = client.get("/articles/seed")
+    egypt_link = [link for link in before.json()["links"] if link["title"] == EGYPT]
+    assert [link["resolved"] for link in egypt_link] == [False]
+    post(client, "egypt", story(EGYPT))
+    after = client.get("/articles/seed")
+    (link,) = [link for link in after.json()["links"] if link["title"] == EGYPT]
+    assert link["resolved"] is True and link["target"]["id"] == "egypt"
+    assert after.headers["etag"] != before.headers["etag"]
+    assert client.get("/articles/seed/links").json() == after.json()["links"]
+    assert client.delete("/articles/egypt").status_code == 204
+    released = client.get("/articles/seed").json()
+    assert [x["resolved"] for x in released["links"] if x["title"] == EGYPT] == [False]
+
+
+def test_a_document_rendered_at_an_older_version_is_not_served(client):
+    from app.store.versions import save_document
+
+    post(client, "short", SHORT_HAFTAR)
+    served = client.get("/articles/short").json()
+    engine = client.app.state.engine
+    with engine.begin() as connection:  # a render that lost a race with a write
+        save_document(
+            connection,
+            "short",
+            "0ld",
+            {"detail": "{}", "entities": "[]", "quotes": "[]", "links": "[]"},
+        )
+    assert client.get("/articles/short").json() == served
