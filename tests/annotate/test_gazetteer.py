@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.annotate.gazetteer import DATA_FILE, fold, lookup_place
+from app.annotate.entities.gazetteer import DATA_FILE, fold, lookup_place
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -103,7 +103,7 @@ def test_loaded_lazily_and_compactly() -> None:
     """Nothing is read at import; the loaded table costs tens of MB, not hundreds."""
     script = """
 import gc
-from app.annotate import gazetteer
+from app.annotate.entities import gazetteer
 
 def rss_kb():
     with open("/proc/self/status") as f:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "gazetteer.tsv.gz"
+DATA_FILE = Path(__file__).resolve().parent.parent.parent / "data" / "gazetteer.tsv.gz"
 
 # Below this, a city name is too likely to be a surname or a common word to outweigh
 # the model's own label.

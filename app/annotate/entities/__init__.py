@@ -1,0 +1,131 @@
+"""Entities: mentions recognised, merged into one entity per real-world thing, geocoded.
+
+The steps, each a function below:
+1. take the model's mentions of the kinds we keep and clean their spans (possessive
+   `'s`, quote marks, a leading `the`, a title such as `President`, lists of people);
+2. drop mentions in boilerplate (READ MORE titles, the Source line, a repeated caption)
+   and sentence-initial common words the model mistakes for names;
+3. settle one type per surface form over the whole article (model votes, context such as
+   `the city of`, the gazetteer);
+4. add mentions the model missed: country names, datelines, acronyms defined in
+   brackets, news outlets, and every other occurrence of a name found (surnames too);
+5. group surface forms into entities (person short forms, acronyms, case variants, one
+   country under several names) and geocode the places.
+
+Everything works from `doc` and `structure` alone, in a few passes over the article: no
+per-mention scan of the whole text.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from app.annotate.entities.gazetteer import lookup_place
+from app.annotate.entities.grouping import _acronym_mentions, _build_entities, _group
+from app.annotate.entities.junk import (
+    _common_word_alone,
+    _credit_mentions,
+    _is_junk,
+    _lone_opening_word,
+    _shouted_alone,
+    excluded_ranges,
+)
+from app.annotate.entities.labels import _settle_labels
+from app.annotate.entities.mentions import (
+    KEPT_LABELS,
+    LABEL_RANK,
+    _DocContext,
+    _in_ranges,
+    _Mention,
+)
+from app.annotate.entities.recall import (
+    _country_pattern,
+    _outlet_mentions,
+    _place_mentions,
+    _propagate,
+)
+from app.annotate.entities.spans import (
+    _clean_span,
+    _drop_family_plurals,
+    _ministry_end,
+    _parts,
+    _person_span,
+    _strip_known_prefixes,
+    _trim_headline_words,
+)
+from app.annotate.lexicon import COMPANY_SUFFIXES, SOLE_NAME_TITLES
+from app.annotate.types import Entity, Structure
+
+__all__ = ["KEPT_LABELS", "excluded_ranges", "extract_entities", "warm_up"]
+
+
+def warm_up() -> None:
+    """Load the gazetteer and compile the country pattern now (about a second), so that
+    the first article does not pay for it. Call once at startup, after the model."""
+    _country_pattern()
+    lookup_place("London")
+
+
+def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
+    """The entities of the article parsed as `doc`, each with all its mentions."""
+    text = doc.text
+    excluded = excluded_ranges(structure)
+    context = _DocContext.build(doc, text)
+
+    mentions: list[_Mention] = []
+    titled: set[str] = set()  # names seen right after `King`, `Prince`, `Pope`...
+    raw: list[str] = []  # the model's spans, before cleaning
+    for ent in (part for e in doc.ents if e.label_ in LABEL_RANK for part in _parts(e)):
+        raw.append(ent.text)
+        cleaned = _clean_span(ent, text)
+        if cleaned is None:
+            continue
+        start, end, tokens = cleaned
+        if _in_ranges(start, end, excluded) or _is_junk(
+            text[start:end], ent.label_, tokens, context, structure
+        ):
+            continue
+        label = ent.label_
+        weight = 1
+        if label == "PERSON" and tokens[-1].lower_ in COMPANY_SUFFIXES and len(tokens) > 1:
+            label = "ORG"
+        if label == "PERSON":
+            person = _person_span(text, start, end)
+            if person is None:
+                continue
+            # A surname found past the span, after a nickname in quotes, is a person's.
+            weight = 3 if person[1] > end else 1
+            start, end, label = person
+        if label == "NORP":
+            # `the Turkish foreign ministry` names an organisation.
+            ministry = _ministry_end(doc, tokens.end)
+            if ministry is not None:
+                end, label = ministry, "ORG"
+        mentions.append(_Mention(start, end, text[start:end], label, weight))
+        if tokens.start > 0 and doc[tokens.start - 1].lower_ in SOLE_NAME_TITLES:
+            titled.add(text[start:end])
+
+    _strip_known_prefixes(mentions, text, raw)
+    mentions = _trim_headline_words(mentions, text, doc, structure, context)
+    mentions.extend(_credit_mentions(structure, mentions))
+    labels = _settle_labels(doc, mentions, context)
+    for m in mentions:
+        m.label = labels[m.text]
+    mentions = _drop_family_plurals(mentions)
+    mentions.extend(_place_mentions(doc, text, mentions, excluded))
+    mentions.extend(_acronym_mentions(text, mentions))
+    mentions.extend(_outlet_mentions(doc, text, mentions, excluded))
+
+    groups = _group(mentions, text, frozenset(titled), context.lower_words)
+    mentions.extend(_propagate(doc, text, groups, excluded, context))
+    groups = _group(mentions, text, frozenset(titled), context.lower_words)
+    for group in groups:
+        if _shouted_alone(group, text):
+            group.label = "ORG"
+    return _build_entities(
+        [
+            g
+            for g in groups
+            if not _lone_opening_word(g, doc, context) and not _common_word_alone(g, context)
+        ]
+    )

@@ -1,0 +1,175 @@
+"""Step 2, junk: mentions in boilerplate and common words the model mistakes for names."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from app.annotate.entities.gazetteer import fold, lookup_place
+from app.annotate.entities.mentions import QUOTE_CHARS, _DocContext, _Group, _in_ranges, _Mention
+from app.annotate.lexicon import SPEECH_VERBS, TIME_ZONES
+from app.annotate.types import BlockKind, Structure
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+
+
+# Labels of page furniture that the model sometimes takes for names.
+FURNITURE = frozenset(
+    fold(w)
+    for w in (
+        "READ MORE",
+        "Read more",
+        "Source",
+        "Sources",
+        "Related",
+        "Watch",
+        "Listen",
+        "Advertisement",
+        "Photo",
+        "File photo",
+        "Video",
+        "Image",
+        "Caption",
+        "Getty Images",
+        "Share",
+        "Updated",
+    )
+)
+
+
+def _is_junk(text: str, label: str, span: Span, context: _DocContext, structure: Structure) -> bool:
+    if fold(text) in FURNITURE or text in TIME_ZONES:
+        return True
+    if any(t.is_lower and t.pos_ in ("VERB", "AUX") for t in span):
+        return True  # a clause, not a name: `England won the first Rugby World Cup`
+    # A headline in title case read as a name (`Obama Claims Hillary Most Qualified`):
+    # several of its words are words the article writes in lower case.
+    if (
+        label == "PERSON"
+        and len(span) >= 3
+        and sum(t.lower_ in context.lower_words for t in span) >= 2
+    ):
+        return True
+    if _in_ranges(span.start_char, span.end_char, context.upper_lines):
+        # In a line in capitals the model guesses; names the article also writes
+        # in ordinary case are found there again later, from those forms.
+        place = lookup_place(text)
+        return place is None or not place.is_strong
+    if len(span) != 1:
+        return False
+    tok = span[0]
+    if not tok.is_sent_start and not _after_opening_quote(tok):
+        return False
+    if text.isupper() and len(text) > 1:
+        return False  # acronyms are names
+    if _in_ranges(span.start_char, span.end_char, context.upper_lines):
+        return False
+    if context.mid_sentence_caps[text]:
+        return False  # written capitalised mid-sentence elsewhere: a name
+    place = lookup_place(text)
+    if place is not None and place.is_strong:
+        return False
+    # A capitalised word at a sentence start is a common word if the article also
+    # writes it in lower case, the tagger does not take it for a proper noun, or it is
+    # the first word of a heading whose other words are lower case.
+    if text.lower() in context.lower_words:
+        return True
+    if tok.pos_ != "PROPN" and label not in ("NORP", "LANGUAGE"):
+        return True
+    return _heading_first_word(span, structure)
+
+
+def _lone_opening_word(group: _Group, doc: Doc, context: _DocContext) -> bool:
+    """A one-word "person" named once, opening a sentence, nowhere else in the article
+    (`Turnout was put at 61 percent`): news introduces people by their full name."""
+    if group.label != "PERSON" or len(group.mentions) != 1:
+        return False
+    m = group.mentions[0]
+    if " " in m.text or m.text.isupper() or context.mid_sentence_caps[m.text]:
+        return False
+    span = doc.char_span(m.start, m.end)
+    if span is None or len(span) != 1 or not span[0].is_sent_start:
+        return False
+    # ... unless it is the one speaking ("Smith said ..."): only a person says things.
+    token = span[0]
+    return not (token.dep_ in SUBJECT_DEPS and token.head.lemma_.lower() in SPEECH_VERBS)
+
+
+def _common_word_alone(group: _Group, context: _DocContext) -> bool:
+    """A "person" only ever named by one word that the article also writes in lower
+    case (`Lies`, `Backfire`, `Drama` in a title) is that word, not a name."""
+    if group.label != "PERSON" or not all(m.from_model for m in group.mentions):
+        return False
+    if all(" " not in f and f.lower() in context.lower_words for f in group.forms):
+        return True
+    # `Intellectual Property`, `Advance Warning`: a name once, each of its words a word
+    # the article also writes in lower case.
+    return (
+        len(group.mentions) == 1
+        and len(group.forms) == 1
+        and all(w.lower() in context.lower_words for w in group.forms[0].split())
+    )
+
+
+def _shouted_alone(group: _Group, text: str) -> bool:
+    """A "person" only ever written as one word in capitals (`GPRS`) is an acronym,
+    unless it labels a speaker in a transcript (`WALLACE:`)."""
+    return (
+        group.label == "PERSON"
+        and all(len(f) >= 3 and f.isalpha() and f.isupper() for f in group.forms)
+        and not any(text.startswith(":", m.end) for m in group.mentions)
+    )
+
+
+def _after_opening_quote(tok: Token) -> bool:
+    return bool(
+        tok.i > 0 and tok.doc[tok.i - 1].text in QUOTE_CHARS and tok.doc[tok.i - 1].is_sent_start
+    )
+
+
+def _heading_first_word(span: Span, structure: Structure) -> bool:
+    for block in structure.blocks:
+        if block.kind in (BlockKind.heading, BlockKind.title) and block.start == span.start_char:
+            words = block.text.split()
+            return len(words) > 1 and all(w[:1].islower() for w in words[1:] if w[:1].isalpha())
+    return False
+
+
+def excluded_ranges(structure: Structure) -> list[tuple[int, int]]:
+    """Text outside the article proper: READ MORE lines, the Source line, a caption's
+    repetition."""
+    ranges: list[tuple[int, int]] = []
+    for block in structure.blocks:
+        if block.kind in (BlockKind.read_more, BlockKind.source):
+            ranges.append((block.start, block.end))
+    ranges.extend((s.start, s.end) for s in structure.read_more)
+    if structure.source is not None:
+        ranges.append((structure.source.start, structure.source.end))
+    for image in structure.images:
+        kept = [(image.caption.start, image.caption.end)]
+        if image.credit is not None:
+            kept.append((image.credit.start, image.credit.end))
+        pos = image.start
+        for s, e in sorted(kept):
+            if s > pos:
+                ranges.append((pos, s))
+            pos = max(pos, e)
+        if pos < image.end:
+            ranges.append((pos, image.end))
+    return sorted(ranges)
+
+
+def _credit_mentions(structure: Structure, mentions: list[_Mention]) -> list[_Mention]:
+    """A picture credit in capitals (`AFP`, `AP`) names an agency."""
+    found = []
+    for image in structure.images:
+        credit = image.credit
+        if credit is None:
+            continue
+        name = credit.text.strip("() ")
+        if not (name.isupper() and name.replace(" ", "").isalpha() and len(name) <= 12):
+            continue
+        if any(m.start < credit.end and credit.start < m.end for m in mentions):
+            continue
+        s = credit.start + credit.text.index(name)
+        found.append(_Mention(s, s + len(name), name, "ORG"))
+    return found

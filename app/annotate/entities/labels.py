@@ -1,0 +1,111 @@
+"""Step 3, one type per surface form over the whole article: model votes, context, the gazetteer."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from spacy.tokens import Doc, Span
+
+from app.annotate.entities.gazetteer import Place, lookup_place
+from app.annotate.entities.mentions import LABEL_RANK, PLACE_LABELS, _DocContext, _Mention
+from app.annotate.lexicon import (
+    AREA_NOUNS,
+    DEMONYM_ENDINGS,
+    FACILITY_NOUNS,
+    LOCATIVES,
+    SETTLEMENT_NOUNS,
+)
+
+# A city this large is a place even when the model only ever calls it a person.
+BIG_CITY = 250_000
+
+
+def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> dict[str, str]:
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    person_cue: Counter[str] = Counter()
+    adjectival: Counter[str] = Counter()
+    located: Counter[str] = Counter()  # after `in`, `near`...: a place if the gazetteer agrees
+    for m in mentions:
+        votes[m.text][m.label] += m.weight
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        if span.start > 0 and doc[span.start - 1].lower_ in LOCATIVES:
+            located[m.text] += 1
+        if len(span) == 1 and span[0].pos_ == "ADJ" and m.text.endswith(DEMONYM_ENDINGS):
+            adjectival[m.text] += m.weight
+        cue = _context_label(span, m.label)
+        if cue is not None:
+            votes[m.text][cue] += 3
+            if cue == "PERSON":
+                person_cue[m.text] += 1
+    person_tokens = {
+        w for text, v in votes.items() if _top(v) == "PERSON" and " " in text for w in text.split()
+    }
+    labels: dict[str, str] = {}
+    for text, v in votes.items():
+        label = _top(v)
+        place = lookup_place(text)
+        if place is not None and place.is_strong and label not in PLACE_LABELS:
+            place_votes = sum(v[x] for x in PLACE_LABELS)
+            person_strong = person_cue[text] > 0 or (
+                text in person_tokens and v["PERSON"] >= place_votes
+            )
+            if (
+                label == "PERSON"
+                and not person_strong
+                and (place_votes or place.kind != "city" or place.population >= BIG_CITY)
+            ):
+                label = _place_label(place)
+            elif label in ("ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT") and (
+                place.kind == "country"
+                or (place.kind == "region" and label != "ORG")
+                or located[text] + place_votes >= v[label]
+            ):
+                # National teams and governments named by their country are the place.
+                label = _place_label(place)
+        elif place is not None and place.is_strong and label in PLACE_LABELS:
+            label = _place_label(place) if label != "FAC" or place.kind != "city" else "GPE"
+        elif place is None and adjectival[text] == sum(v.values()) and label != "NORP":
+            label = "NORP"  # `Ukrainian`, `Italian` called a place or a person
+        labels[text] = label
+    return labels
+
+
+def _top(votes: Counter[str]) -> str:
+    return max(votes, key=lambda label: (votes[label], -LABEL_RANK[label]))
+
+
+def _place_label(place: Place) -> str:
+    return "LOC" if place.kind == "region" else "GPE"
+
+
+def _context_label(span: Span, label: str) -> str | None:
+    """A label the words around a mention call for: a title, an apposition, `city of`."""
+    doc = span.doc
+    prev = doc[span.start - 1] if span.start > 0 else None
+    if prev is not None and prev.lower_.rstrip(".") in {"mr", "mrs", "ms", "dr", "president"}:
+        return "PERSON"
+    if span.end < len(doc) and label != "NORP":
+        nxt = doc[span.end]
+        if nxt.lower_ in ("city", "town", "village") and nxt.pos_ == "NOUN":
+            return "GPE"
+    if prev is not None and prev.lower_ == "of" and span.start > 1:
+        head = doc[span.start - 2].lower_
+        if head in SETTLEMENT_NOUNS:
+            return "GPE"
+    # `Jufra, an airbase near ...`
+    if span.end + 2 < len(doc) and doc[span.end].text == ",":
+        det = doc[span.end + 1]
+        if det.lower_ in ("a", "an", "the"):
+            for tok in doc[span.end + 2 : min(span.end + 6, len(doc))]:
+                if tok.pos_ == "NOUN":
+                    word = tok.lower_
+                    if word in SETTLEMENT_NOUNS:
+                        return "GPE"
+                    if word in AREA_NOUNS:
+                        return "LOC"
+                    if word in FACILITY_NOUNS:
+                        return "FAC"
+                    break
+    return None

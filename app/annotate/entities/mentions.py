@@ -1,0 +1,87 @@
+"""The types every entity step shares: a mention, a group of surface forms, the article's token statistics."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+KEPT_LABELS = (
+    "PERSON",
+    "GPE",
+    "LOC",
+    "FAC",
+    "ORG",
+    "NORP",
+    "EVENT",
+    "PRODUCT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+)
+
+
+# Tie-break between equally supported labels: the order above.
+LABEL_RANK = {label: i for i, label in enumerate(KEPT_LABELS)}
+
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+QUOTE_CHARS = "\"'“”‘’«»„‚`"
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    text: str
+    label: str
+    weight: int = 1  # votes this mention gives its label
+    from_model: bool = True  # False for mentions this module adds
+
+
+@dataclass
+class _DocContext:
+    """Token statistics of the whole article, gathered in one pass."""
+
+    mid_sentence_caps: Counter[str]  # capitalised words not at a sentence start
+    lower_words: frozenset[str]  # words written in lower case somewhere
+    upper_lines: list[tuple[int, int]]  # lines in capitals (headlines, datelines)
+
+    @classmethod
+    def build(cls, doc: Doc, text: str) -> _DocContext:
+        mid: Counter[str] = Counter()
+        lower: set[str] = set()
+        for tok in doc:
+            t = tok.text
+            if t.islower():
+                lower.add(t)
+            elif t[:1].isupper() and not tok.is_sent_start:
+                prev = doc[tok.i - 1] if tok.i else None
+                if prev is None or prev.text not in QUOTE_CHARS + "(":
+                    mid[t] += 1
+        upper_lines = []
+        pos = 0
+        for line in text.split("\n"):
+            letters = [c for c in line if c.isalpha()]
+            if len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
+                upper_lines.append((pos, pos + len(line)))
+            pos += len(line) + 1
+        return cls(mid, frozenset(lower), upper_lines)
+
+
+def _in_ranges(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in ranges)
+
+
+@dataclass
+class _Group:
+    label: str
+    mentions: list[_Mention]
+    forms: list[str]  # surface forms in order of first mention
+
+    @property
+    def first(self) -> int:
+        return min(m.start for m in self.mentions)

@@ -1,0 +1,187 @@
+"""Step 4, recall: country names, datelines and outlets the model missed, and every other occurrence
+of a name found."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span
+
+from app.annotate.entities.gazetteer import country_names, lookup_place
+from app.annotate.entities.mentions import _DocContext, _Group, _in_ranges, _Mention
+
+# A place in capitals opening a line, before a date, an agency or a dash.
+DATELINE = re.compile(
+    r"^([A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,2})(?=,? \d{4}-\d\d-\d\d| ?\(| [-–—] |,? [A-Z][a-z]{2,8}\.? \d)",
+    re.MULTILINE,
+)
+
+
+_OUTLET_NAME = r"((?:[A-Z][\w'’&.\-]*)(?: (?:[A-Z][\w'’&.\-]*|de|du|la|le|el|al)){0,3})"
+
+
+_OUTLET_KIND = r"(?:news agency|newspaper|daily|broadcaster|news channel|TV channel)"
+
+
+OUTLETS = (
+    re.compile(rf"\b{_OUTLET_NAME} {_OUTLET_KIND}\b"),  # the Tanjug news agency
+    re.compile(rf"\b{_OUTLET_KIND} {_OUTLET_NAME}"),  # the news agency Tanjug
+)
+
+
+@lru_cache(maxsize=1)
+def _country_pattern() -> re.Pattern[str]:
+    names = set(country_names())
+    names |= {n.upper() for n in names if len(n) >= 4}
+    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.])(?:{alternation})(?![\w\-]|\.\w)")
+
+
+def _place_mentions(
+    doc: Doc, text: str, mentions: list[_Mention], excluded: list[tuple[int, int]]
+) -> list[_Mention]:
+    """Places the model left untagged: country names (`the UAE`) and datelines
+    (`BELGRADE 1996-08-30`, `LONDON (Reuters) -`)."""
+    taken = _Occupied(text, doc, mentions)
+    found = []
+
+    def add(s: int, e: int) -> None:
+        if taken.overlaps(s, e) or _in_ranges(s, e, excluded):
+            return
+        span = doc.char_span(s, e)
+        if span is None or _inside_longer_name(span):
+            return
+        taken.add(s, e)
+        found.append(_Mention(s, e, text[s:e], "GPE", from_model=False))
+
+    for match in _country_pattern().finditer(text):
+        s = match.start()
+        # After a hyphen only when a capitalised word precedes it (`Russia-Ukraine`,
+        # not `ex-England`).
+        if s > 1 and text[s - 1] == "-":
+            word = re.search(r"(\w+)-$", text[max(0, s - 30) : s])
+            if word is None or not word.group(1)[0].isupper():
+                continue
+        add(s, match.end())
+    for match in DATELINE.finditer(text):
+        place = lookup_place(match.group(1))
+        if place is not None and place.is_strong:
+            add(*match.span(1))
+    return sorted(found, key=lambda m: m.start)
+
+
+def _outlet_mentions(
+    doc: Doc, text: str, mentions: list[_Mention], excluded: list[tuple[int, int]]
+) -> list[_Mention]:
+    """News outlets the model left untagged: `the Tanjug news agency`, `Le Monde
+    newspaper`."""
+    taken = _Occupied(text, doc, mentions)
+    found = []
+    for match in (m for pattern in OUTLETS for m in pattern.finditer(text)):
+        s, e = match.span(1)
+        while text.startswith(("The ", "A ", "An "), s) and e - s > 4:
+            s = text.index(" ", s) + 1
+        if taken.overlaps(s, e) or _in_ranges(s, e, excluded):
+            continue
+        span = doc.char_span(s, e)
+        if span is None or span[0].is_sent_start and len(span) == 1 and span[0].pos_ != "PROPN":
+            continue
+        found.append(_Mention(s, e, text[s:e], "ORG", from_model=False))
+    return found
+
+
+def _inside_longer_name(span: Span) -> bool:
+    """Whether a capitalised word runs on either side (`Chad Smith`, `New Jersey`),
+    unless the line is in capitals."""
+    doc = span.doc
+    if span.text.isupper() and len(span.text) > 3:
+        return False
+    before = doc[span.start - 1] if span.start > 0 else None
+    after = doc[span.end] if span.end < len(doc) else None
+    if before is not None and before.text[:1].isupper() and not span[0].is_sent_start:
+        return True
+    return after is not None and after.text[:1].isupper() and not after.is_sent_start
+
+
+def _propagate(
+    doc: Doc,
+    text: str,
+    groups: list[_Group],
+    excluded: list[tuple[int, int]],
+    context: _DocContext,
+) -> list[_Mention]:
+    """Other occurrences of the names already found, which the model missed: each
+    surface form, a person's surname, and both in lines written in capitals."""
+    owner: dict[str, _Group | None] = {}
+
+    def claim(form: str, group: _Group) -> None:
+        owner[form] = group if owner.get(form, group) is group else None
+
+    for group in groups:
+        for form in group.forms:
+            if len(form) >= 2:
+                claim(form, group)
+    for group in groups:
+        if group.label != "PERSON":
+            continue
+        for form in group.forms:
+            words = form.split()
+            surname = words[-1]
+            if (
+                len(words) > 1
+                and len(surname) >= 3
+                and surname[0].isupper()
+                and surname.lower() not in context.lower_words
+                and surname not in owner
+                and lookup_place(surname) is None
+            ):
+                claim(surname, group)
+    forms = {f: g for f, g in owner.items() if g is not None}
+    if not forms:
+        return []
+    taken = _Occupied(text, doc, [m for g in groups for m in g.mentions])
+    found = []
+
+    def add(s: int, e: int, group: _Group) -> None:
+        if taken.overlaps(s, e) or _in_ranges(s, e, excluded):
+            return
+        span = doc.char_span(s, e)
+        if span is None:
+            return
+        if len(span) == 1 and span[0].is_sent_start and span[0].pos_ != "PROPN":
+            return
+        taken.add(s, e)
+        found.append(_Mention(s, e, text[s:e], group.label, from_model=False))
+
+    for match in _alternation(forms).finditer(text):
+        add(*match.span(), forms[match.group()])
+    if context.upper_lines:
+        upper = {f.upper(): g for f, g in forms.items() if len(f) >= 3}
+        pattern = _alternation(upper)
+        for line_start, line_end in context.upper_lines:
+            for match in pattern.finditer(text, line_start, line_end):
+                add(*match.span(), upper[match.group()])
+    return sorted(found, key=lambda m: m.start)
+
+
+def _alternation(forms: dict[str, _Group]) -> re.Pattern[str]:
+    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w\-])(?:{alternation})(?![\w\-])")
+
+
+class _Occupied:
+    """Which characters of the text some mention (or other model entity) already covers."""
+
+    def __init__(self, text: str, doc: Doc, mentions: list[_Mention]) -> None:
+        self.mask = bytearray(len(text))
+        for e in doc.ents:
+            self.add(e.start_char, e.end_char)
+        for m in mentions:
+            self.add(m.start, m.end)
+
+    def add(self, start: int, end: int) -> None:
+        self.mask[start:end] = b"\x01" * (end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.mask.find(1, start, end) != -1
