@@ -146,3 +146,13 @@ NAME_SUFFIXES = _words("jr jr. sr sr. ii iii iv")
 
 
 TITLE_CASE_SMALL = _words("and the for but nor off out via per from into with over upon")
+GENDERED_PRONOUNS = {
+    "he": "m",
+    "him": "m",
+    "his": "m",
+    "himself": "m",
+    "she": "f",
+    "her": "f",
+    "hers": "f",
+    "herself": "f",
+}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app.annotate.document import parse_structure
-from app.annotate.quote_marks import pair_marks, split_paragraphs
 from app.annotate.quotes import extract_quotes
+from app.annotate.quotes.marks import pair_marks, split_paragraphs
 from app.annotate.types import Entity, Mention, Quote, QuoteKind
 
 # --- the seed article -------------------------------------------------------------------

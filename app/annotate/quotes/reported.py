@@ -6,8 +6,8 @@ import logging
 
 from spacy.tokens import Doc, Token
 
-from app.annotate.quote_article import Article, Attribution, cue_and_speaker, source_of
-from app.annotate.quote_speakers import (
+from app.annotate.quotes.context import Article, Attribution, cue_and_speaker, source_of
+from app.annotate.quotes.speakers import (
     REPORTING_VERBS,
     SPEECH_VERBS,
     is_cue,

@@ -1,39 +1,19 @@
-"""Quotes: direct, partial and indirect, attributed to resolved speakers.
-
-The method, in one pass over the article:
-1. quotation marks are paired line by line (`quote_marks`), outside READ MORE
-   titles and the Source line; a line left open and re-opened on the next
-   line makes one multi-paragraph quotation;
-2. each quotation gets a cue verb from the words around it ("..., X said",
-   "X said: ...", "X said officials are '...'", "X called it '...'"), the
-   speaker being the cue's subject (`quote_speakers`). Without a cue, a
-   quotation continues the previous one of its line, or takes the name
-   signing it ("― Name"), the subject of the sentence before it, or, standing
-   alone at the head of a line, the previous line's speaker. A short quoted
-   fragment without a cue (scare quotes) or a quoted title is left out;
-3. reported speech (`quote_reported`) is a reporting verb with the clause it
-   reports ("X said the deal ...", "..., X said", "according to X, ...",
-   "X urged Y to ...");
-4. speakers are resolved to the given entities; he/she to the nearest person
-   of a fitting gender named as a subject before them.
-"""
+"""Quotations between marks attributed to a cue and a speaker, from the words around them."""
 
 from __future__ import annotations
 
-import logging
-
 from spacy.tokens import Doc, Token
 
-from app.annotate.quote_article import (
+from app.annotate.quotes.context import (
     Article,
     Attribution,
     cue_and_speaker,
     noun_near,
     source_of,
 )
-from app.annotate.quote_marks import MarkedQuote, pair_marks
-from app.annotate.quote_reported import reported_clause, reported_speech
-from app.annotate.quote_speakers import (
+from app.annotate.quotes.marks import MarkedQuote
+from app.annotate.quotes.reported import reported_clause
+from app.annotate.quotes.speakers import (
     PERSONAL_PRONOUNS,
     SPEECH_VERBS,
     EntityIndex,
@@ -41,59 +21,19 @@ from app.annotate.quote_speakers import (
     mention_bounds,
     subject_of,
 )
-from app.annotate.types import Cue, Entity, Quote, QuoteKind, Span, Structure
-
-log = logging.getLogger(__name__)
+from app.annotate.types import QuoteKind
 
 SENTENCE_END = frozenset({".", "!", "?"})
+
+
 CLAUSE_OPENERS = frozenset(":,;—–-(")
+
+
 DASHES = frozenset({"―", "—", "–", "-", "--"})
+
+
 # A quotation this short (in words) with no cue is a quoted term, not a quote.
 SCARE_QUOTE_MAX_WORDS = 4
-MAX_PARAGRAPHS_BACK = 3
-GENDERED_PRONOUNS = {
-    "he": "m",
-    "him": "m",
-    "his": "m",
-    "himself": "m",
-    "she": "f",
-    "her": "f",
-    "hers": "f",
-    "herself": "f",
-}
-
-
-def extract_quotes(doc: Doc, structure: Structure, entities: list[Entity]) -> list[Quote]:
-    """The quotes of the article parsed as `doc`, speakers resolved to `entities`."""
-    if len(doc) == 0:
-        return []
-    art = Article(doc, structure)
-    marked = _merge_continued(
-        [q for q in pair_marks(art.text, art.paragraphs) if not art.is_excluded(q.open_at)]
-    )
-    spans = []
-    for n, q in enumerate(marked):
-        first = art.token_at(q.open_at)
-        last = art.token_at(q.close_at if q.close_at is not None else q.end - 1)
-        for i in range(first, last + 1):
-            art.quote_of[i] = n
-        spans.append((first, last))
-    found: list[Attribution] = []
-    for n, q in enumerate(marked):
-        try:
-            item = _attribute_marked(art, q, spans[n], found)
-        except Exception:  # one odd parse costs that quote, never the article
-            log.warning("quote at %d left out", q.start, exc_info=True)
-            continue
-        if item is not None:
-            found.append(item)
-    found.extend(reported_speech(art, found))
-    index = EntityIndex.build(art.text, entities)
-    found.extend(_name_colon_lines(art, found, index))
-    found.sort(key=lambda f: f.start)
-    _infer_genders(art, index)
-    _resolve(art, found, index)
-    return [_to_quote(art, f) for f in found]
 
 
 def _merge_continued(marked: list[MarkedQuote]) -> list[MarkedQuote]:
@@ -460,134 +400,3 @@ def _noun_before(doc: Doc, tokens: list[int]) -> Token | None:
         if not token.is_punct:
             return None
     return None
-
-
-def _resolve(art: Article, found: list[Attribution], index: EntityIndex) -> None:
-    """Give each quote its speaker entity: names looked up, pronouns and followers resolved."""
-    doc = art.doc
-    for item in found:
-        if item.follows is not None:
-            item.speaker, item.key = item.follows.speaker, item.follows.key
-            continue
-        if item.floating:
-            item.speaker, item.key = _previous_paragraph_speaker(art, found, item, index)
-            continue
-        if item.speaker is None or item.key is not None:
-            continue
-        start, end = item.speaker
-        head = doc[start:end].root
-        gender = PERSONAL_PRONOUNS.get(head.lower_) if end - start == 1 else None
-        if gender is not None:
-            item.key = _antecedent(art, index, head.idx, item.paragraph, gender)
-        else:
-            c_start, c_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-            item.key = index.at(c_start, c_end, prefer=head.idx)
-            if item.key is None and head.pos_ == "PROPN":
-                # A name the entity layer missed here ("Mr Iwata"), known elsewhere.
-                item.key = index.named(head.text)
-
-
-def _antecedent(art: Article, index: EntityIndex, offset: int, paragraph: int, gender: str):
-    """The person a he/she refers to, among people of a fitting gender named before it.
-
-    The nearest one named as the subject of a main clause (or who spoke) wins;
-    else the nearest subject; else the nearest named at all.
-    """
-    floor = art.paragraphs[max(0, paragraph - MAX_PARAGRAPHS_BACK)][0]
-    candidates = [
-        m
-        for m in index.before(offset, floor)
-        if index.types.get(m[2]) == "PERSON"
-        and index.gender.get(m[2], gender) == gender
-        and art.quote_of[art.token_at(m[0])] == -1
-    ]
-    near = art.paragraphs[max(0, paragraph - 1)][0]
-    roles = []
-    for m_start, m_end, _ in candidates:
-        span = art.doc.char_span(m_start, m_end, alignment_mode="expand")
-        root = span.root if span is not None else None
-        if root is not None and root.dep_ == "appos":
-            root = root.head  # "His mother Katherine Jackson told ..."
-        if root is None or root.dep_ not in ("nsubj", "nsubjpass"):
-            roles.append(2)
-        elif (root.head.dep_ == "ROOT" or is_cue(root.head)) and m_start >= near:
-            roles.append(0)
-        else:
-            roles.append(1)
-    chosen = None
-    for wanted in (0, 1, 2):
-        chosen = next((m[2] for m, r in zip(candidates, roles, strict=True) if r <= wanted), None)
-        if chosen is not None:
-            break
-    if chosen is not None:
-        index.gender.setdefault(chosen, gender)
-    return chosen
-
-
-def _infer_genders(art: Article, index: EntityIndex) -> None:
-    """What the article tells of people's gender: the pronouns of sentences naming one person."""
-    doc = art.doc
-    votes: dict[str, list[int]] = {}
-    for sent in doc.sents:
-        mentions = [
-            m
-            for m in index.before(sent.end_char, sent.start_char)
-            if index.types.get(m[2]) == "PERSON" and art.quote_of[art.token_at(m[0])] == -1
-        ]
-        if len({m[2] for m in mentions}) != 1:
-            continue
-        # Only a person the sentence is about: its subject ("Michael Jackson's mother ...
-        # she" tells nothing of Michael Jackson).
-        span = doc.char_span(mentions[0][0], mentions[0][1], alignment_mode="expand")
-        if span is None or span.root.dep_ not in ("nsubj", "nsubjpass", "appos"):
-            continue
-        tally = votes.setdefault(mentions[0][2], [0, 0])
-        for token in sent:
-            gender = GENDERED_PRONOUNS.get(token.lower_)
-            if gender is not None and art.quote_of[token.i] == -1:
-                tally[gender == "f"] += 1
-    for key, (male, female) in votes.items():
-        if male != female and key not in index.gender:
-            index.gender[key] = "m" if male > female else "f"
-
-
-def _previous_paragraph_speaker(art: Article, found: list[Attribution], item: Attribution, index):
-    p = item.paragraph - 1
-    if p < 0:
-        return None, None
-    for prev in reversed(found):
-        if prev.paragraph == p and prev.speaker is not None and prev.start < item.start:
-            return prev.speaker, prev.key
-        if prev.paragraph < p:
-            break
-    start, end = art.paragraphs[p]
-    for m_start, m_end, key in index.before(end, start):
-        if index.types.get(key) != "PERSON":
-            continue
-        span = art.doc.char_span(m_start, m_end, alignment_mode="expand")
-        if span is not None and span.root.dep_ in ("nsubj", "nsubjpass"):
-            return (span.start, span.end), key
-    return None, None
-
-
-def _to_quote(art: Article, f: Attribution) -> Quote:
-    doc, text = art.doc, art.text
-    speaker = None
-    if f.speaker is not None:
-        s, e = f.speaker
-        c_start, c_end = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
-        speaker = Span(start=c_start, end=c_end, text=text[c_start:c_end])
-    cue = None
-    if f.cue is not None:
-        s, e = f.cue
-        c_start, c_end = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
-        cue = Cue(start=c_start, end=c_end, text=text[c_start:c_end], lemma=f.cue_lemma)
-    return Quote(
-        kind=f.kind,
-        start=f.start,
-        end=f.end,
-        text=text[f.start : f.end],
-        speaker_mention=speaker,
-        speaker_key=f.key,
-        cue=cue,
-    )

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from app.annotate.quote_marks import split_paragraphs
-from app.annotate.quote_speakers import mention_bounds, subject_of
+from app.annotate.quotes.marks import split_paragraphs
+from app.annotate.quotes.speakers import mention_bounds, subject_of
 from app.annotate.types import QuoteKind, Structure
 
 
