@@ -25,7 +25,7 @@ import logging
 from spacy.tokens import Doc
 
 from app.annotate.quotes.attribution import _attribute_marked, _merge_continued, _name_colon_lines
-from app.annotate.quotes.context import Article, Attribution
+from app.annotate.quotes.context import Attribution, QuoteContext
 from app.annotate.quotes.marks import pair_marks
 from app.annotate.quotes.reported import reported_speech
 from app.annotate.quotes.resolution import _infer_genders, _resolve, _to_quote
@@ -39,7 +39,7 @@ def extract_quotes(doc: Doc, structure: Structure, entities: list[Entity]) -> li
     """The quotes of the article parsed as `doc`, speakers resolved to `entities`."""
     if len(doc) == 0:
         return []
-    art = Article(doc, structure)
+    art = QuoteContext(doc, structure)
     marked = _merge_continued(
         [q for q in pair_marks(art.text, art.paragraphs) if not art.is_excluded(q.open_at)]
     )

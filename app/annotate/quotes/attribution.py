@@ -5,8 +5,8 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from app.annotate.quotes.context import (
-    Article,
     Attribution,
+    QuoteContext,
     cue_and_speaker,
     noun_near,
     source_of,
@@ -51,7 +51,7 @@ def _merge_continued(marked: list[MarkedQuote]) -> list[MarkedQuote]:
 
 
 def _attribute_marked(
-    art: Article, q: MarkedQuote, span: tuple[int, int], found: list[Attribution]
+    art: QuoteContext, q: MarkedQuote, span: tuple[int, int], found: list[Attribution]
 ) -> Attribution | None:
     doc, text = art.doc, art.text
     first, last = span
@@ -162,7 +162,7 @@ def _attribute_marked(
     return item
 
 
-def _name_colon_lines(art: Article, found: list[Attribution], index: EntityIndex):
+def _name_colon_lines(art: QuoteContext, found: list[Attribution], index: EntityIndex):
     """A line led by a name and a colon ("Sanders: Brexit's message could ...").
 
     Headlines and transcripts give what someone said this way. The name must be
@@ -233,7 +233,7 @@ def _is_title(doc: Doc, first: int, last: int) -> bool:
     return words[0].is_title and all(t.is_title or t.lower_ in small for t in words)
 
 
-def _signature_below(art: Article, q: MarkedQuote) -> tuple[int, int] | None:
+def _signature_below(art: QuoteContext, q: MarkedQuote) -> tuple[int, int] | None:
     """The name signing a quotation on the line below it ("- Bernie Sanders")."""
     p = art.paragraph_at(q.end - 1) + 1
     if p >= len(art.paragraphs) or art.text[art.paragraphs[p - 1][1] - 1] not in "\"”'.!?":
@@ -248,14 +248,14 @@ def _signature_below(art: Article, q: MarkedQuote) -> tuple[int, int] | None:
     return mention_bounds(head)
 
 
-def _previous_subject(art: Article, first: int) -> Token | None:
+def _previous_subject(art: QuoteContext, first: int) -> Token | None:
     """The named subject of the sentence just before token `first`, when it names someone."""
     if first == 0:
         return None
     return _named_subject(art, art.doc[first - 1].sent.root)
 
 
-def _named_subject(art: Article, root: Token) -> Token | None:
+def _named_subject(art: QuoteContext, root: Token) -> Token | None:
     """The subject of `root` outside any quotation, when it names someone."""
     subject = subject_of(root) if root.pos_ in ("VERB", "AUX") else None
     if subject is None or art.quote_of[subject.i] != -1:
@@ -265,7 +265,7 @@ def _named_subject(art: Article, root: Token) -> Token | None:
     return None
 
 
-def _introducing_cue(art: Article, paragraph: int) -> tuple | None:
+def _introducing_cue(art: QuoteContext, paragraph: int) -> tuple | None:
     """The cue of a paragraph ending in a colon ("Smith responded:") that introduces the next."""
     if paragraph == 0:
         return None
@@ -279,7 +279,7 @@ def _introducing_cue(art: Article, paragraph: int) -> tuple | None:
     return cue_and_speaker(art, root)
 
 
-def _context_before(art: Article, first: int, para_start: int) -> list[int]:
+def _context_before(art: QuoteContext, first: int, para_start: int) -> list[int]:
     """Tokens of the sentence before a quotation, back to a sentence end or another quotation."""
     out = []
     i = first - 1
@@ -290,7 +290,7 @@ def _context_before(art: Article, first: int, para_start: int) -> list[int]:
     return out
 
 
-def _context_after(art: Article, last: int, para_end: int) -> list[int]:
+def _context_after(art: QuoteContext, last: int, para_end: int) -> list[int]:
     """Tokens of the same sentence after a quotation, up to a sentence end or another quotation."""
     out = []
     i = last + 1
@@ -300,7 +300,7 @@ def _context_after(art: Article, last: int, para_end: int) -> list[int]:
     return out
 
 
-def _governing_cue(art: Article, first: int, last: int) -> tuple | None:
+def _governing_cue(art: QuoteContext, first: int, last: int) -> tuple | None:
     """The speech verb a quoted fragment depends on ("declared X 'a red line'")."""
     doc = art.doc
     for i in range(first, last + 1):
@@ -321,7 +321,7 @@ def _governing_cue(art: Article, first: int, last: int) -> tuple | None:
 
 
 def _context_cue(
-    art: Article, q: MarkedQuote, before: list[int], after: list[int], kind: QuoteKind
+    art: QuoteContext, q: MarkedQuote, before: list[int], after: list[int], kind: QuoteKind
 ) -> tuple | None:
     doc = art.doc
     after_cues = [i for i in after if is_cue(doc[i])]

@@ -28,7 +28,7 @@ class Attribution:
     key: str | None = None
 
 
-class Article:
+class QuoteContext:
     """Token and paragraph lookups over one parsed article."""
 
     def __init__(self, doc: Doc, structure: Structure):
@@ -56,7 +56,9 @@ class Article:
         return any(start <= offset < end for start, end in self.excluded)
 
 
-def cue_and_speaker(art: Article, verb: Token, around: list[int] | None = None) -> tuple | None:
+def cue_and_speaker(
+    art: QuoteContext, verb: Token, around: list[int] | None = None
+) -> tuple | None:
     """The cue `verb` with its speaker: its subject, else a name in the words `around` it."""
     subject = subject_of(verb)
     if subject is not None and not _nominal(subject):
@@ -81,7 +83,7 @@ def _after_comma(verb: Token) -> bool:
     return verb.tag_ == "VBG" and verb.i > 1 and verb.doc[verb.i - 1].text == ","
 
 
-def _clause_subject_before(art: Article, comma: int) -> Token | None:
+def _clause_subject_before(art: QuoteContext, comma: int) -> Token | None:
     """The subject of the clause ending at the comma at token `comma`."""
     doc = art.doc
     top = doc[comma - 1]
@@ -111,7 +113,7 @@ def _nominal(subject: Token) -> bool:
     return subject.is_title and subject.i > subject.sent.start and subject.pos_ == "VERB"
 
 
-def noun_near(art: Article, tokens: list[int], verb: int) -> Token | None:
+def noun_near(art: QuoteContext, tokens: list[int], verb: int) -> Token | None:
     """The nearest name, noun or pronoun to `verb` among `tokens`, compounds climbed."""
     doc = art.doc
     # The subject side first: "...," Ramos, 58, told AFP.

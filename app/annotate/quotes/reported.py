@@ -6,7 +6,7 @@ import logging
 
 from spacy.tokens import Doc, Token
 
-from app.annotate.quotes.context import Article, Attribution, cue_and_speaker, source_of
+from app.annotate.quotes.context import Attribution, QuoteContext, cue_and_speaker, source_of
 from app.annotate.quotes.speakers import (
     REPORTING_VERBS,
     SPEECH_VERBS,
@@ -42,7 +42,7 @@ FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 CLAUSE_STARTS = frozenset({"DET", "PRON", "PROPN", "NOUN", "ADJ", "NUM"})
 
 
-def reported_speech(art: Article, found: list[Attribution]) -> list[Attribution]:
+def reported_speech(art: QuoteContext, found: list[Attribution]) -> list[Attribution]:
     """Reported speech: a reporting verb and the clause it reports."""
     doc = art.doc
     direct = [(f.start, f.end) for f in found if f.kind is QuoteKind.direct]
@@ -64,7 +64,10 @@ def reported_speech(art: Article, found: list[Attribution]) -> list[Attribution]
 
 
 def _reported_at(
-    art: Article, token: Token, direct: list[tuple[int, int]], fragments: dict[int, Attribution]
+    art: QuoteContext,
+    token: Token,
+    direct: list[tuple[int, int]],
+    fragments: dict[int, Attribution],
 ) -> Attribution | None:
     """The reported speech whose cue is `token`, if any."""
     doc = art.doc

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from app.annotate.lexicon import GENDERED_PRONOUNS
 from app.annotate.quotes.context import (
-    Article,
     Attribution,
+    QuoteContext,
 )
 from app.annotate.quotes.speakers import (
     PERSONAL_PRONOUNS,
@@ -17,7 +17,7 @@ from app.annotate.types import Cue, Quote, Span
 MAX_PARAGRAPHS_BACK = 3
 
 
-def _resolve(art: Article, found: list[Attribution], index: EntityIndex) -> None:
+def _resolve(art: QuoteContext, found: list[Attribution], index: EntityIndex) -> None:
     """Give each quote its speaker entity: names looked up, pronouns and followers resolved."""
     doc = art.doc
     for item in found:
@@ -42,7 +42,7 @@ def _resolve(art: Article, found: list[Attribution], index: EntityIndex) -> None
                 item.key = index.named(head.text)
 
 
-def _antecedent(art: Article, index: EntityIndex, offset: int, paragraph: int, gender: str):
+def _antecedent(art: QuoteContext, index: EntityIndex, offset: int, paragraph: int, gender: str):
     """The person a he/she refers to, among people of a fitting gender named before it.
 
     The nearest one named as the subject of a main clause (or who spoke) wins;
@@ -79,7 +79,7 @@ def _antecedent(art: Article, index: EntityIndex, offset: int, paragraph: int, g
     return chosen
 
 
-def _infer_genders(art: Article, index: EntityIndex) -> None:
+def _infer_genders(art: QuoteContext, index: EntityIndex) -> None:
     """What the article tells of people's gender: the pronouns of sentences naming one person."""
     doc = art.doc
     votes: dict[str, list[int]] = {}
@@ -106,7 +106,9 @@ def _infer_genders(art: Article, index: EntityIndex) -> None:
             index.gender[key] = "m" if male > female else "f"
 
 
-def _previous_paragraph_speaker(art: Article, found: list[Attribution], item: Attribution, index):
+def _previous_paragraph_speaker(
+    art: QuoteContext, found: list[Attribution], item: Attribution, index
+):
     p = item.paragraph - 1
     if p < 0:
         return None, None
@@ -125,7 +127,7 @@ def _previous_paragraph_speaker(art: Article, found: list[Attribution], item: At
     return None, None
 
 
-def _to_quote(art: Article, f: Attribution) -> Quote:
+def _to_quote(art: QuoteContext, f: Attribution) -> Quote:
     doc, text = art.doc, art.text
     speaker = None
     if f.speaker is not None:
