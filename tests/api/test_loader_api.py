@@ -225,3 +225,22 @@ def test_published_at_offsets_are_kept_as_the_same_instant(client):
     assert items[1]["published_at"] in ("2024-03-01T05:00:00Z", "2024-03-01T05:00:00+00:00")
     after = client.get("/articles", params={"published_after": "2024-03-01T07:30:00+02:00"})
     assert [i["id"] for i in after.json()["items"]] == ["utc"]
+
+
+def test_the_annotator_version_follows_every_module_of_the_annotate_package(tmp_path, monkeypatch):
+    from app.ingest import core
+
+    (tmp_path / "annotate" / "quotes").mkdir(parents=True)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "annotate" / "pipeline.py").write_text("x = 1\n")
+    nested = tmp_path / "annotate" / "quotes" / "marks.py"
+    nested.write_text("y = 1\n")
+    monkeypatch.setattr(core, "PACKAGE", tmp_path)
+    core.annotator_version.cache_clear()
+    try:
+        before = core.annotator_version()
+        nested.write_text("y = 2\n")
+        core.annotator_version.cache_clear()
+        assert core.annotator_version() != before
+    finally:
+        core.annotator_version.cache_clear()
