@@ -13,32 +13,10 @@ from datetime import date, datetime, timedelta
 
 from spacy.tokens import Doc
 
-from app.annotate.entities import excluded_ranges
+from app.annotate.document import in_ranges, not_article_text
+from app.annotate.lexicon import HOLIDAYS, MONTHS, NUMBER_WORDS, WEEKDAYS
 from app.annotate.types import DateMention, Structure
 
-MONTHS = {
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "may": 5,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
-WEEKDAYS = {
-    "monday": 0,
-    "tuesday": 1,
-    "wednesday": 2,
-    "thursday": 3,
-    "friday": 4,
-    "saturday": 5,
-    "sunday": 6,
-}
 _MONTH = (
     r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
     r"|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -60,20 +38,6 @@ AGO = re.compile(
 RELATIVE = re.compile(
     r"\b(?P<which>last|this|next|past|coming)\s+(?P<unit>week|month|year)\b", re.I
 )
-NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
 # Ages and durations the model labels DATE: not a point in time.
 NOT_A_DATE = re.compile(
     r"\d+[- ]years?[- ]old|\byear-old\b|\baged?\b|-(?:year|month|week|day)$", re.IGNORECASE
@@ -86,14 +50,6 @@ TIME_WORD = re.compile(
     r"|afternoon|evening|annual|daily|hourly|now|recent|past|ago|\d+(?:st|nd|rd|th)\b",
     re.IGNORECASE,
 )
-HOLIDAYS = {
-    "christmas day": (12, 25),
-    "christmas eve": (12, 24),
-    "christmas": (12, 25),
-    "new year's day": (1, 1),
-    "new year's eve": (12, 31),
-    "boxing day": (12, 26),
-}
 HOLIDAY = re.compile(r"^(?:on |at )?(" + "|".join(HOLIDAYS) + r")(?:,? \d{4})?$", re.IGNORECASE)
 RANGE = re.compile(r"\d{4}\s*[-–/]\s*\d{2,4}|\bbetween\b|\bfrom\b.*\bto\b|\d{4} to \d{4}")
 
@@ -105,13 +61,13 @@ def extract_dates(
     if isinstance(published_at, datetime):
         published_at = published_at.date()
     text = doc.text
-    excluded = excluded_ranges(structure)
+    excluded = not_article_text(structure)
     found = []
     for ent in doc.ents:
         if ent.label_ != "DATE":
             continue
         start, end = ent.start_char, ent.end_char
-        if any(s < end and start < e for s, e in excluded):
+        if in_ranges(start, end, excluded):
             continue
         span_text = text[start:end]
         if NOT_A_DATE.search(span_text) or not TIME_WORD.search(span_text):

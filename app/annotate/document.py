@@ -36,71 +36,15 @@ surrounding whitespace, including no-break spaces.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from app.annotate.decoding import UnreadableDocument as UnreadableDocument
+from app.annotate.decoding import _is_space
+from app.annotate.decoding import decode_bytes as decode_bytes
+from app.annotate.decoding import normalize_text as normalize_text
+from app.annotate.lexicon import CREDIT_WORDS, SMALL_WORDS
 from app.annotate.types import Block, BlockKind, Image, Span, Structure
-
-# --------------------------------------------------------------------------- decoding
-
-_BOM = "\ufeff"
-# Characters `str.strip()` leaves alone but that are invisible padding in scraped text.
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
-# Share of control characters above which a "text" is taken to be binary data.
-_MAX_CONTROL_SHARE = 0.05
-
-
-def _is_space(ch: str) -> bool:
-    """Whitespace, no-break spaces included, or invisible padding."""
-    return ch.isspace() or ch in _INVISIBLE
-
-
-class UnreadableDocument(ValueError):
-    """The bytes are not a readable text document (binary, or empty)."""
-
-
-def decode_bytes(data: bytes) -> str:
-    """Decode a published file: UTF-8 (with or without BOM), else cp1252."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        # UTF-16 with a BOM is text even though it is full of NUL bytes.
-        text = data.decode("utf-16")
-    elif b"\x00" in data:
-        raise UnreadableDocument("the document is binary data (it contains NUL bytes)")
-    else:
-        text = _decode_8bit(data)
-    text = text.removeprefix(_BOM)
-    if all(_is_space(ch) for ch in text):
-        raise UnreadableDocument("the document is empty (no text besides whitespace)")
-    if _control_share(text) > _MAX_CONTROL_SHARE:
-        raise UnreadableDocument("the document is binary data (too many control characters)")
-    return text
-
-
-def _decode_8bit(data: bytes) -> str:
-    """UTF-8 when valid, else cp1252, the usual encoding of legacy Western files."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        # The five bytes cp1252 leaves undefined: Latin-1 maps them to C1 controls,
-        # which the control-character check then weighs like any other.
-        return data.decode("latin-1")
-
-
-def _control_share(text: str) -> float:
-    """The share of control characters other than ordinary whitespace."""
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
-    return controls / len(text)
-
-
-def normalize_text(text: str) -> str:
-    """The stored form of a text: no BOM, `\\n` line endings. Offsets refer to this form."""
-    return text.removeprefix(_BOM).replace("\r\n", "\n").replace("\r", "\n")
-
 
 # --------------------------------------------------------------------------- lines
 
@@ -210,14 +154,6 @@ def _is_bare_read_more(line: _Line) -> bool:
 
 # --- images
 
-# Organisations and words that make up photo credits such as `AFP`, `Reuters`,
-# `Getty Images`, `AA`, `EPA-EFE`, `Handout via Reuters`, `File photo`.
-_CREDIT_WORDS = {
-    "aa", "afp", "ap", "alamy", "anadolu", "agency", "archive", "bloomberg", "courtesy",
-    "dha", "efe", "epa", "file", "getty", "handout", "iha", "images", "image", "ians",
-    "media", "nurphoto", "pa", "photo", "photos", "pool", "reuters", "rex", "shutterstock",
-    "sipa", "sputnik", "tass", "trt", "trtworld", "upi", "via", "wire", "world", "xinhua",
-}  # fmt: skip
 # A trailing credit in parentheses: `... 2020. (AFP)`.
 _PAREN_CREDIT = re.compile(r"\(\s*([^()]{1,60}?)\s*\)$")
 # The label before a named credit: `Photo: Jane Doe/Reuters`, `(Photo by AA)`.
@@ -225,7 +161,7 @@ _CREDIT_LABEL = r"(?:Photo(?:graph)?|PHOTO|Picture|Image|Credit)s?(?: by|:)\s*"
 _LABEL_CREDIT = re.compile(r"(?:(?<=\s)|^)" + _CREDIT_LABEL + r"([^\s].{0,60})$")
 _LABEL_INSIDE = re.compile(_CREDIT_LABEL, re.IGNORECASE)
 _MIN_CAPTION_WORDS = 3
-_MAX_CREDIT_WORDS = 8
+_MAXCREDIT_WORDS = 8
 # A lone line needs a known agency in its credit, and a caption of modest length.
 _MAX_LONE_CAPTION_WORDS = 60
 
@@ -251,7 +187,7 @@ def _read_caption(text: str, line: _Line) -> _Caption:
             credit_start, labelled = credit_start + inner.end(), True
         credit = _span(text, credit_start, line.start + match.end(1))
         body = _span(text, line.start, line.start + match.start())
-        if credit is None or body is None or len(credit.text.split()) > _MAX_CREDIT_WORDS:
+        if credit is None or body is None or len(credit.text.split()) > _MAXCREDIT_WORDS:
             continue
         return _Caption(body, credit, labelled or _names_agency(credit.text))
     return _Caption(line.span(), None, False)
@@ -262,7 +198,7 @@ def _names_agency(credit: str) -> bool:
     # The agency comes after `via`, and before the photographer's name after a slash.
     credit = re.split(r"\bvia\b", credit, flags=re.IGNORECASE)[-1].split("/")[0]
     words = [w for w in re.split(r"[\s,;&+\-\u2013]+", credit.lower()) if w]
-    return bool(words) and all(w in _CREDIT_WORDS for w in words)
+    return bool(words) and all(w in CREDIT_WORDS for w in words)
 
 
 def _squash(text: str) -> str:
@@ -305,11 +241,6 @@ _MAX_HEADING_WORDS = 10
 _MAX_HEADING_CHARS = 90
 # Shorter lines, even when punctuated, are labels ("Playing colours:", "The Haka!").
 _MIN_PARAGRAPH_WORDS = 6
-# A line ending on one of these words is a broken sentence, not a heading.
-_DANGLING_WORDS = {
-    "a", "an", "and", "as", "at", "but", "by", "for", "from", "her", "his", "in", "its",
-    "of", "on", "or", "that", "the", "their", "to", "when", "while", "with",
-}  # fmt: skip
 # `Q:`, `RAMOS:`, `KATE SMITH:` opening a line of an interview or a transcript.
 _SPEAKER_LABEL = re.compile(r"[A-Z][A-Z.'\-]*(?: [A-Z][A-Z.'\-]*)*:\s")
 # Share of lines after a blank line from which a text counts as blank-separated.
@@ -355,7 +286,7 @@ def _looks_like_heading(line_text: str) -> bool:
         return len(words) > 1 and not line_text.endswith("??")
     if line_text.endswith(tuple(_FINAL_PUNCTUATION)) or line_text[-1] in "-\u2013\u2014":
         return False
-    return words[-1].lower() not in _DANGLING_WORDS
+    return words[-1].lower() not in SMALL_WORDS
 
 
 def _is_quote_or_transcript(line_text: str) -> bool:
@@ -403,7 +334,7 @@ def _closes_section(part: _Part) -> bool:
     # Long lines without a full stop (an embedded post's date line) end a section too.
     return _is_complete_paragraph(part) or (
         len(words) > _MAX_HEADING_WORDS
-        and words[-1].lower() not in _DANGLING_WORDS
+        and words[-1].lower() not in SMALL_WORDS
         and not part.span.text.endswith((",", ":", ";", "-", "\u2013", "\u2014"))
     )
 
@@ -515,3 +446,33 @@ def parse_structure(text: str) -> Structure:
             case BlockKind.source:
                 structure.source = part.span
     return structure
+
+
+def not_article_text(structure: Structure) -> list[tuple[int, int]]:
+    """What is not article text, as sorted (start, end) ranges: READ MORE lines, the Source
+    line, and an image's region outside its caption and credit (a repeated caption, its
+    residue). Every layer takes its exclusions from here."""
+    ranges: list[tuple[int, int]] = []
+    for block in structure.blocks:
+        if block.kind in (BlockKind.read_more, BlockKind.source):
+            ranges.append((block.start, block.end))
+    ranges.extend((s.start, s.end) for s in structure.read_more)
+    if structure.source is not None:
+        ranges.append((structure.source.start, structure.source.end))
+    for image in structure.images:
+        kept = [(image.caption.start, image.caption.end)]
+        if image.credit is not None:
+            kept.append((image.credit.start, image.credit.end))
+        pos = image.start
+        for s, e in sorted(kept):
+            if s > pos:
+                ranges.append((pos, s))
+            pos = max(pos, e)
+        if pos < image.end:
+            ranges.append((pos, image.end))
+    return sorted(ranges)
+
+
+def in_ranges(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
+    """Whether the span overlaps one of `ranges`."""
+    return any(s < end and start < e for s, e in ranges)

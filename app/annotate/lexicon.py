@@ -1,4 +1,8 @@
-"""Language data: every word list the annotators share, one per concept, apart from the logic."""
+"""Language data: every word list the annotators use, one per concept, apart from the logic.
+
+Entities, quotes, dates, the document layer and link resolution read their words from
+here (in the manner of spaCy's `lang/en/` data files), so a concept is defined once.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ TITLES = _words(
 
 
 # Lower-case words that belong to names.
-PARTICLES = _words("de da di del della der den van von le la al el bin ibn bint abu du dos das")
+PARTICLES = _words("de da di del della der den des van von le la al el bin ibn bint abu du dos das")
 
 
 # Titles before a name that is the bearer's whole name (`Prince Charles`, `Pope Francis`).
@@ -68,18 +72,6 @@ TRADES = _words(
 
 
 MINISTRY_NOUNS = _words("ministry ministries")
-
-
-# Verbs of saying whose subject is a person (`Smith said ...`), and the dependencies of
-# a subject.
-SPEECH_VERBS = _words(
-    """
-    say tell add note explain state declare announce claim insist argue warn write tweet
-    ask reply respond answer suggest acknowledge admit confirm deny recall comment remark
-    stress predict promise pledge vow urge complain testify assert contend maintain
-    reveal describe quip joke shout whisper mutter exclaim concede allege accuse retort
-    """
-)
 
 
 # Last words that make a name a company's (`Leadplex LLC`).
@@ -139,14 +131,70 @@ LOCATIVES = _words("in near outside at across around inside")
 TIME_ZONES = frozenset({"GMT", "BST", "UTC", "EST", "EDT", "CST", "PST", "PDT", "CET", "CEST"})
 
 
-SMALL_WORDS = frozenset({"of", "the", "and", "for", "de", "du", "des", "la", "le", "in", "on", "&"})
+# Function words: articles, prepositions, conjunctions, auxiliaries. Left out of an
+# acronym's letters, allowed in lower case in a title-case headline, ignored when two
+# headlines are compared, and a line ending on one is a broken sentence.
+SMALL_WORDS = _words(
+    """
+    a an the and or but nor as at by for from in into of off on out over per to upon via
+    with when while that this it its her his their is are was were be been s
+    """
+)
 
 
 NAME_SUFFIXES = _words("jr jr. sr sr. ii iii iv")
 
 
-TITLE_CASE_SMALL = _words("and the for but nor off out via per from into with over upon")
-GENDERED_PRONOUNS = {
+# -- speech and cognition -------------------------------------------------------------
+
+# Verbs that introduce speech or writing: enough to attribute a quotation next to them.
+SPEECH_VERBS = _words(
+    """
+    say tell add note explain state declare announce claim insist argue warn write tweet post
+    ask reply respond answer suggest acknowledge admit confirm deny report recall comment remark
+    observe stress emphasize emphasise continue conclude predict promise pledge vow urge complain
+    testify assert contend maintain mention reveal disclose describe quip joke shout yell scream
+    whisper mutter exclaim cry caution concede allege accuse charge counter retort interject
+    recount demand propose proclaim boast brag lament signal indicate hint estimate speak inform
+    agree tout praise criticize criticise blast slam dismiss question wonder reason muse marvel
+    concur echo reiterate repeat assure advise threaten brief opine counsel plead message email
+    blog call label dub brand term chant sing recite read cite quote condemn denounce decry
+    protest applaud thank apologize apologise reference elaborate"""
+)
+# The speech verbs whose subject the entity step takes for a person's name (`Smith said`).
+SUBJECT_SPEECH_VERBS = _words(
+    """
+    say tell add note explain state declare announce claim insist argue warn write tweet
+    ask reply respond answer suggest acknowledge admit confirm deny recall comment remark
+    stress predict promise pledge vow urge complain testify assert contend maintain
+    reveal describe quip joke shout whisper mutter exclaim concede allege accuse retort
+    """
+)
+# Verbs reporting a statement or a belief as a clause ("X thinks that ..."): indirect cues.
+REPORTING_VERBS = SPEECH_VERBS | _words(
+    """
+    think believe feel hope fear expect know learn find show understand realize realise
+    worry guess assume doubt consider suspect imagine recognize recognise forecast
+    project calculate decide determine rule prove demonstrate"""
+)
+# Verbs whose object is asked to do something ("urged Y to ...").
+REQUEST_VERBS = _words("call urge ask press demand implore beg encourage invite warn")
+# Verbs that report a whole clause after them ("X said Tuesday he would ..."), whatever the
+# parse made of that clause.
+CLAUSE_VERBS = _words(
+    """
+    say tell claim argue insist note add explain warn write report announce acknowledge admit
+    suggest contend maintain predict stress assert testify reiterate confirm emphasize emphasise
+    concede allege declare state recall believe think tweet estimate complain agree caution
+    observe remark reply respond counter boast concur fear hope"""
+)
+# Verbs whose object is the hearer, not what is said ("told reporters he would ...").
+HEARER_VERBS = _words("tell inform assure warn remind advise brief")
+
+# -- pronouns and forms of address ------------------------------------------------------
+
+# Third-person pronouns with the gender they refer to.
+PRONOUN_GENDER = {
     "he": "m",
     "him": "m",
     "his": "m",
@@ -155,4 +203,100 @@ GENDERED_PRONOUNS = {
     "her": "f",
     "hers": "f",
     "herself": "f",
+}
+# The ones that stand for a speaker ("he said", "told him"), not a possessive or reflexive.
+PERSONAL_PRONOUNS = {w: PRONOUN_GENDER[w] for w in ("he", "him", "she", "her")}
+RELATIVE_PRONOUNS = _words("who which that whom")
+# Forms of address with the gender they imply.
+HONORIFICS = {
+    "mr": "m",
+    "mr.": "m",
+    "sir": "m",
+    "lord": "m",
+    "mrs": "f",
+    "mrs.": "f",
+    "ms": "f",
+    "ms.": "f",
+    "miss": "f",
+    "lady": "f",
+    "dame": "f",
+}
+
+# -- page furniture and credits ---------------------------------------------------------
+
+# Labels of page furniture that the model sometimes takes for names.
+PAGE_FURNITURE = (
+    "READ MORE",
+    "Read more",
+    "Source",
+    "Sources",
+    "Related",
+    "Watch",
+    "Listen",
+    "Advertisement",
+    "Photo",
+    "File photo",
+    "Video",
+    "Image",
+    "Caption",
+    "Getty Images",
+    "Share",
+    "Updated",
+)
+# Organisations and words that make up photo credits such as `AFP`, `Reuters`,
+# `Getty Images`, `AA`, `EPA-EFE`, `Handout via Reuters`, `File photo`.
+CREDIT_WORDS = _words(
+    """
+    aa afp ap alamy anadolu agency archive bloomberg courtesy dha efe epa file getty handout
+    iha images image ians media nurphoto pa photo photos pool reuters rex shutterstock sipa
+    sputnik tass trt trtworld upi via wire world xinhua
+    """
+)
+
+# -- calendar ---------------------------------------------------------------------------
+
+MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+WEEKDAYS = {
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+}
+NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+HOLIDAYS = {
+    "christmas day": (12, 25),
+    "christmas eve": (12, 24),
+    "christmas": (12, 25),
+    "new year's day": (1, 1),
+    "new year's eve": (12, 31),
+    "boxing day": (12, 26),
 }

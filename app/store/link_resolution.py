@@ -18,6 +18,7 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import Row, func, select, update
 from sqlmodel import Session
 
+from app.annotate.lexicon import SMALL_WORDS
 from app.store.tables import Article, RelatedLink
 from app.store.versions import touch_articles_linking
 
@@ -38,12 +39,6 @@ from app.store.versions import touch_articles_linking
 # below 86; 85 keeps all of them while refusing titles that differ by a pile of small
 # words. The price of the guard is typos in short words: 82% of single typos resolve.
 FUZZY_THRESHOLD = 85.0
-
-# Words whose presence or absence does not change which story a headline names.
-SMALL_WORDS = frozenset(
-    {"a", "an", "the", "of", "in", "on", "at", "to", "for", "by", "with", "from", "as", "and"}
-    | {"or", "is", "are", "was", "were", "be", "been", "its", "it", "into", "that", "this", "s"}
-)
 
 
 def title_similarity(a: str, b: str) -> float:

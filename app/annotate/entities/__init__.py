@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from app.annotate.document import in_ranges, not_article_text
 from app.annotate.entities.gazetteer import lookup_place
 from app.annotate.entities.grouping import _acronym_mentions, _build_entities, _group
 from app.annotate.entities.junk import (
@@ -28,14 +29,12 @@ from app.annotate.entities.junk import (
     _is_junk,
     _lone_opening_word,
     _shouted_alone,
-    excluded_ranges,
 )
 from app.annotate.entities.labels import _settle_labels
 from app.annotate.entities.mentions import (
     KEPT_LABELS,
     LABEL_RANK,
     _DocContext,
-    _in_ranges,
     _Mention,
 )
 from app.annotate.entities.recall import (
@@ -56,7 +55,7 @@ from app.annotate.entities.spans import (
 from app.annotate.lexicon import COMPANY_SUFFIXES, SOLE_NAME_TITLES
 from app.annotate.types import Entity, Structure
 
-__all__ = ["KEPT_LABELS", "excluded_ranges", "extract_entities", "warm_up"]
+__all__ = ["KEPT_LABELS", "extract_entities", "warm_up"]
 
 
 def warm_up() -> None:
@@ -69,7 +68,7 @@ def warm_up() -> None:
 def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
     """The entities of the article parsed as `doc`, each with all its mentions."""
     text = doc.text
-    excluded = excluded_ranges(structure)
+    excluded = not_article_text(structure)
     context = _DocContext.build(doc, text)
 
     mentions: list[_Mention] = []
@@ -81,7 +80,7 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
         if cleaned is None:
             continue
         start, end, tokens = cleaned
-        if _in_ranges(start, end, excluded) or _is_junk(
+        if in_ranges(start, end, excluded) or _is_junk(
             text[start:end], ent.label_, tokens, context, structure
         ):
             continue

@@ -194,7 +194,7 @@ def _join_acronyms(by_form, label_of, text, union) -> None:  # type: ignore[no-u
         if len(words) < 2 or label_of[form] == "PERSON":
             continue
         full = "".join(w[0] for w in words if w[0].isalpha()).upper()
-        content = "".join(w[0] for w in words if w.lower() not in SMALL_WORDS).upper()
+        content = "".join(w[0] for w in words if not _small(w)).upper()
         for key in {full, content}:
             if len(key) >= 2:
                 initials[key].append(form)
@@ -206,6 +206,11 @@ def _join_acronyms(by_form, label_of, text, union) -> None:  # type: ignore[no-u
         if len(names) == 1:
             label_of[form] = label_of[names[0]]
             union(form, names[0])
+
+
+def _small(word: str) -> bool:
+    """A word an acronym leaves out: a function word, `&`, a name particle in lower case."""
+    return word.lower() in SMALL_WORDS or word == "&" or (word.islower() and word in PARTICLES)
 
 
 def _defined_acronym(text: str, end: int, name: str) -> str | None:

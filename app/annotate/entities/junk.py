@@ -4,36 +4,16 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
+from app.annotate.document import in_ranges
 from app.annotate.entities.gazetteer import fold, lookup_place
-from app.annotate.entities.mentions import QUOTE_CHARS, _DocContext, _Group, _in_ranges, _Mention
-from app.annotate.lexicon import SPEECH_VERBS, TIME_ZONES
+from app.annotate.entities.mentions import QUOTE_CHARS, _DocContext, _Group, _Mention
+from app.annotate.lexicon import PAGE_FURNITURE, SUBJECT_SPEECH_VERBS, TIME_ZONES
 from app.annotate.types import BlockKind, Structure
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
 
-# Labels of page furniture that the model sometimes takes for names.
-FURNITURE = frozenset(
-    fold(w)
-    for w in (
-        "READ MORE",
-        "Read more",
-        "Source",
-        "Sources",
-        "Related",
-        "Watch",
-        "Listen",
-        "Advertisement",
-        "Photo",
-        "File photo",
-        "Video",
-        "Image",
-        "Caption",
-        "Getty Images",
-        "Share",
-        "Updated",
-    )
-)
+FURNITURE = frozenset(fold(w) for w in PAGE_FURNITURE)
 
 
 def _is_junk(text: str, label: str, span: Span, context: _DocContext, structure: Structure) -> bool:
@@ -49,7 +29,7 @@ def _is_junk(text: str, label: str, span: Span, context: _DocContext, structure:
         and sum(t.lower_ in context.lower_words for t in span) >= 2
     ):
         return True
-    if _in_ranges(span.start_char, span.end_char, context.upper_lines):
+    if in_ranges(span.start_char, span.end_char, context.upper_lines):
         # In a line in capitals the model guesses; names the article also writes
         # in ordinary case are found there again later, from those forms.
         place = lookup_place(text)
@@ -61,7 +41,7 @@ def _is_junk(text: str, label: str, span: Span, context: _DocContext, structure:
         return False
     if text.isupper() and len(text) > 1:
         return False  # acronyms are names
-    if _in_ranges(span.start_char, span.end_char, context.upper_lines):
+    if in_ranges(span.start_char, span.end_char, context.upper_lines):
         return False
     if context.mid_sentence_caps[text]:
         return False  # written capitalised mid-sentence elsewhere: a name
@@ -91,7 +71,7 @@ def _lone_opening_word(group: _Group, doc: Doc, context: _DocContext) -> bool:
         return False
     # ... unless it is the one speaking ("Smith said ..."): only a person says things.
     token = span[0]
-    return not (token.dep_ in SUBJECT_DEPS and token.head.lemma_.lower() in SPEECH_VERBS)
+    return not (token.dep_ in SUBJECT_DEPS and token.head.lemma_.lower() in SUBJECT_SPEECH_VERBS)
 
 
 def _common_word_alone(group: _Group, context: _DocContext) -> bool:
@@ -132,30 +112,6 @@ def _heading_first_word(span: Span, structure: Structure) -> bool:
             words = block.text.split()
             return len(words) > 1 and all(w[:1].islower() for w in words[1:] if w[:1].isalpha())
     return False
-
-
-def excluded_ranges(structure: Structure) -> list[tuple[int, int]]:
-    """Text outside the article proper: READ MORE lines, the Source line, a caption's
-    repetition."""
-    ranges: list[tuple[int, int]] = []
-    for block in structure.blocks:
-        if block.kind in (BlockKind.read_more, BlockKind.source):
-            ranges.append((block.start, block.end))
-    ranges.extend((s.start, s.end) for s in structure.read_more)
-    if structure.source is not None:
-        ranges.append((structure.source.start, structure.source.end))
-    for image in structure.images:
-        kept = [(image.caption.start, image.caption.end)]
-        if image.credit is not None:
-            kept.append((image.credit.start, image.credit.end))
-        pos = image.start
-        for s, e in sorted(kept):
-            if s > pos:
-                ranges.append((pos, s))
-            pos = max(pos, e)
-        if pos < image.end:
-            ranges.append((pos, image.end))
-    return sorted(ranges)
 
 
 def _credit_mentions(structure: Structure, mentions: list[_Mention]) -> list[_Mention]:

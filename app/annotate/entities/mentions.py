@@ -72,10 +72,6 @@ class _DocContext:
         return cls(mid, frozenset(lower), upper_lines)
 
 
-def _in_ranges(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(s < end and start < e for s, e in ranges)
-
-
 @dataclass
 class _Group:
     label: str

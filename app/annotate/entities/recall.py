@@ -8,8 +8,9 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
+from app.annotate.document import in_ranges
 from app.annotate.entities.gazetteer import country_names, lookup_place
-from app.annotate.entities.mentions import _DocContext, _Group, _in_ranges, _Mention
+from app.annotate.entities.mentions import _DocContext, _Group, _Mention
 
 # A place in capitals opening a line, before a date, an agency or a dash.
 DATELINE = re.compile(
@@ -47,7 +48,7 @@ def _place_mentions(
     found = []
 
     def add(s: int, e: int) -> None:
-        if taken.overlaps(s, e) or _in_ranges(s, e, excluded):
+        if taken.overlaps(s, e) or in_ranges(s, e, excluded):
             return
         span = doc.char_span(s, e)
         if span is None or _inside_longer_name(span):
@@ -82,7 +83,7 @@ def _outlet_mentions(
         s, e = match.span(1)
         while text.startswith(("The ", "A ", "An "), s) and e - s > 4:
             s = text.index(" ", s) + 1
-        if taken.overlaps(s, e) or _in_ranges(s, e, excluded):
+        if taken.overlaps(s, e) or in_ranges(s, e, excluded):
             continue
         span = doc.char_span(s, e)
         if span is None or span[0].is_sent_start and len(span) == 1 and span[0].pos_ != "PROPN":
@@ -144,7 +145,7 @@ def _propagate(
     found = []
 
     def add(s: int, e: int, group: _Group) -> None:
-        if taken.overlaps(s, e) or _in_ranges(s, e, excluded):
+        if taken.overlaps(s, e) or in_ranges(s, e, excluded):
             return
         span = doc.char_span(s, e)
         if span is None:

@@ -8,9 +8,10 @@ from collections import defaultdict
 
 from spacy.tokens import Doc, Span, Token
 
+from app.annotate.document import in_ranges
 from app.annotate.entities.gazetteer import lookup_place
 from app.annotate.entities.grouping import _is_initial
-from app.annotate.entities.mentions import QUOTE_CHARS, _DocContext, _in_ranges, _Mention
+from app.annotate.entities.mentions import QUOTE_CHARS, _DocContext, _Mention
 from app.annotate.lexicon import (
     FACILITY_LAST_WORDS,
     FACILITY_LAST_WORDS_LONG,
@@ -19,7 +20,7 @@ from app.annotate.lexicon import (
     ORG_LAST_WORDS,
     PARTICLES,
     ROLES,
-    TITLE_CASE_SMALL,
+    SMALL_WORDS,
     TITLES,
     TRADES,
     WEAK_TITLES,
@@ -29,7 +30,7 @@ from app.annotate.types import BlockKind, Structure
 POSSESSIVES = frozenset({"'s", "’s", "'", "’", "'S", "’S"})
 
 
-DASHES = frozenset({"-", "–", "—", ":", "|", "/"})
+PREFIX_SEPARATORS = frozenset({"-", "–", "—", ":", "|", "/"})
 
 
 HYPHENATED_BEFORE = re.compile(r"(?<![\w-])([A-Za-z]+)-(?:[A-Za-z]+-)*$")
@@ -74,7 +75,7 @@ def _clean_span(ent: Span, text: str) -> tuple[int, int, Span] | None:
             break
     # Anything up to a dash or colon is a prefix such as `WATCH:` or a dateline.
     for tok in doc[start:end]:
-        if tok.text in DASHES and tok.i > start and tok.i < end - 1:
+        if tok.text in PREFIX_SEPARATORS and tok.i > start and tok.i < end - 1:
             start = tok.i + 1
 
     def trim_edges() -> None:
@@ -304,18 +305,18 @@ def _trim_headline_words(
     _trim_common_word(mentions, text, doc, headings, context)
     headings = [(s, e) for s, e in headings if _title_case(text[s:e])]
     if not headings or not any(
-        m.label == "PERSON" and _in_ranges(m.start, m.end, headings) for m in mentions
+        m.label == "PERSON" and in_ranges(m.start, m.end, headings) for m in mentions
     ):
         return mentions
     body_caps = {
         tok.text
         for tok in doc
-        if tok.text[:1].isupper() and not _in_ranges(tok.idx, tok.idx + len(tok), headings)
+        if tok.text[:1].isupper() and not in_ranges(tok.idx, tok.idx + len(tok), headings)
     }
     kept = []
     for m in mentions:
         span = doc.char_span(m.start, m.end)
-        if m.label != "PERSON" or span is None or not _in_ranges(m.start, m.end, headings):
+        if m.label != "PERSON" or span is None or not in_ranges(m.start, m.end, headings):
             kept.append(m)
             continue
         runs: list[list[Token]] = [[]]
@@ -356,7 +357,7 @@ def _trim_common_word(
     names = {m.text for m in mentions if m.label == "PERSON"}
     for m in mentions:
         words = m.text.split()
-        if m.label != "PERSON" or len(words) < 2 or not _in_ranges(m.start, m.end, headings):
+        if m.label != "PERSON" or len(words) < 2 or not in_ranges(m.start, m.end, headings):
             continue
         span = doc.char_span(m.start, m.end)
         if span is None or len(span) != len(words):
@@ -380,7 +381,7 @@ def _title_case(line: str) -> bool:
     function words."""
     words = [w for w in line.split() if w[:1].isalpha()]
     return len(words) >= 3 and all(
-        w[0].isupper() for w in words if len(w) >= 3 and w.lower() not in TITLE_CASE_SMALL
+        w[0].isupper() for w in words if len(w) >= 3 and w.lower() not in SMALL_WORDS
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from app.annotate.lexicon import PERSONAL_PRONOUNS, SPEECH_VERBS
 from app.annotate.quotes.context import (
     Attribution,
     QuoteContext,
@@ -14,8 +15,6 @@ from app.annotate.quotes.context import (
 from app.annotate.quotes.marks import MarkedQuote
 from app.annotate.quotes.reported import reported_clause
 from app.annotate.quotes.speakers import (
-    PERSONAL_PRONOUNS,
-    SPEECH_VERBS,
     EntityIndex,
     is_cue,
     mention_bounds,

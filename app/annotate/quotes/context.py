@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from app.annotate.document import not_article_text
 from app.annotate.quotes.marks import split_paragraphs
 from app.annotate.quotes.speakers import mention_bounds, subject_of
 from app.annotate.types import QuoteKind, Structure
@@ -36,9 +37,7 @@ class QuoteContext:
         self.text = doc.text
         self.starts = [t.idx for t in doc]
         self.paragraphs = split_paragraphs(self.text)
-        self.excluded = [(s.start, s.end) for s in structure.read_more]
-        if structure.source is not None:
-            self.excluded.append((structure.source.start, structure.source.end))
+        self.excluded = not_article_text(structure)
         self.paragraph_starts = [p[0] for p in self.paragraphs]
         self.quote_of = [-1] * len(doc)
 

@@ -6,10 +6,15 @@ import logging
 
 from spacy.tokens import Doc, Token
 
+from app.annotate.lexicon import (
+    CLAUSE_VERBS,
+    HEARER_VERBS,
+    REPORTING_VERBS,
+    REQUEST_VERBS,
+    SPEECH_VERBS,
+)
 from app.annotate.quotes.context import Attribution, QuoteContext, cue_and_speaker, source_of
 from app.annotate.quotes.speakers import (
-    REPORTING_VERBS,
-    SPEECH_VERBS,
     is_cue,
     mention_bounds,
     subject_of,
@@ -19,25 +24,7 @@ from app.annotate.types import QuoteKind
 log = logging.getLogger(__name__)
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 CLAUSE_TRAILERS = frozenset(" :,;—–-\n\"“”'")
-REQUEST_VERBS = frozenset(
-    {"call", "urge", "ask", "press", "demand", "implore", "beg", "encourage", "invite", "warn"}
-)
-# Verbs that report a whole clause after them ("X said Tuesday he would ..."), whatever the
-# parse made of that clause.
-CLAUSE_VERBS = _words(
-    """
-    say tell claim argue insist note add explain warn write report announce acknowledge admit
-    suggest contend maintain predict stress assert testify reiterate confirm emphasize emphasise
-    concede allege declare state recall believe think tweet estimate complain agree caution
-    observe remark reply respond counter boast concur fear hope"""
-)
-# Verbs whose object is the hearer, not what is said ("told reporters he would ...").
-HEARER_VERBS = frozenset({"tell", "inform", "assure", "warn", "remind", "advise", "brief"})
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 CLAUSE_STARTS = frozenset({"DET", "PRON", "PROPN", "NOUN", "ADJ", "NUM"})
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from app.annotate.lexicon import GENDERED_PRONOUNS
+from app.annotate.lexicon import PERSONAL_PRONOUNS, PRONOUN_GENDER
 from app.annotate.quotes.context import (
     Attribution,
     QuoteContext,
 )
 from app.annotate.quotes.speakers import (
-    PERSONAL_PRONOUNS,
     EntityIndex,
     is_cue,
 )
@@ -98,7 +97,7 @@ def _infer_genders(art: QuoteContext, index: EntityIndex) -> None:
             continue
         tally = votes.setdefault(mentions[0][2], [0, 0])
         for token in sent:
-            gender = GENDERED_PRONOUNS.get(token.lower_)
+            gender = PRONOUN_GENDER.get(token.lower_)
             if gender is not None and art.quote_of[token.i] == -1:
                 tally[gender == "f"] += 1
     for key, (male, female) in votes.items():

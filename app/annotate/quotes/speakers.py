@@ -7,49 +7,9 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
+from app.annotate.lexicon import HONORIFICS, RELATIVE_PRONOUNS, SPEECH_VERBS
 from app.annotate.types import Entity
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Verbs that introduce speech or writing: enough to attribute a quotation next to them.
-SPEECH_VERBS = _words(
-    """
-    say tell add note explain state declare announce claim insist argue warn write tweet post
-    ask reply respond answer suggest acknowledge admit confirm deny report recall comment remark
-    observe stress emphasize emphasise continue conclude predict promise pledge vow urge complain
-    testify assert contend maintain mention reveal disclose describe quip joke shout yell scream
-    whisper mutter exclaim cry caution concede allege accuse charge counter retort interject
-    recount demand propose proclaim boast brag lament signal indicate hint estimate speak inform
-    agree tout praise criticize criticise blast slam dismiss question wonder reason muse marvel
-    concur echo reiterate repeat assure advise threaten brief opine counsel plead message email
-    blog call label dub brand term chant sing recite read cite quote condemn denounce decry
-    protest applaud thank apologize apologise reference elaborate"""
-)
-# Verbs reporting a statement or a belief as a clause ("X thinks that ..."): indirect cues.
-REPORTING_VERBS = SPEECH_VERBS | _words(
-    """
-    think believe feel hope fear expect know learn find show understand realize realise
-    worry guess assume doubt consider suspect imagine recognize recognise forecast
-    project calculate decide determine rule prove demonstrate"""
-)
-PERSONAL_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
-RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
-HONORIFICS = {
-    "mr": "m",
-    "mr.": "m",
-    "sir": "m",
-    "lord": "m",
-    "mrs": "f",
-    "mrs.": "f",
-    "ms": "f",
-    "ms.": "f",
-    "miss": "f",
-    "lady": "f",
-    "dame": "f",
-}
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "FAC", "LOC"})
 
 
