@@ -33,6 +33,8 @@ TITLES = _words(
 PARTICLES = _words("de da di del della der den des van von le la al el bin ibn bint abu du dos das")
 
 
+# Titles only a person bears, which make the name after them a person's.
+PERSON_TITLES = _words("mr mrs ms dr president")
 # Titles before a name that is the bearer's whole name (`Prince Charles`, `Pope Francis`).
 SOLE_NAME_TITLES = _words("king queen prince princess pope emperor empress saint st st.")
 
@@ -108,10 +110,12 @@ ORG_LAST_WORDS = _words(
 
 # Head nouns that make a name a place when in apposition ("Jufra, an airbase") or
 # around it ("the city of Sirte", "Sirte city").
-SETTLEMENT_NOUNS = _words(
+# Of those, the ones written after a place's name ("Sirte city").
+TOWN_NOUNS = _words("city town village")
+SETTLEMENT_NOUNS = TOWN_NOUNS | _words(
     """
-    city town village capital province district state country county municipality
-    suburb neighbourhood neighborhood governorate prefecture enclave oasis
+    capital province district state country county municipality suburb neighbourhood
+    neighborhood governorate prefecture enclave oasis
     """
 )
 
@@ -190,6 +194,11 @@ CLAUSE_VERBS = _words(
 )
 # Verbs whose object is the hearer, not what is said ("told reporters he would ...").
 HEARER_VERBS = _words("tell inform assure warn remind advise brief")
+
+# Small words a quoted title may hold in lower case ("Made in Dagenham").
+TITLE_SMALL_WORDS = _words("of the and a an in on for to at with")
+# Words before a quoted name that make it a name, not words said ("a show called '...'").
+NAMING_WORDS = _words("called titled entitled named dubbed")
 
 # -- pronouns and forms of address ------------------------------------------------------
 

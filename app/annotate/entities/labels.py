@@ -13,7 +13,9 @@ from app.annotate.lexicon import (
     DEMONYM_ENDINGS,
     FACILITY_NOUNS,
     LOCATIVES,
+    PERSON_TITLES,
     SETTLEMENT_NOUNS,
+    TOWN_NOUNS,
 )
 
 # A city this large is a place even when the model only ever calls it a person.
@@ -84,11 +86,11 @@ def _context_label(span: Span, label: str) -> str | None:
     """A label the words around a mention call for: a title, an apposition, `city of`."""
     doc = span.doc
     prev = doc[span.start - 1] if span.start > 0 else None
-    if prev is not None and prev.lower_.rstrip(".") in {"mr", "mrs", "ms", "dr", "president"}:
+    if prev is not None and prev.lower_.rstrip(".") in PERSON_TITLES:
         return "PERSON"
     if span.end < len(doc) and label != "NORP":
         nxt = doc[span.end]
-        if nxt.lower_ in ("city", "town", "village") and nxt.pos_ == "NOUN":
+        if nxt.lower_ in TOWN_NOUNS and nxt.pos_ == "NOUN":
             return "GPE"
     if prev is not None and prev.lower_ == "of" and span.start > 1:
         head = doc[span.start - 2].lower_

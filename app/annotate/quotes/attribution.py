@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from app.annotate.lexicon import PERSONAL_PRONOUNS, SPEECH_VERBS
+from app.annotate.lexicon import (
+    NAMING_WORDS,
+    PERSONAL_PRONOUNS,
+    SPEECH_VERBS,
+    TITLE_SMALL_WORDS,
+)
 from app.annotate.quotes.context import (
     Attribution,
     QuoteContext,
@@ -208,7 +213,7 @@ def _names_a_work(doc: Doc, before: list[int], first: int, last: int) -> bool:
     if len(before) < 2 or not _is_title(doc, first, last):
         return False
     word, last_word = doc[before[-2]], doc[before[-1]]
-    if last_word.lower_ in ("called", "titled", "entitled", "named", "dubbed"):
+    if last_word.lower_ in NAMING_WORDS:
         return True
     return last_word.text == "," and word.pos_ == "NOUN"
 
@@ -228,8 +233,7 @@ def _is_title(doc: Doc, first: int, last: int) -> bool:
         return False
     if all(t.ent_type_ == "WORK_OF_ART" for t in words):
         return True
-    small = {"of", "the", "and", "a", "an", "in", "on", "for", "to", "at", "with"}
-    return words[0].is_title and all(t.is_title or t.lower_ in small for t in words)
+    return words[0].is_title and all(t.is_title or t.lower_ in TITLE_SMALL_WORDS for t in words)
 
 
 def _signature_below(art: QuoteContext, q: MarkedQuote) -> tuple[int, int] | None:
