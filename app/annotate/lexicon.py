@@ -165,15 +165,6 @@ SPEECH_VERBS = _words(
     blog call label dub brand term chant sing recite read cite quote condemn denounce decry
     protest applaud thank apologize apologise reference elaborate"""
 )
-# The speech verbs whose subject the entity step takes for a person's name (`Smith said`).
-SUBJECT_SPEECH_VERBS = _words(
-    """
-    say tell add note explain state declare announce claim insist argue warn write tweet
-    ask reply respond answer suggest acknowledge admit confirm deny recall comment remark
-    stress predict promise pledge vow urge complain testify assert contend maintain
-    reveal describe quip joke shout whisper mutter exclaim concede allege accuse retort
-    """
-)
 # Verbs reporting a statement or a belief as a clause ("X thinks that ..."): indirect cues.
 REPORTING_VERBS = SPEECH_VERBS | _words(
     """
@@ -195,8 +186,6 @@ CLAUSE_VERBS = _words(
 # Verbs whose object is the hearer, not what is said ("told reporters he would ...").
 HEARER_VERBS = _words("tell inform assure warn remind advise brief")
 
-# Small words a quoted title may hold in lower case ("Made in Dagenham").
-TITLE_SMALL_WORDS = _words("of the and a an in on for to at with")
 # Words before a quoted name that make it a name, not words said ("a show called '...'").
 NAMING_WORDS = _words("called titled entitled named dubbed")
 

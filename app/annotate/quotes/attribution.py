@@ -7,8 +7,8 @@ from spacy.tokens import Doc, Token
 from app.annotate.lexicon import (
     NAMING_WORDS,
     PERSONAL_PRONOUNS,
+    SMALL_WORDS,
     SPEECH_VERBS,
-    TITLE_SMALL_WORDS,
 )
 from app.annotate.quotes.context import (
     Attribution,
@@ -233,7 +233,7 @@ def _is_title(doc: Doc, first: int, last: int) -> bool:
         return False
     if all(t.ent_type_ == "WORK_OF_ART" for t in words):
         return True
-    return words[0].is_title and all(t.is_title or t.lower_ in TITLE_SMALL_WORDS for t in words)
+    return words[0].is_title and all(t.is_title or t.lower_ in SMALL_WORDS for t in words)
 
 
 def _signature_below(art: QuoteContext, q: MarkedQuote) -> tuple[int, int] | None:
