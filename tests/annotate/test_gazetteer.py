@@ -1,4 +1,4 @@
-"""Tests for app.annotate.gazetteer: country and city names, lazy and compact loading."""
+"""Tests for app.annotate.entities.gazetteer: country and city names, lazy and compact loading."""
 
 from __future__ import annotations
 
