@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 from app.config import get_settings
 from app.db import create_db_engine
 from app.store import tables as models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from app.store.migrate import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -43,6 +44,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

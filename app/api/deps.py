@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request
 from spacy.language import Language
@@ -35,4 +35,11 @@ NlpDep = Annotated[Language, Depends(get_nlp)]
 LimitQuery = Annotated[int, Query(ge=1, le=100, description="Items per page (1–100).")]
 CursorQuery = Annotated[
     str | None, Query(description="Opaque cursor from the `next` link of the previous page.")
+]
+CountQuery = Annotated[
+    bool, Query(description="Add `total`, the exact number of matches (one more query).")
+]
+FacetSizeQuery = Annotated[int, Query(ge=1, le=100, description="Values per facet (1–100).")]
+IntervalQuery = Annotated[
+    Literal["day", "week", "month", "year"], Query(description="Width of a bucket.")
 ]

@@ -74,13 +74,18 @@ def paginate(
     limit: int,
     cursor: str | None,
     kinds: list[type],
+    rows: bool = False,
 ) -> tuple[list[Any], str | None]:
-    """One page of `query` in `order`, after `cursor`; plus the cursor of the next page."""
+    """One page of `query` in `order`, after `cursor`; plus the cursor of the next page.
+
+    `rows=True` pages a query of several columns (every sort column among them) as rows.
+    """
     if cursor:
         query = query.where(after(order, decode_cursor(cursor, kinds=kinds)))
-    rows = list(session.scalars(query.order_by(*order_by(order)).limit(limit + 1)).all())
-    if len(rows) <= limit:
-        return rows, None
-    rows = rows[:limit]
-    last = rows[-1]
-    return rows, encode_cursor([getattr(last, column.key) for column, _ in order])
+    query = query.order_by(*order_by(order)).limit(limit + 1)
+    found = list(session.execute(query).all() if rows else session.scalars(query).all())
+    if len(found) <= limit:
+        return found, None
+    found = found[:limit]
+    last = found[-1]
+    return found, encode_cursor([getattr(last, column.key) for column, _ in order])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
@@ -203,6 +203,26 @@ class ArticleDetail(AnnotationDocument, ArticleSummary):
     pass
 
 
+class Snippet(BaseModel):
+    """The passage of a search hit that best shows the match."""
+
+    text: str = Field(description="The passage, as it stands in the text.")
+    start: int = Field(description="Offset of the passage in the article's `text`, inclusive.")
+    end: int = Field(description="Offset of the passage in the article's `text`, exclusive.")
+    marked: str = Field(
+        description="The passage as HTML-escaped text with the matched words in `<mark>`, "
+        "with `…` where it is cut."
+    )
+    highlights: list[TextSpan] = Field(
+        description="The matched words and phrases, as offsets into the article's `text`."
+    )
+
+
+class ArticleListItem(ArticleSummary):
+    score: float | None = Field(default=None, description="Relevance, with `q`: higher is better.")
+    snippet: Snippet | None = Field(default=None, description="With `q`: where it matched.")
+
+
 class IngestOut(BaseModel):
     article: ArticleSummary
     outcome: Literal["created", "updated", "unchanged"]
@@ -238,6 +258,11 @@ class EntityDetail(EntitySummary):
 
 class QuoteWithArticle(QuoteOut):
     article_id: str
+
+
+class QuoteListItem(QuoteWithArticle):
+    score: float | None = Field(default=None, description="Relevance, with `q`: higher is better.")
+    snippet: Snippet | None = Field(default=None, description="With `q`: where it matched.")
 
 
 class SharedEntity(BaseModel):
@@ -277,12 +302,42 @@ class ArticlePage(Page[ArticleSummary]):
     pass
 
 
+class ArticleSearchPage(Page[ArticleListItem]):
+    total: int | None = Field(default=None, description="Every match, with `count=true`.")
+
+
 class EntityPage(Page[EntitySummary]):
     pass
 
 
 class QuotePage(Page[QuoteWithArticle]):
     pass
+
+
+class QuoteSearchPage(Page[QuoteListItem]):
+    total: int | None = Field(default=None, description="Every match, with `count=true`.")
+
+
+class FacetValue(BaseModel):
+    value: str
+    label: str
+    count: int = Field(description="Matches with this value: the `total` with it as a filter.")
+
+
+class Facets(BaseModel):
+    total: int = Field(description="Every match of the filters.")
+    facets: dict[str, list[FacetValue]]
+
+
+class Bucket(BaseModel):
+    start: date = Field(description="First day of the bucket.")
+    count: int
+
+
+class Histogram(BaseModel):
+    interval: Literal["day", "week", "month", "year"]
+    buckets: list[Bucket] = Field(description="In date order, empty buckets included.")
+    undated: int = Field(description="Matches without a publication date.")
 
 
 class LinkPage(Page[LinkWithArticle]):

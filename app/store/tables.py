@@ -60,10 +60,10 @@ class Article(SQLModel, table=True):
     title: str = Field(sa_column=Column(Text, nullable=False))
     title_key: str = Field(sa_column=Column(String(512), nullable=False, index=True))
     text: str = Field(sa_column=Column(Text, nullable=False))
-    source: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    source: str | None = Field(default=None, sa_column=Column(Text, nullable=True, index=True))
     url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     origin: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    published_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+    published_at: datetime | None = Field(default=None, sa_column=_when(nullable=True, index=True))
     # published_at when known, else created_at: the total order of "newest first".
     sort_at: datetime = Field(sa_column=_when())
     content_hash: str = Field(sa_column=Column(String(64), nullable=False, index=True))
@@ -136,7 +136,9 @@ class Entity(SQLModel, table=True):
         default="", sa_column=Column(String(300), nullable=False, index=True, server_default="")
     )
     type: str = Field(sa_column=Column(String(20), nullable=False, index=True))
-    country_code: str | None = Field(default=None, sa_column=Column(String(2), nullable=True))
+    country_code: str | None = Field(
+        default=None, sa_column=Column(String(2), nullable=True, index=True)
+    )
     lat: float | None = Field(default=None)
     lon: float | None = Field(default=None)
     article_count: int = Field(default=0, sa_column=Column(Integer, nullable=False))
@@ -217,7 +219,9 @@ class Quote(SQLModel, table=True):
     cue_start: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     cue_end: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     cue_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    cue_lemma: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
+    cue_lemma: str | None = Field(
+        default=None, sa_column=Column(String(100), nullable=True, index=True)
+    )
 
 
 class RelatedLink(SQLModel, table=True):

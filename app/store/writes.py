@@ -14,6 +14,7 @@ from app.errors import NotFound
 from app.store.entity_linking import link_entity
 from app.store.keys import slugify, text_key
 from app.store.link_resolution import release_links, resolve_incoming, resolve_outgoing
+from app.store.search import index_article, index_quotes, unindex_article, unindex_quotes
 from app.store.tables import (
     Article,
     ArticleBlock,
@@ -81,6 +82,7 @@ def save_article(
         article.created_at = now
     session.add(article)
     session.flush()
+    index_article(session, article_id=article.id, title=title, body=article.text)
 
     _add_blocks(session, article.id, structure)
     changed: set[str] = set()
@@ -136,6 +138,7 @@ def delete_article(session: Session, *, article_id: str) -> None:
     if article is None:
         raise NotFound(f"No article with id '{article_id}'.")
     touched = _clear_annotations(session, article_id)
+    unindex_article(session, article_id=article_id)
     release_links(session, article_id=article_id)
     session.delete(article)
     session.flush()
@@ -166,6 +169,9 @@ def _clear_annotations(session: Session, article_id: str) -> set[str]:
         session.scalars(
             select(ArticleEntity.entity_id).where(ArticleEntity.article_id == article_id)
         ).all()
+    )
+    unindex_quotes(
+        session, session.scalars(select(Quote.id).where(Quote.article_id == article_id)).all()
     )
     for table in _CHILDREN:
         session.execute(delete(table).where(table.article_id == article_id))  # type: ignore[attr-defined]
@@ -268,3 +274,4 @@ def _add_quotes(
             }
         )
     _insert(session, Quote, rows)
+    index_quotes(session, rows)

@@ -9,11 +9,14 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 from app.store import tables as models  # noqa: F401  (registers the tables)
+from app.store.migrate import include_object
 
 
 def test_migrations_reach_head_and_match_the_models(engine):
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_object}
+        )
         differences = compare_metadata(context, SQLModel.metadata)
     assert differences == []
 

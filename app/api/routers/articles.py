@@ -5,58 +5,149 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from app.api.bodies import read_document_body
 from app.api.conditional import CorpusVersion, serve_document
-from app.api.deps import CursorQuery, LimitQuery, NlpDep, SessionDep, SettingsDep
+from app.api.deps import (
+    CountQuery,
+    CursorQuery,
+    FacetSizeQuery,
+    IntervalQuery,
+    LimitQuery,
+    NlpDep,
+    SessionDep,
+    SettingsDep,
+)
 from app.api.openapi import openapi_body, problems
 from app.api.paging import next_url
-from app.api.presenters import article_summary
 from app.api.schemas import (
     ArticleDetail,
     ArticleIn,
-    ArticlePage,
+    ArticleSearchPage,
     EntityMentions,
+    Facets,
+    Histogram,
     IngestOut,
     LinkOut,
     QuoteOut,
     RelatedArticle,
 )
-from app.api.services import articles as article_service
+from app.api.services import article_lists as list_service
 from app.api.services import ingest as ingest_service
 from app.api.services import links as link_service
+from app.api.services.analytics import Sort
+from app.api.services.article_lists import ArticleFacet, ArticleFilters
 
 router = APIRouter(prefix="/articles", tags=["articles"])
 
 
+def article_filters(
+    q: Annotated[
+        str | None,
+        Query(
+            description="Full-text search of title and text: words (all must appear), "
+            '"an exact phrase", `OR` between two terms, `-word` to exclude. English stemming.'
+        ),
+    ] = None,
+    entity_id: Annotated[
+        list[str], Query(description="Only articles mentioning it; repeat: all must appear.")
+    ] = [],  # noqa: B006  (FastAPI copies the default)
+    entity_type: Annotated[
+        str | None, Query(description="Only articles mentioning an entity of this type.")
+    ] = None,
+    country: Annotated[
+        str | None,
+        Query(
+            pattern="^[A-Za-z]{2}$",
+            description="ISO 3166 code of a country a place the article mentions lies in.",
+        ),
+    ] = None,
+    speaker_id: Annotated[
+        str | None, Query(description="Only articles with a quote by this entity.")
+    ] = None,
+    source: Annotated[str | None, Query(description="The article's source line, exactly.")] = None,
+    published_after: Annotated[datetime | None, Query(description="Inclusive.")] = None,
+    published_before: Annotated[datetime | None, Query(description="Exclusive.")] = None,
+) -> ArticleFilters:
+    """The filters of /articles, shared by the list, its facets, histogram and export."""
+    return ArticleFilters(
+        q=q,
+        entity_ids=tuple(entity_id),
+        entity_type=entity_type,
+        country=country.upper() if country else None,
+        speaker_id=speaker_id,
+        source=source,
+        published_after=published_after,
+        published_before=published_before,
+    )
+
+
+ArticleFiltersDep = Annotated[ArticleFilters, Depends(article_filters)]
+
+
 @router.get(
-    "", operation_id="list_articles", response_model=ArticlePage, dependencies=[CorpusVersion]
+    "",
+    operation_id="list_articles",
+    response_model=ArticleSearchPage,
+    responses=problems(422),
+    dependencies=[CorpusVersion],
 )
 def list_articles(
     request: Request,
     response: Response,
     session: SessionDep,
+    filters: ArticleFiltersDep,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
-    q: Annotated[str | None, Query(description="Words to find in title or text.")] = None,
-    entity_id: Annotated[str | None, Query(description="Only articles mentioning it.")] = None,
-    published_after: Annotated[datetime | None, Query()] = None,
-    published_before: Annotated[datetime | None, Query()] = None,
-) -> ArticlePage:
-    """Article summaries, newest first."""
-    rows, cursor_next = article_service.list_articles(
-        session,
-        limit=limit,
-        cursor=cursor,
-        q=q,
-        entity_id=entity_id,
-        published_after=published_after,
-        published_before=published_before,
+    sort: Annotated[
+        Sort | None, Query(description="`relevance` (the default with `q`), `newest` or `oldest`.")
+    ] = None,
+    count: CountQuery = False,
+) -> ArticleSearchPage:
+    """Article summaries matching every filter; with `q`, ranked, each with a snippet."""
+    items, cursor_next = list_service.list_articles(
+        session, limit=limit, cursor=cursor, filters=filters, sort=sort
     )
-    return ArticlePage(
-        items=[article_summary(r) for r in rows], next=next_url(request, response, cursor_next)
+    return ArticleSearchPage(
+        items=items,
+        next=next_url(request, response, cursor_next),
+        total=list_service.count_articles(session, filters) if count else None,
     )
+
+
+@router.get(
+    "/facets",
+    operation_id="article_facets",
+    response_model=Facets,
+    responses=problems(422),
+    dependencies=[CorpusVersion],
+)
+def article_facets(
+    session: SessionDep,
+    filters: ArticleFiltersDep,
+    facet: Annotated[
+        list[ArticleFacet], Query(description="The facets to count; repeat for several.")
+    ] = ["entity"],  # noqa: B006
+    size: FacetSizeQuery = 10,
+) -> Facets:
+    """The most frequent values of each facet among the filtered articles, with counts."""
+    total, facets = list_service.article_facets(session, filters, facets=facet, size=size)
+    return Facets(total=total, facets=facets)
+
+
+@router.get(
+    "/histogram",
+    operation_id="article_histogram",
+    response_model=Histogram,
+    responses=problems(422),
+    dependencies=[CorpusVersion],
+)
+def article_histogram(
+    session: SessionDep, filters: ArticleFiltersDep, interval: IntervalQuery = "month"
+) -> Histogram:
+    """Filtered articles per day, week, month or year of publication, oldest first."""
+    return list_service.article_histogram(session, filters, interval=interval)
 
 
 @router.post(

@@ -15,6 +15,7 @@ from app.api.schemas import ArticlePage, EntityDetail, EntityPage, QuotePage
 from app.api.services import entities as entity_service
 from app.api.services import quotes as quote_service
 from app.api.services.entities import EntitySort
+from app.api.services.quotes import QuoteFilters
 
 router = APIRouter(prefix="/entities", tags=["entities"])
 
@@ -98,6 +99,6 @@ def list_entity_quotes(
 ) -> QuotePage:
     """What the entity said, across the corpus."""
     items, cursor_next = quote_service.list_quotes(
-        session, limit=limit, cursor=cursor, speaker_id=entity_id
+        session, limit=limit, cursor=cursor, filters=QuoteFilters(speaker_id=entity_id)
     )
     return QuotePage(items=items, next=next_url(request, response, cursor_next))

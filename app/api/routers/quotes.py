@@ -1,48 +1,134 @@
-"""Quotes across the corpus."""
+"""Quotes across the corpus: search, filters, counts, facets and histograms."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.annotate.types import QuoteKind
 from app.api.conditional import CorpusVersion
-from app.api.deps import CursorQuery, LimitQuery, SessionDep
+from app.api.deps import (
+    CountQuery,
+    CursorQuery,
+    FacetSizeQuery,
+    IntervalQuery,
+    LimitQuery,
+    SessionDep,
+)
 from app.api.openapi import problems
 from app.api.paging import next_url
-from app.api.schemas import QuotePage
+from app.api.schemas import Facets, Histogram, QuoteSearchPage
 from app.api.services import quotes as quote_service
+from app.api.services.analytics import Sort
+from app.api.services.quotes import QuoteFacet, QuoteFilters
 
 router = APIRouter(prefix="/quotes", tags=["quotes"])
+
+
+def quote_filters(
+    q: Annotated[
+        str | None,
+        Query(
+            description='Full-text search of the quote: words, "an exact phrase", `OR`, '
+            "`-word`. English stemming."
+        ),
+    ] = None,
+    speaker_id: Annotated[str | None, Query(description="Entity id of the speaker.")] = None,
+    article_id: Annotated[str | None, Query()] = None,
+    kind: Annotated[QuoteKind | None, Query()] = None,
+    cue: Annotated[str | None, Query(description="Lemma of the cue verb, e.g. `say`.")] = None,
+    mentions: Annotated[
+        list[str],
+        Query(description="Entity ids the quote's article mentions; repeat: all must appear."),
+    ] = [],  # noqa: B006  (FastAPI copies the default)
+    published_after: Annotated[
+        datetime | None, Query(description="The article's publication, inclusive.")
+    ] = None,
+    published_before: Annotated[
+        datetime | None, Query(description="The article's publication, exclusive.")
+    ] = None,
+) -> QuoteFilters:
+    """The filters of /quotes, shared by the list, its facets, histogram and export."""
+    return QuoteFilters(
+        q=q,
+        speaker_id=speaker_id,
+        article_id=article_id,
+        kind=kind,
+        cue=cue,
+        mentions=tuple(mentions),
+        published_after=published_after,
+        published_before=published_before,
+    )
+
+
+QuoteFiltersDep = Annotated[QuoteFilters, Depends(quote_filters)]
 
 
 @router.get(
     "",
     operation_id="list_quotes",
-    response_model=QuotePage,
-    responses=problems(404),
+    response_model=QuoteSearchPage,
+    responses=problems(404, 422),
     dependencies=[CorpusVersion],
 )
 def list_quotes(
     request: Request,
     response: Response,
     session: SessionDep,
+    filters: QuoteFiltersDep,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
-    speaker_id: Annotated[str | None, Query(description="Entity id of the speaker.")] = None,
-    article_id: Annotated[str | None, Query()] = None,
-    kind: Annotated[QuoteKind | None, Query()] = None,
-    q: Annotated[str | None, Query(description="Words to find in the quote.")] = None,
-) -> QuotePage:
-    """Quotes, filtered by speaker, article, kind and text."""
+    sort: Annotated[
+        Sort | None,
+        Query(
+            description="`relevance` (the default with `q`), or `newest`/`oldest` by the "
+            "article's date; without either, in article order."
+        ),
+    ] = None,
+    count: CountQuery = False,
+) -> QuoteSearchPage:
+    """Quotes matching every filter; with `q`, ranked, each with a snippet."""
     items, cursor_next = quote_service.list_quotes(
-        session,
-        limit=limit,
-        cursor=cursor,
-        speaker_id=speaker_id,
-        article_id=article_id,
-        kind=kind,
-        q=q,
+        session, limit=limit, cursor=cursor, filters=filters, sort=sort
     )
-    return QuotePage(items=items, next=next_url(request, response, cursor_next))
+    return QuoteSearchPage(
+        items=items,
+        next=next_url(request, response, cursor_next),
+        total=quote_service.count_quotes(session, filters) if count else None,
+    )
+
+
+@router.get(
+    "/facets",
+    operation_id="quote_facets",
+    response_model=Facets,
+    responses=problems(422),
+    dependencies=[CorpusVersion],
+)
+def quote_facets(
+    session: SessionDep,
+    filters: QuoteFiltersDep,
+    facet: Annotated[
+        list[QuoteFacet], Query(description="The facets to count; repeat for several.")
+    ] = ["speaker"],  # noqa: B006
+    size: FacetSizeQuery = 10,
+) -> Facets:
+    """The most frequent speakers, kinds and cues among the filtered quotes, with counts."""
+    total, facets = quote_service.quote_facets(session, filters, facets=facet, size=size)
+    return Facets(total=total, facets=facets)
+
+
+@router.get(
+    "/histogram",
+    operation_id="quote_histogram",
+    response_model=Histogram,
+    responses=problems(422),
+    dependencies=[CorpusVersion],
+)
+def quote_histogram(
+    session: SessionDep, filters: QuoteFiltersDep, interval: IntervalQuery = "month"
+) -> Histogram:
+    """Filtered quotes per day, week, month or year of their article's publication."""
+    return quote_service.quote_histogram(session, filters, interval=interval)

@@ -1,14 +1,11 @@
-"""Articles: listing, detail with every annotation layer, ingest and deletion."""
+"""Articles: detail with every annotation layer."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from app.api.pagination import paginate
 from app.api.presenters import (
     article_summary,
     link_out,
@@ -20,47 +17,6 @@ from app.api.schemas import ArticleDetail, DateOut, EntityMentions, LinkOut, Quo
 from app.api.services.entities import aliases_of
 from app.errors import NotFound
 from app.store import tables as models
-
-_NEWEST_FIRST = [(models.Article.sort_at, True), (models.Article.id, True)]
-
-
-def list_articles(
-    session: Session,
-    *,
-    limit: int,
-    cursor: str | None = None,
-    q: str | None = None,
-    entity_id: str | None = None,
-    published_after: datetime | None = None,
-    published_before: datetime | None = None,
-) -> tuple[list[models.Article], str | None]:
-    """Articles newest first; `q` searches titles and text; returns the page and next cursor."""
-    query = select(models.Article)
-    if q:
-        pattern = f"%{escape_like(q)}%"
-        query = query.where(
-            models.Article.title.ilike(pattern, escape="\\")
-            | models.Article.text.ilike(pattern, escape="\\")
-        )
-    if entity_id:
-        query = query.where(
-            models.Article.id.in_(
-                select(models.ArticleEntity.article_id).where(
-                    models.ArticleEntity.entity_id == entity_id
-                )
-            )
-        )
-    if published_after:
-        query = query.where(models.Article.published_at >= published_after)
-    if published_before:
-        query = query.where(models.Article.published_at < published_before)
-    return paginate(
-        session, query, _NEWEST_FIRST, limit=limit, cursor=cursor, kinds=[datetime, str]
-    )
-
-
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def get_article(session: Session, *, article_id: str) -> models.Article:

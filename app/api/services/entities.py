@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from app.api.pagination import paginate
-from app.api.schemas import CoEntity, EntityDetail, EntitySummary
+from app.api.schemas import ArticleListItem, CoEntity, EntityDetail, EntitySummary
 from app.errors import InvalidInput, NotFound
 from app.store import tables as models
 from app.store.keys import text_key
@@ -125,9 +125,11 @@ def get_entity_detail(session: Session, *, entity_id: str, co_limit: int = 10) -
 
 def entity_articles(
     session: Session, *, entity_id: str, limit: int, cursor: str | None = None
-) -> tuple[list[models.Article], str | None]:
+) -> tuple[list[ArticleListItem], str | None]:
     """The articles that mention the entity, newest first."""
-    from app.api.services.articles import list_articles
+    from app.api.services.article_lists import ArticleFilters, list_articles
 
     get_entity(session, entity_id=entity_id)
-    return list_articles(session, limit=limit, cursor=cursor, entity_id=entity_id)
+    return list_articles(
+        session, limit=limit, cursor=cursor, filters=ArticleFilters(entity_ids=(entity_id,))
+    )
