@@ -1,4 +1,4 @@
-"""Command line: `python -m app load PATH…`, `python -m app annotate FILE`, `python -m app migrate`."""
+"""Command line: `python -m app load PATH…`, `worker`, `annotate FILE`, `migrate`."""
 
 from __future__ import annotations
 
@@ -17,12 +17,24 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("paths", nargs="+", type=Path)
     load.add_argument("--batch-size", type=int, default=None)
     load.add_argument("--quiet", action="store_true", help="no progress bar")
+    load.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="local worker processes (default: the broker's workers if GAZETTE_BROKER_URL is "
+        "set, else one process per CPU; 0: this process)",
+    )
+    worker = commands.add_parser("worker", help="take annotation jobs from the broker")
+    worker.add_argument("--processes", type=int, default=1, help="worker processes (default 1)")
+    worker.add_argument("--threads", type=int, default=1, help="threads per process (default 1)")
     annotate = commands.add_parser("annotate", help="print the annotation of a file as JSON")
     annotate.add_argument("path", type=Path)
     commands.add_parser("migrate", help="upgrade the database schema to the newest migration")
     args = parser.parse_args(argv)
     if args.command == "load":
-        return _load(args.paths, batch_size=args.batch_size, quiet=args.quiet)
+        return _load(args.paths, batch_size=args.batch_size, quiet=args.quiet, workers=args.workers)
+    if args.command == "worker":
+        return _worker(processes=args.processes, threads=args.threads)
     if args.command == "annotate":
         return _annotate(args.path)
     return _migrate()
@@ -35,12 +47,12 @@ def _migrate() -> int:
     return 0
 
 
-def _load(paths: list[Path], *, batch_size: int | None, quiet: bool) -> int:
+def _load(paths: list[Path], *, batch_size: int | None, quiet: bool, workers: int | None) -> int:
     from tqdm import tqdm
 
-    from app.annotate.nlp import load_nlp
     from app.db import create_db_engine
     from app.ingest.loader import LoadState, load_paths
+    from app.ingest.runners import make_runner
     from app.store.migrate import upgrade
 
     settings = get_settings()
@@ -51,17 +63,40 @@ def _load(paths: list[Path], *, batch_size: int | None, quiet: bool) -> int:
         return 2
     upgrade(settings.database_url)
     engine = create_db_engine(settings.database_url)
-    nlp = load_nlp()
+    # --workers asks for local processes, even where a broker is configured.
+    broker_url = settings.broker_url if workers is None else ""
+    workers = settings.workers if workers is None else workers
+    nlp = None
+    if not broker_url and workers == 0:
+        from app.annotate.nlp import load_nlp
+
+        nlp = load_nlp()
+    runner = make_runner(
+        engine=engine,
+        broker_url=broker_url,
+        workers=workers,
+        max_tries=settings.max_tries,
+        nlp=nlp,
+    )
     state = LoadState()
-    with tqdm(unit="doc", disable=quiet, file=sys.stderr) as bar:
-        load_paths(
-            engine,
-            paths,
-            nlp=nlp,
-            state=state,
-            batch_size=batch_size or settings.batch_size,
-            on_result=lambda _result: bar.update(1),
-        )
+    try:
+        with tqdm(unit="doc", disable=quiet, file=sys.stderr) as bar:
+
+            def progress(state: LoadState) -> None:
+                bar.total = state.total
+                bar.update(state.done - bar.n)
+
+            load_paths(
+                engine,
+                paths,
+                runner=runner,
+                state=state,
+                batch_size=batch_size or settings.batch_size,
+                origin="cli",
+                on_progress=progress,
+            )
+    finally:
+        runner.close()
     counts = state.counts
     print(
         f"loaded {counts['created'] + counts['updated']} "
@@ -72,6 +107,19 @@ def _load(paths: list[Path], *, batch_size: int | None, quiet: bool) -> int:
         print(f"  {problem.outcome.value}: {problem.origin}: {problem.reason}")
     engine.dispose()
     return 1 if counts["failed"] else 0
+
+
+def _worker(*, processes: int, threads: int) -> int:
+    from dramatiq.cli import main as dramatiq_main
+    from dramatiq.cli import make_argument_parser
+
+    if not get_settings().broker_url:
+        print(
+            "error: GAZETTE_BROKER_URL is not set; workers take jobs from a broker", file=sys.stderr
+        )
+        return 2
+    arguments = ["app.ingest.worker", "--processes", str(processes), "--threads", str(threads)]
+    return int(dramatiq_main(make_argument_parser().parse_args(arguments)) or 0)
 
 
 def _annotate(path: Path) -> int:

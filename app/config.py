@@ -34,6 +34,20 @@ class Settings(BaseSettings):
         description="Largest document accepted by POST /articles and POST /annotate, in characters.",
     )
     batch_size: int = Field(default=16, description="Documents annotated per spaCy batch.")
+    broker_url: str = Field(
+        default="",
+        description="Message broker of the job queue (redis://… or amqp://…); empty: jobs run "
+        "in a process pool inside the service.",
+    )
+    workers: int | None = Field(
+        default=None,
+        ge=0,
+        description="Local worker processes for jobs when there is no broker (empty: one per "
+        "CPU; 0: in the service's own process).",
+    )
+    max_tries: int = Field(
+        default=3, ge=1, description="Tries of a document before it is parked as failed."
+    )
     cors_origins: str = Field(
         default="",
         description="Comma-separated origins browsers may call the API from (`*` for any).",

@@ -19,12 +19,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import __version__
 from app.api import conditional
 from app.api.openapi import PROBLEM_JSON, build_openapi, problems
-from app.api.routers import annotate, articles, entities, links, quotes, system
+from app.api.routers import annotate, articles, entities, jobs, links, quotes, system
 from app.api.schemas import Problem
 from app.config import Settings, get_settings
 from app.db import create_db_engine
 from app.errors import GazetteError
 from app.ingest.loader import LoadState, start_background_load
+from app.ingest.runners import make_runner
 
 log = logging.getLogger("app")
 
@@ -50,17 +51,25 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
         from app.annotate.entities import warm_up
 
         await run_in_threadpool(warm_up)
+        app.state.runner = make_runner(
+            engine=app.state.engine,
+            broker_url=settings.broker_url,
+            workers=settings.workers,
+            max_tries=settings.max_tries,
+            nlp=app.state.nlp,
+        )
         if settings.load_on_startup:
             start_background_load(
                 app.state.engine,
                 settings.seed_dir,
-                nlp=app.state.nlp,
+                runner=app.state.runner,
                 state=app.state.load_state,
                 batch_size=settings.batch_size,
             )
         else:
             app.state.load_state.finished = True
         yield
+        await run_in_threadpool(app.state.runner.close)
         app.state.engine.dispose()
 
     app = FastAPI(
@@ -88,7 +97,7 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
     app.state.engine = create_db_engine(settings.database_url)
     app.state.nlp = nlp
     app.state.load_state = LoadState()
-    for module in (system, articles, entities, quotes, links, annotate):
+    for module in (system, articles, jobs, entities, quotes, links, annotate):
         app.include_router(module.router)
     _add_error_handlers(app)
     conditional.install(app)

@@ -39,21 +39,24 @@ BUDGET_MS = 50.0
 
 
 def load(corpus: Path, url: str) -> None:
-    from app.annotate.nlp import load_nlp
     from app.ingest.loader import LoadState, load_paths
+    from app.ingest.runners import make_runner
 
     upgrade(url)
     engine = create_db_engine(url)
-    nlp = load_nlp()
+    runner = make_runner(engine=engine, broker_url="", workers=None, max_tries=3)
     state = LoadState()
     started = time.perf_counter()
+    reported = [0]
 
-    def progress(_result: object) -> None:
-        if state.done % 100 == 0:
+    def progress(state: LoadState) -> None:
+        if state.done - reported[0] >= 100:
+            reported[0] = state.done
             rate = state.done / (time.perf_counter() - started)
             print(f"  {state.done}/{state.total} loaded, {rate:.1f} articles/s", flush=True)
 
-    load_paths(engine, [corpus], nlp=nlp, state=state, on_result=progress)
+    load_paths(engine, [corpus], runner=runner, state=state, on_progress=progress)
+    runner.close()
     elapsed = time.perf_counter() - started
     print(f"loaded {state.done} in {elapsed:.0f} s: {dict(state.counts)}", flush=True)
     engine.dispose()

@@ -80,6 +80,8 @@ def settings(database_url: str, tmp_path: Path):
         seed_dir=tmp_path / "seed",
         load_on_startup=False,
         migrate_on_startup=True,
+        # Jobs run in the test process on the session's model; tests/ingest covers the pools.
+        workers=0,
     )
 
 

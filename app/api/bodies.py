@@ -18,21 +18,28 @@ M = TypeVar("M", bound=BaseModel)
 _BYTES_PER_CHAR = 12
 
 
-async def read_document_body(request: Request, model: type[M], *, max_chars: int) -> M:
-    """The body as `model`: JSON as it is, plain text as `{"text": ...}`."""
-    max_bytes = max_chars * _BYTES_PER_CHAR
+async def _read_bounded(request: Request, max_bytes: int, too_large: Exception) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise _too_large(max_chars)
+        raise too_large
     # Read no further than the bound, also when the body comes in chunks of unknown length.
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > max_bytes:
-            raise _too_large(max_chars)
+            raise too_large
         chunks.append(chunk)
-    raw = b"".join(chunks)
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return b"".join(chunks)
+
+
+def _media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+async def read_document_body(request: Request, model: type[M], *, max_chars: int) -> M:
+    """The body as `model`: JSON as it is, plain text as `{"text": ...}`."""
+    raw = await _read_bounded(request, max_chars * _BYTES_PER_CHAR, _too_large(max_chars))
+    media_type = _media_type(request)
     if media_type in ("", "application/json") or media_type.endswith("+json"):
         try:
             payload = json.loads(raw)
@@ -57,6 +64,58 @@ async def read_document_body(request: Request, model: type[M], *, max_chars: int
     if len(text) > max_chars:
         raise _too_large(max_chars)
     return document
+
+
+async def read_batch_body(
+    request: Request, model: type[M], *, max_chars: int, max_bytes: int, max_documents: int
+) -> list[M]:
+    """A batch of documents: JSON `{"documents": [...]}` or `[...]`, or NDJSON (one JSON
+    document a line)."""
+    too_large = PayloadTooLarge(f"The batch is too large: at most {max_bytes:,} bytes.")
+    raw = await _read_bounded(request, max_bytes, too_large)
+    media_type = _media_type(request)
+    try:
+        if media_type in NDJSON_TYPES:
+            lines = decode_bytes(raw).splitlines() if raw.strip() else []
+            records = [json.loads(line) for line in lines if line.strip()]
+        elif media_type in ("", "application/json") or media_type.endswith("+json"):
+            payload = json.loads(raw)
+            records = payload if isinstance(payload, list) else None
+            if isinstance(payload, dict) and set(payload) == {"documents"}:
+                records = payload["documents"]
+            if not isinstance(records, list):
+                raise InvalidInput(
+                    'The body must be {"documents": [...]} or a JSON array of documents.'
+                )
+        else:
+            raise UnsupportedMediaType(
+                f"Content type '{media_type}' is not accepted: send application/json or "
+                "application/x-ndjson."
+            )
+    except (ValueError, UnicodeDecodeError, UnreadableDocument) as exc:
+        raise InvalidInput(f"The body is not valid JSON or NDJSON: {exc}") from None
+    if not records:
+        raise InvalidInput("The batch has no documents.")
+    if len(records) > max_documents:
+        raise PayloadTooLarge(
+            f"The batch has {len(records):,} documents: at most {max_documents:,}."
+        )
+    documents, errors = [], []
+    for n, record in enumerate(records):
+        try:
+            documents.append(model.model_validate(record))
+        except ValidationError as exc:
+            errors.extend(
+                {**e, "loc": ("body", n, *e["loc"])} for e in exc.errors(include_url=False)
+            )
+    if errors:
+        raise RequestValidationError(errors)
+    if any(len(getattr(d, "text", "")) > max_chars for d in documents):
+        raise _too_large(max_chars)
+    return documents
+
+
+NDJSON_TYPES = ("application/x-ndjson", "application/ndjson", "application/jsonl")
 
 
 def _too_large(max_chars: int) -> PayloadTooLarge:

@@ -9,12 +9,12 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
-from app.api.schemas import AnnotateRequest, ArticleIn, Problem
+from app.api.schemas import AnnotateRequest, ArticleIn, JobIn, Problem
 
 PROBLEM_JSON = "application/problem+json"
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 # Bodies read by hand (JSON or plain text), so FastAPI does not list their models itself.
-_BODY_MODELS: tuple[type[BaseModel], ...] = (AnnotateRequest, ArticleIn)
+_BODY_MODELS: tuple[type[BaseModel], ...] = (AnnotateRequest, ArticleIn, JobIn)
 
 
 def problems(*codes: int) -> dict[int | str, dict[str, Any]]:

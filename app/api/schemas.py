@@ -345,3 +345,44 @@ class LinkPage(Page[LinkWithArticle]):
 
 
 Problem.model_rebuild()
+
+
+# --- Jobs -------------------------------------------------------------------------------
+
+
+class JobIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    documents: list[ArticleIn] = Field(
+        min_length=1, description="The documents to ingest, each as `POST /articles` takes it."
+    )
+
+
+class JobCounts(BaseModel):
+    queued: int = Field(description="Not done yet (waiting, or being annotated or stored).")
+    annotated: int = Field(description="Annotated so far (stored or about to be).")
+    stored: int = Field(description="Stored: created or updated.")
+    created: int
+    updated: int
+    unchanged: int = Field(description="Already stored with the same content: not annotated.")
+    skipped: int = Field(description="Not ingested: empty, unreadable, or an id used twice.")
+    failed: int = Field(description="Could not be annotated or stored (see `failures`).")
+
+
+class JobProblem(BaseModel):
+    position: int = Field(description="The document's place in the job, from 0.")
+    status: Literal["failed", "skipped"]
+    id: str | None = None
+    origin: str | None = None
+    reason: str | None = None
+
+
+class JobOut(BaseModel):
+    id: str
+    state: Literal["queued", "running", "completed", "failed"]
+    origin: str | None = Field(default=None, description="api, seed or cli.")
+    total: int
+    counts: JobCounts
+    failures: list[JobProblem] = Field(
+        description="Failed and skipped documents with the reason (the first 100)."
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -205,12 +205,17 @@ def _failed(pending: Pending, exc: Exception, *, stage: str) -> IngestResult:
 
 
 def store_annotated(
-    engine: Engine, pending: Pending, annotation: Annotation | Exception
+    engine: Engine,
+    pending: Pending,
+    annotation: Annotation | Exception,
+    *,
+    on_stored: Callable[[Session, IngestResult], None] | None = None,
 ) -> IngestResult:
     """Store and link one annotated article in one transaction under the write lock.
 
     A failed annotation, or a document the store refuses, is a failed result; an error that
     may pass on a second try raises `TransientStoreError` with nothing written.
+    `on_stored` writes more in the same transaction, given the result.
     """
     if isinstance(annotation, Exception):
         return _failed(pending, annotation, stage="annotation")
@@ -234,8 +239,15 @@ def store_annotated(
                     content_hash=pending.content_hash,
                     annotator_version=annotator_version(),
                 )
+                result = IngestResult(
+                    Outcome.created if created else Outcome.updated,
+                    pending.article_id,
+                    document.origin,
+                )
+                if on_stored is not None:
+                    on_stored(session, result)
                 session.commit()
-                break
+                return result
             except Exception as exc:  # a bad document must never stop the others
                 session.rollback()
                 if isinstance(exc, IntegrityError) and attempt == 1:
@@ -244,8 +256,7 @@ def store_annotated(
                     raise TransientStoreError(f"{type(exc).__name__}: {exc}") from exc
                 log.exception("could not store %s", document.origin or pending.article_id)
                 return _failed(pending, exc, stage="storing")
-    outcome = Outcome.created if created else Outcome.updated
-    return IngestResult(outcome, pending.article_id, document.origin)
+    raise AssertionError("unreachable: the second try returns or raises")
 
 
 def is_transient(exc: BaseException) -> bool:

@@ -1,19 +1,22 @@
-"""Loading documents through the one ingest function, with a tally for `/ready` and the CLI."""
+"""Loading files and folders as one ingest job, with a tally for `/ready` and the CLI."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from spacy.language import Language
 from sqlalchemy.engine import Engine
 
-from app.ingest.core import IngestDocument, IngestResult, Outcome, ingest
-from app.ingest.sources import SourceError, iter_documents, list_files
+from app.ingest.core import IngestResult, Outcome
+from app.ingest.jobs import OPEN, JobStatus, job_status, submit_job
+from app.ingest.runners import Runner
+from app.ingest.sources import iter_documents, list_files
+from app.store.locking import exclusive
 
 log = logging.getLogger(__name__)
 
@@ -30,64 +33,62 @@ class LoadState:
     error: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def record(self, result: IngestResult) -> None:
+    job_id: str | None = None
+
+    def follow(self, status: JobStatus) -> None:
+        """Take the counts of the load's job."""
         with self._lock:
-            self.done += 1
-            self.counts[result.outcome.value] += 1
-            if result.outcome in (Outcome.skipped, Outcome.failed):
-                self.problems.append(result)
+            self.total = status.total
+            self.done = status.total - status.open
+            self.counts = Counter(
+                {k: n for k, n in status.counts.items() if k not in (*OPEN, "tried") and n}
+            )
+            self.problems = [
+                IngestResult(Outcome(f["status"]), f["id"], f["origin"], f["reason"])
+                for f in status.failures
+            ]
 
 
 def load_paths(
     engine: Engine,
     paths: Iterable[Path],
     *,
-    nlp: Language,
+    runner: Runner,
     state: LoadState,
     batch_size: int = 16,
-    on_result: Callable[[IngestResult], None] | None = None,
+    origin: str = "load",
+    on_progress: Callable[[LoadState], None] | None = None,
+    poll: float = 0.2,
 ) -> LoadState:
-    """Ingest every document under `paths`; bad files are reported in `state`, never raised."""
+    """Ingest every document under `paths` as one job and wait for it; bad files are
+    reported in `state`, never raised."""
     files = list_files(paths)
     state.total = len(files)
-    for result in ingest_with_errors(engine, iter_documents(files), nlp=nlp, batch_size=batch_size):
-        state.record(result)
-        if result.outcome in (Outcome.skipped, Outcome.failed):
-            log.warning("%s %s: %s", result.outcome.value, result.origin, result.reason)
-        if on_result is not None:
-            on_result(result)
-    state.total = max(state.total, state.done)
+    job = submit_job(engine, iter_documents(files), origin=origin, batch_size=batch_size)
+    state.job_id = job.id
+    runner.run(job)
+    while True:
+        status = job_status(engine, job.id, max_failures=10_000)
+        state.follow(status)
+        if on_progress is not None:
+            on_progress(state)
+        if not status.open:
+            break
+        time.sleep(poll)
+    for problem in state.problems:
+        log.warning("%s %s: %s", problem.outcome.value, problem.origin, problem.reason)
     state.finished = True
     return state
 
 
-def ingest_with_errors(
-    engine: Engine,
-    items: Iterable[IngestDocument | SourceError],
-    *,
-    nlp: Language,
-    batch_size: int,
-) -> Iterator[IngestResult]:
-    """`ingest`, with unreadable sources passed through as skipped results, in order."""
-    batch: list[IngestDocument] = []
-    seen: set[str] = set()
-    for item in items:
-        if isinstance(item, SourceError):
-            yield from ingest(engine, batch, nlp=nlp, batch_size=batch_size, seen=seen)
-            batch = []
-            yield IngestResult(Outcome.skipped, origin=item.origin, reason=item.reason)
-        else:
-            batch.append(item)
-            if len(batch) >= batch_size:
-                yield from ingest(engine, batch, nlp=nlp, batch_size=batch_size, seen=seen)
-                batch = []
-    yield from ingest(engine, batch, nlp=nlp, batch_size=batch_size, seen=seen)
-
-
 def start_background_load(
-    engine: Engine, seed_dir: Path, *, nlp: Language, state: LoadState, batch_size: int
+    engine: Engine, seed_dir: Path, *, runner: Runner, state: LoadState, batch_size: int
 ) -> threading.Thread:
-    """Load the seed folder in a daemon thread, so the service answers at once."""
+    """Load the seed folder in a daemon thread, so the service answers at once.
+
+    Several API processes on one store take turns (one lock across processes): the first
+    annotates the folder, the others then find it unchanged.
+    """
 
     def run() -> None:
         try:
@@ -95,7 +96,15 @@ def start_background_load(
                 log.warning("seed folder %s does not exist; nothing to load", seed_dir)
                 state.finished = True
                 return
-            load_paths(engine, [seed_dir], nlp=nlp, state=state, batch_size=batch_size)
+            with exclusive(engine, "gazette:seed-load"):
+                load_paths(
+                    engine,
+                    [seed_dir],
+                    runner=runner,
+                    state=state,
+                    batch_size=batch_size,
+                    origin="seed",
+                )
             log.info("seed load finished: %s", dict(state.counts))
         except Exception as exc:  # the service must stay up even when the store is down
             log.exception("seed load failed")

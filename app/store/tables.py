@@ -258,3 +258,39 @@ class DateMention(SQLModel, table=True):
     end: int = Field(sa_column=Column(Integer, nullable=False))
     text: str = Field(sa_column=Column(Text, nullable=False))
     value: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
+
+
+class IngestJob(SQLModel, table=True):
+    """A batch of documents to ingest, submitted at once and worked through by workers."""
+
+    __tablename__ = "ingest_job"
+
+    id: str = Field(sa_column=Column(String(32), primary_key=True))
+    origin: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    total: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_when())
+
+
+class IngestJobDocument(SQLModel, table=True):
+    """One document of a job, with what became of it. Its row is the truth about it: a
+    redelivered or retried piece of work skips documents already done, so nothing is
+    counted twice."""
+
+    __tablename__ = "ingest_job_document"
+    __table_args__ = (Index("ix_ingest_job_document_status", "job_id", "status"),)
+
+    job_id: str = Field(
+        sa_column=Column(
+            String(32), ForeignKey("ingest_job.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    position: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    # queued, annotated, created, updated, unchanged, skipped, failed
+    status: str = Field(sa_column=Column(String(16), nullable=False))
+    article_id: str | None = Field(default=None, sa_column=Column(String(128), nullable=True))
+    origin: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    # The document as JSON until it is done ({text, id, title, url, published_at}).
+    document: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_when())

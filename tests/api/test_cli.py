@@ -21,6 +21,8 @@ def cli_env(monkeypatch, database_url, nlp):
     from app.annotate import nlp as nlp_module
 
     monkeypatch.setenv("GAZETTE_DATABASE_URL", database_url)
+    monkeypatch.setenv("GAZETTE_WORKERS", "0")
+    monkeypatch.delenv("GAZETTE_BROKER_URL", raising=False)
     config.get_settings.cache_clear()
     # The model is already loaded for the test session; loading it again would only cost time.
     monkeypatch.setattr(nlp_module, "load_nlp", lambda: nlp)

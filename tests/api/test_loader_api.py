@@ -207,7 +207,8 @@ def test_openapi_declares_problems_and_named_request_bodies(client):
             if body:
                 ref = body["content"]["application/json"]["schema"]["$ref"]
                 assert ref.rsplit("/", 1)[1] in schemas
-                assert "text/plain" in body["content"]
+                # Besides JSON: the text alone, or a batch as NDJSON.
+                assert {"text/plain", "application/x-ndjson"} & set(body["content"])
     get_article = spec["paths"]["/articles/{article_id}"]["get"]["responses"]
     assert {"200", "404", "422", "500"} <= set(get_article)
 
@@ -244,3 +245,25 @@ def test_the_annotator_version_follows_every_module_of_the_annotate_package(tmp_
         assert core.annotator_version() != before
     finally:
         core.annotator_version.cache_clear()
+
+
+def test_two_api_processes_on_one_store_annotate_the_seed_once(make_client, seed_dir, engine):
+    from sqlalchemy import func, select
+    from sqlmodel import Session
+
+    from app.store.tables import IngestJob, IngestJobDocument
+
+    first = make_client(load_on_startup=True)
+    second = make_client(load_on_startup=True)
+    for client in (first, second):
+        assert wait_until_ready(client)["ready"] is True
+    with Session(engine) as session:
+        by_status = dict(
+            session.execute(
+                select(IngestJobDocument.status, func.count())
+                .join(IngestJob, IngestJob.id == IngestJobDocument.job_id)
+                .where(IngestJob.origin == "seed")
+                .group_by(IngestJobDocument.status)
+            ).all()
+        )
+    assert by_status == {"created": 1, "unchanged": 1}

@@ -1,4 +1,4 @@
-"""Several writers at once: two API instances and two loaders store articles that share
+"""Several writers at once: two API instances and two job workers store articles that share
 people, places and READ MORE links; nothing fails, nothing is counted twice or lost."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ import threading
 import pytest
 
 from app.db import create_db_engine
-from app.ingest.core import IngestDocument, Outcome, ingest
+from app.ingest.core import IngestDocument
+from app.ingest.jobs import job_status, submit_job, work_piece
 from tests.store_checks import assert_store_consistent
 from tests.synthetic import synthetic_articles
 
@@ -22,7 +23,6 @@ def test_concurrent_writers_keep_entities_counts_and_links_whole(
     shares = [articles[n::4] for n in range(4)]
     clients = [make_client(), make_client()]
     statuses: list[int] = []
-    outcomes: list[Outcome] = []
     errors: list[BaseException] = []
     start = threading.Barrier(4)
 
@@ -31,12 +31,20 @@ def test_concurrent_writers_keep_entities_counts_and_links_whole(
         for article in share:
             statuses.append(client.post("/articles", json=article).status_code)
 
-    def load_all(share):
-        loader_engine = create_db_engine(database_url)  # a process of its own would have one
-        documents = [IngestDocument(**a, origin="test") for a in share]
+    # One job for the workers' half, in pieces of 4; each worker takes every other piece.
+    job = submit_job(
+        engine,
+        [IngestDocument(**a, origin="test") for a in shares[2] + shares[3]],
+        origin="test",
+        batch_size=4,
+    )
+
+    def work(pieces):
+        worker_engine = create_db_engine(database_url)  # a process of its own would have one
         start.wait()
-        outcomes.extend(r.outcome for r in ingest(loader_engine, documents, nlp=nlp, batch_size=4))
-        loader_engine.dispose()
+        for piece in pieces:
+            work_piece(worker_engine, job.id, piece, nlp=nlp, max_tries=3)
+        worker_engine.dispose()
 
     def guarded(target, *args):
         try:
@@ -47,8 +55,8 @@ def test_concurrent_writers_keep_entities_counts_and_links_whole(
     threads = [
         threading.Thread(target=guarded, args=(post_all, clients[0], shares[0])),
         threading.Thread(target=guarded, args=(post_all, clients[1], shares[1])),
-        threading.Thread(target=guarded, args=(load_all, shares[2])),
-        threading.Thread(target=guarded, args=(load_all, shares[3])),
+        threading.Thread(target=guarded, args=(work, job.pieces[0::2])),
+        threading.Thread(target=guarded, args=(work, job.pieces[1::2])),
     ]
     for thread in threads:
         thread.start()
@@ -56,6 +64,7 @@ def test_concurrent_writers_keep_entities_counts_and_links_whole(
         thread.join(timeout=300)
     assert errors == []
     assert sorted(statuses) == [201] * (len(shares[0]) + len(shares[1]))
-    assert outcomes == [Outcome.created] * (len(shares[2]) + len(shares[3]))
+    status = job_status(engine, job.id)
+    assert (status.state, status.counts["created"]) == ("completed", len(shares[2] + shares[3]))
     assert len(clients[0].get("/articles?limit=100").json()["items"]) == len(articles)
     assert_store_consistent(engine)

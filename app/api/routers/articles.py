@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 
 from app.api.bodies import read_document_body
 from app.api.conditional import CorpusVersion, serve_document
@@ -29,12 +30,14 @@ from app.api.schemas import (
     Facets,
     Histogram,
     IngestOut,
+    JobOut,
     LinkOut,
     QuoteOut,
     RelatedArticle,
 )
 from app.api.services import article_lists as list_service
 from app.api.services import ingest as ingest_service
+from app.api.services import jobs as job_service
 from app.api.services import links as link_service
 from app.api.services.analytics import Sort
 from app.api.services.article_lists import ArticleFacet, ArticleFilters
@@ -158,14 +161,36 @@ def article_histogram(
     openapi_extra=openapi_body(ArticleIn),
     responses={
         200: {"model": IngestOut, "description": "Replaced, or unchanged."},
+        202: {"model": JobOut, "description": "With `async=true`: accepted as a job."},
         **problems(413, 415, 422, 503),
     },
 )
 async def create_article(
-    request: Request, response: Response, settings: SettingsDep, nlp: NlpDep
-) -> IngestOut:
+    request: Request,
+    response: Response,
+    settings: SettingsDep,
+    nlp: NlpDep,
+    run_async: Annotated[
+        bool,
+        Query(
+            alias="async",
+            description="Answer at once with a job (202) instead of waiting for the article.",
+        ),
+    ] = False,
+) -> IngestOut | JSONResponse:
     """Ingest one article (JSON, or the text alone as text/plain); the same id replaces it."""
     document = await read_document_body(request, ArticleIn, max_chars=settings.max_document_chars)
+    if run_async:
+        job = await job_service.submit_async(
+            request.app.state.engine,
+            request.app.state.runner,
+            [document],
+            batch_size=settings.batch_size,
+        )
+        location = str(request.url_for("get_job", job_id=job.id))
+        return JSONResponse(
+            job.model_dump(mode="json"), status_code=202, headers={"Location": location}
+        )
     result = await ingest_service.ingest_one(request.app.state.engine, document, nlp=nlp)
     if result.outcome != "created":
         response.status_code = status.HTTP_200_OK

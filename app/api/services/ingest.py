@@ -9,8 +9,9 @@ from sqlmodel import Session
 
 from app.api.presenters import article_summary
 from app.api.schemas import ArticleIn, IngestOut
+from app.api.services.jobs import ingest_document
 from app.errors import InvalidInput
-from app.ingest.core import IngestDocument, Outcome, ingest
+from app.ingest.core import Outcome, ingest
 from app.store.locking import write_session
 from app.store.tables import Article
 from app.store.writes import delete_article
@@ -21,15 +22,7 @@ class IngestFailed(RuntimeError):
 
 
 def ingest_article(engine: Engine, document: ArticleIn, *, nlp: Language) -> IngestOut:
-    item = IngestDocument(
-        text=document.text,
-        id=document.id,
-        title=document.title,
-        url=str(document.url) if document.url else None,
-        published_at=document.published_at,
-        origin="api",
-    )
-    result = next(ingest(engine, [item], nlp=nlp, batch_size=1))
+    result = next(ingest(engine, [ingest_document(document)], nlp=nlp, batch_size=1))
     if result.outcome is Outcome.skipped:
         raise InvalidInput(f"The document was not stored: {result.reason}.")
     if result.outcome is Outcome.failed or result.article_id is None:
