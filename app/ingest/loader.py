@@ -17,6 +17,7 @@ from app.ingest.jobs import OPEN, JobStatus, job_status, submit_job
 from app.ingest.runners import Runner
 from app.ingest.sources import iter_documents, list_files
 from app.store.locking import exclusive
+from app.store.maintenance import refresh_statistics
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,8 @@ def load_paths(
         time.sleep(poll)
     for problem in state.problems:
         log.warning("%s %s: %s", problem.outcome.value, problem.origin, problem.reason)
+    if state.counts[Outcome.created.value] + state.counts[Outcome.updated.value]:
+        refresh_statistics(engine)
     state.finished = True
     return state
 
