@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -58,6 +59,10 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
             max_tries=settings.max_tries,
             nlp=app.state.nlp,
         )
+        # The model and gazetteer are millions of objects that live as long as the process:
+        # out of the collector's sight, full collections stop pausing requests for 100+ ms.
+        gc.collect()
+        gc.freeze()
         if settings.load_on_startup:
             start_background_load(
                 app.state.engine,

@@ -12,15 +12,18 @@ the client holds.
 from __future__ import annotations
 
 import hashlib
+import re
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.services import documents
-from app.store.versions import store_rev
+from app.errors import NotFound
+from app.store.versions import LoopReader
 
 # Stored data changes with writes (an article's detail even with other articles'
 # writes): caches may keep it but must revalidate, which costs a 304.
@@ -74,9 +77,7 @@ def corpus_etag(rev: str, request: Request) -> str:
 
 
 async def _corpus_version(request: Request, response: Response) -> None:
-    # A primary-key read of one row: cheaper inline than a trip through the threadpool.
-    with request.app.state.engine.connect() as connection:
-        etag = corpus_etag(store_rev(connection), request)
+    etag = corpus_etag(request.app.state.reader.store_rev(), request)
     if held := matches(request.headers.get("if-none-match"), etag):
         raise NotModified(held)
     response.headers["ETag"] = etag
@@ -90,25 +91,73 @@ CorpusVersion = Depends(_corpus_version)
 async def serve_document(request: Request, *, article_id: str, layer: str) -> Response:
     """An article's stored document (`detail` or a layer), or 304 when the client has it.
 
-    The stored read is a primary-key lookup, cheaper inline than through the threadpool;
-    rendering (only after a change) goes to the threadpool.
+    The stored read is a primary-key lookup, cheaper inline (`LoopReader`) than through
+    the threadpool; rendering (only after a change) goes to the threadpool.
     """
-    engine = request.app.state.engine
+    reader: LoopReader = request.app.state.reader
     if_none_match = request.headers.get("if-none-match")
     if if_none_match:
-        rev = documents.current_rev(engine, article_id=article_id)
+        rev = reader.article_rev(article_id)
         if rev is not None and (held := matches(if_none_match, quoted(rev))):
             return not_modified(held)
-    rev, body = documents.stored_document(engine, article_id=article_id, layer=layer)
+    found = reader.document(article_id, layer)
+    if found is None:
+        raise NotFound(f"No article with id '{article_id}'.")
+    rev, body = found
     if body is None:
         body = await run_in_threadpool(
-            documents.render_document, engine, article_id=article_id, rev=rev, layer=layer
+            documents.render_document,
+            request.app.state.engine,
+            article_id=article_id,
+            rev=rev,
+            layer=layer,
         )
     return Response(
         content=body.encode(),
         media_type="application/json",
         headers={"ETag": quoted(rev), "Cache-Control": DATA_CACHE},
     )
+
+
+# GET /articles/{article_id} and its layers, as the articles router declares them.
+_DOCUMENT_PATH = re.compile(r"/articles/([^/]+)(?:/(entities|quotes|links))?")
+
+
+class StoredDocuments:
+    """A shortcut for the hottest reads: an article's detail or layer whose stored
+    rendering is current is read and sent here, without routing, dependencies or models.
+
+    Measured by bench/serve.py: FastAPI's routing and dependency solving cost more than
+    the read itself. Everything else (no such article, a document to render again, a
+    query string) goes on to the declared routes, which remain the definition.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and not scope["query_string"]:
+            match = _DOCUMENT_PATH.fullmatch(scope["path"])
+            if match is not None:
+                reader: LoopReader = scope["app"].state.reader
+                article_id, layer = match.group(1), match.group(2) or "detail"
+                if_none_match = Headers(scope=scope).get("if-none-match")
+                if if_none_match:
+                    rev = reader.article_rev(article_id)
+                    if rev is not None and (held := matches(if_none_match, quoted(rev))):
+                        await not_modified(held)(scope, receive, send)
+                        return
+                found = reader.document(article_id, layer)
+                if found is not None and found[1] is not None:
+                    rev, body = found
+                    response = Response(
+                        content=body.encode(),
+                        media_type="application/json",
+                        headers={"ETag": quoted(rev), "Cache-Control": DATA_CACHE},
+                    )
+                    await response(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
 
 
 class ConditionalMiddleware:
@@ -163,11 +212,12 @@ class GZipWithETags:
     """Starlette's gzip, giving a compressed body its own strong ETag (`"…-gz"`)."""
 
     def __init__(self, app: ASGIApp) -> None:
+        self.plain = app
         self.app = GZipMiddleware(app, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+        if scope["type"] != "http" or "gzip" not in Headers(scope=scope).get("accept-encoding", ""):
+            await self.plain(scope, receive, send)  # nothing to compress for this client
             return
 
         async def send_wrapper(message: Message) -> None:
@@ -183,10 +233,13 @@ class GZipWithETags:
 
 def install(app: FastAPI) -> None:
     """Add compression, the ETag fallback and the 304 answer to the application."""
+    app.state.reader = LoopReader(app.state.engine)
 
     @app.exception_handler(NotModified)
     async def _not_modified(_request: Request, exc: NotModified) -> Response:
         return not_modified(exc.etag, exc.cache_control)
 
+    # Innermost of the middleware (inside CORS, whose headers its answers get too).
+    app.user_middleware.append(Middleware(StoredDocuments))
     app.add_middleware(ConditionalMiddleware)
     app.add_middleware(GZipWithETags)  # outside: it sees the ETags set inside

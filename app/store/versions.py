@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Mapping
+from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -72,33 +73,72 @@ def touch_articles_linking(session: Session, link_ids: Iterable[str]) -> None:
         )
 
 
-_STORE_REV = select(StoreVersion.rev).where(StoreVersion.id == 1)
-_ARTICLE_REV = select(Article.rev)
+class LoopReader:
+    """Versions and rendered documents read on one connection of its own, outside the pool.
 
+    For the event loop's thread only: a read by primary key takes microseconds, less than a
+    trip through the threadpool, and far less than a pooled checkout (with its ping and
+    transaction) costs. The connection is in autocommit mode, so every read sees the newest
+    committed state; it is opened on first use and opened again after an error.
+    """
 
-def store_rev(connection: Connection) -> str:
-    return connection.execute(_STORE_REV).scalar_one()
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Any = None
+        mark = "%s" if engine.dialect.paramstyle in ("format", "pyformat") else "?"
+        self._sql = {
+            "store": "SELECT rev FROM store_version WHERE id = 1",
+            "article": f"SELECT rev FROM article WHERE id = {mark}",
+            **{
+                layer: (
+                    f"SELECT a.rev, d.rev, d.{layer} FROM article a LEFT JOIN article_document d"
+                    f" ON d.article_id = a.id WHERE a.id = {mark}"
+                )
+                for layer in DOCUMENT_LAYERS
+            },
+        }
 
-
-def article_rev(connection: Connection, article_id: str) -> str | None:
-    """The article's version, or None when no such article is stored."""
-    return connection.execute(_ARTICLE_REV.where(Article.id == article_id)).scalar()
-
-
-def read_document(
-    connection: Connection, article_id: str, layer: str
-) -> tuple[str, str | None] | None:
-    """(article rev, rendered `layer` if rendered at that rev), or None for no such article."""
-    column = getattr(ArticleDocument, layer)
-    row = connection.execute(
-        select(Article.rev, ArticleDocument.rev, column)
-        .outerjoin(ArticleDocument, ArticleDocument.article_id == Article.id)
-        .where(Article.id == article_id)
-    ).first()
-    if row is None:
+    def _fetch(self, query: str, params: tuple[str, ...] = ()) -> Any:
+        for attempt in (1, 2):
+            if self._connection is None:
+                self._connection = self._engine.raw_connection()
+                self._connection.detach()  # ours alone, never handed to another user
+                if self._engine.dialect.name == "postgresql":
+                    self._connection.driver_connection.autocommit = True
+            try:
+                cursor = self._connection.cursor()
+                try:
+                    cursor.execute(self._sql[query], params)
+                    return cursor.fetchone()
+                finally:
+                    cursor.close()
+            except Exception:
+                self.close()
+                if attempt == 2:
+                    raise
         return None
-    rev, rendered_rev, body = row
-    return rev, body if rendered_rev == rev else None
+
+    def store_rev(self) -> str:
+        return self._fetch("store")[0]
+
+    def article_rev(self, article_id: str) -> str | None:
+        row = self._fetch("article", (article_id,))
+        return None if row is None else row[0]
+
+    def document(self, article_id: str, layer: str) -> tuple[str, str | None] | None:
+        """(article rev, rendered `layer` if rendered at that rev), or None for no article."""
+        row = self._fetch(layer, (article_id,))
+        if row is None:
+            return None
+        rev, rendered_rev, body = row
+        return rev, body if rendered_rev == rev else None
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            finally:
+                self._connection = None
 
 
 def save_document(

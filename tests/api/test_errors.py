@@ -90,12 +90,12 @@ def test_oversized_body_is_refused_by_its_declared_length(make_client):
 
 
 def test_unexpected_errors_are_problems_too(make_client, monkeypatch):
-    from app.api.services import documents
+    from app.store.versions import LoopReader
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(documents, "stored_document", broken)
+    monkeypatch.setattr(LoopReader, "document", broken)
     client = make_client()
     response = client.get("/articles/anything")
     assert response.status_code == 500

@@ -21,8 +21,7 @@ from sqlmodel import Session
 
 from app.api.schemas import EntityMentions, LinkOut, QuoteOut
 from app.api.services.articles import get_article_detail
-from app.errors import NotFound
-from app.store.versions import article_rev, read_document, save_document
+from app.store.versions import save_document
 
 _ENTITIES = TypeAdapter(list[EntityMentions])
 _QUOTES = TypeAdapter(list[QuoteOut])
@@ -38,20 +37,6 @@ def render(session: Session, *, article_id: str) -> dict[str, str]:
         "quotes": _QUOTES.dump_json(detail.quotes).decode(),
         "links": _LINKS.dump_json(detail.links).decode(),
     }
-
-
-def current_rev(engine: Engine, *, article_id: str) -> str | None:
-    with engine.connect() as connection:
-        return article_rev(connection, article_id)
-
-
-def stored_document(engine: Engine, *, article_id: str, layer: str) -> tuple[str, str | None]:
-    """(rev, the layer's JSON if rendered at that rev, else None); NotFound if no article."""
-    with engine.connect() as connection:
-        found = read_document(connection, article_id, layer)
-    if found is None:
-        raise NotFound(f"No article with id '{article_id}'.")
-    return found
 
 
 def render_document(engine: Engine, *, article_id: str, rev: str, layer: str) -> str:
