@@ -1,0 +1,266 @@
+"""Serve a stored corpus as `make run` does and measure it with wrk against the ceiling.
+
+    python bench/serve.py STORE.db [--postgres URL] [--duration 10] [--connections 32]
+        [--ids 200] [--port 8201] [--ceiling-port 8202] [--seed 7] [--only detail,list]
+
+STORE is a SQLite file loaded by `python -m app load` (e.g. the BBC corpus). The service
+runs as `make run` starts it (`uvicorn app.main:app`, one worker; the startup load off, so
+the corpus is all it serves). With `--postgres URL` the SQLite store is first copied into
+that (emptied) Postgres database and the service runs on it.
+
+Every endpoint is driven by wrk (`-t2 -cN`, `--latency`) rotating over `--ids` URLs: article
+detail, the article list (its first pages), entity detail, quotes by speaker, related
+articles and a search of the list by a word from a title. The same run serves the very
+same bodies, fetched from the service once, from a bare Starlette app (the ceiling), each
+endpoint alternating between the two; it prints req/s, p50 and p99 of both and the ratio.
+One run, one machine: a busy machine shows as noise on both sides of the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
+
+from app.store import tables as models  # noqa: E402
+
+ENDPOINTS = ("detail", "list", "entity", "speaker_quotes", "related", "search")
+BUDGET_P99_MS = 50.0
+CEILING = """
+import json, sys
+from starlette.applications import Starlette
+from starlette.responses import Response
+from starlette.routing import Route
+import uvicorn
+
+bodies = {k: v.encode() for k, v in json.load(open(sys.argv[1])).items()}
+
+async def serve(request):
+    key = request.url.path + ("?" + request.url.query if request.url.query else "")
+    return Response(bodies[key], media_type="application/json")
+
+app = Starlette(routes=[Route("/{path:path}", serve)])
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]))
+"""
+WRK_SCRIPT = """
+local paths = {%s}
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", paths[(n %% #paths) + 1])
+end
+"""
+
+
+def sample_urls(sqlite_url: str, *, ids: int, seed: int) -> dict[str, list[str]]:
+    """The URLs each endpoint rotates over, drawn from the store."""
+    rng = random.Random(seed)
+    engine = create_engine(sqlite_url)
+    with engine.connect() as connection:
+        articles = connection.execute(select(models.Article.id, models.Article.title)).all()
+        entities = connection.scalars(
+            select(models.Entity.id).where(models.Entity.article_count > 1)
+        ).all()
+        speakers = connection.scalars(
+            select(models.Quote.speaker_entity_id)
+            .where(models.Quote.speaker_entity_id.is_not(None))
+            .group_by(models.Quote.speaker_entity_id)
+            .order_by(func.count().desc(), models.Quote.speaker_entity_id)
+        ).all()
+    engine.dispose()
+    chosen = rng.sample(articles, min(ids, len(articles)))
+    words = sorted({w.lower() for _, title in articles for w in re.findall(r"[A-Za-z]{6,}", title)})
+    return {
+        "detail": [f"/articles/{a.id}" for a in chosen],
+        "related": [f"/articles/{a.id}/related" for a in chosen],
+        "entity": [f"/entities/{e}" for e in rng.sample(entities, min(ids, len(entities)))],
+        "speaker_quotes": [f"/entities/{s}/quotes" for s in speakers[:ids]],
+        "search": [f"/articles?q={w}" for w in rng.sample(words, min(ids, len(words)))],
+        "list": [],  # the first pages, followed through `next` once the service runs
+    }
+
+
+def copy_to_postgres(sqlite_url: str, postgres_url: str) -> None:
+    """Copy every table of the SQLite store into an emptied Postgres database."""
+    from sqlmodel import SQLModel
+
+    from app.store.maintenance import refresh_statistics
+    from app.store.migrate import upgrade
+
+    target = create_engine(postgres_url)
+    with target.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    upgrade(postgres_url)
+    source = create_engine(sqlite_url)
+    with source.connect() as reading, target.begin() as writing:
+        for table in SQLModel.metadata.sorted_tables:
+            writing.execute(table.delete())
+            rows = [dict(r._mapping) for r in reading.execute(select(table))]
+            for start in range(0, len(rows), 2000):
+                writing.execute(insert(table), rows[start : start + 2000])
+        for table in SQLModel.metadata.sorted_tables:  # serial ids continue after the copy
+            if "id" in table.c and table.c.id.autoincrement is True:
+                writing.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                        f"COALESCE((SELECT MAX(id) FROM {table.name}), 1))"
+                    )
+                )
+    refresh_statistics(target)
+    source.dispose()
+    target.dispose()
+
+
+def wait_until_up(base: str, path: str, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(base + path, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"{base} did not come up")
+
+
+def first_pages(base: str, count: int) -> list[str]:
+    urls, url = [], "/articles?limit=20"
+    while url and len(urls) < count:
+        urls.append(url)
+        following = httpx.get(base + url, timeout=30).json()["next"]
+        url = following.removeprefix(base) if following else None
+    return urls
+
+
+def run_wrk(base: str, paths: list[str], *, connections: int, duration: int) -> dict[str, float]:
+    script = WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", handle.name]
+    output = subprocess.run([*command, base], capture_output=True, text=True, check=True).stdout
+    os.unlink(handle.name)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": _ms(re.search(r"\s50%\s+([\d.]+\w+)", output).group(1)),
+        "p99": _ms(re.search(r"\s99%\s+([\d.]+\w+)", output).group(1)),
+        "errors": float(
+            sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
+        ),
+    }
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("store", type=Path, help="SQLite file of a loaded corpus")
+    parser.add_argument("--postgres", help="copy the store into this database and serve it")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--ids", type=int, default=200, help="URLs each endpoint rotates over")
+    parser.add_argument("--port", type=int, default=8201)
+    parser.add_argument("--ceiling-port", type=int, default=8202)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--only", help="comma-separated endpoints: " + ",".join(ENDPOINTS))
+    args = parser.parse_args()
+
+    sqlite_url = f"sqlite:///{args.store.resolve()}"
+    from app.store.migrate import upgrade
+
+    upgrade(sqlite_url)  # the store may predate the newest migration
+    urls = sample_urls(sqlite_url, ids=args.ids, seed=args.seed)
+    database_url = sqlite_url
+    if args.postgres:
+        print(f"copying {args.store} into {args.postgres} ...", flush=True)
+        copy_to_postgres(sqlite_url, args.postgres)
+        database_url = args.postgres
+    env = {
+        **os.environ,
+        "GAZETTE_DATABASE_URL": database_url,
+        "GAZETTE_LOAD_ON_STARTUP": "false",
+        "GAZETTE_LOG_LEVEL": "WARNING",
+    }
+    uvicorn = str(ROOT / ".venv" / "bin" / "uvicorn")
+    base = f"http://127.0.0.1:{args.port}"
+    ceiling_base = f"http://127.0.0.1:{args.ceiling_port}"
+    service = subprocess.Popen(
+        [uvicorn, "app.main:app", "--host", "127.0.0.1", "--port", str(args.port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    ceiling = None
+    try:
+        wait_until_up(base, "/ready")
+        urls["list"] = first_pages(base, args.ids)
+        endpoints = args.only.split(",") if args.only else list(ENDPOINTS)
+        bodies: dict[str, str] = {}
+        with httpx.Client(base_url=base, timeout=60) as client:
+            for name in endpoints:  # also renders what is rendered on first read
+                for url in urls[name]:
+                    response = client.get(url)
+                    response.raise_for_status()
+                    bodies[url] = response.text
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+            json.dump(bodies, handle)
+        ceiling = subprocess.Popen(
+            [sys.executable, "-c", CEILING, handle.name, str(args.ceiling_port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until_up(ceiling_base, urls[endpoints[0]][0])
+        backend = "postgres" if args.postgres else "sqlite"
+        print(
+            f"{backend}, one worker, wrk -t2 -c{args.connections} -d{args.duration}s, "
+            f"rotating over up to {args.ids} URLs per endpoint"
+        )
+        header = (
+            f"{'endpoint':<15}{'urls':>5}{'gazette req/s':>15}{'p50 ms':>8}{'p99 ms':>8}"
+            f"{'ceiling req/s':>15}{'p50 ms':>8}{'p99 ms':>8}{'ratio':>7}  p99<50ms"
+        )
+        print(header)
+        for name in endpoints:
+            paths = urls[name]
+            ours = run_wrk(base, paths, connections=args.connections, duration=args.duration)
+            top = run_wrk(ceiling_base, paths, connections=args.connections, duration=args.duration)
+            ratio = ours["rps"] / top["rps"]
+            flag = "yes" if ours["p99"] < BUDGET_P99_MS else "no"
+            errors = f"  ({int(ours['errors'])} non-2xx)" if ours["errors"] else ""
+            print(
+                f"{name:<15}{len(paths):>5}{ours['rps']:>15.0f}{ours['p50']:>8.1f}"
+                f"{ours['p99']:>8.1f}{top['rps']:>15.0f}{top['p50']:>8.1f}{top['p99']:>8.1f}"
+                f"{ratio:>7.2f}  {flag}{errors}",
+                flush=True,
+            )
+        os.unlink(handle.name)
+    finally:
+        for process in (service, ceiling):
+            if process is not None:
+                process.terminate()
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:  # requests still queued after wrk stopped
+                    process.kill()
+                    process.wait()
+
+
+if __name__ == "__main__":
+    main()
