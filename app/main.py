@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
             app.state.load_state.finished = True
         yield
         await run_in_threadpool(app.state.runner.close)
+        app.state.reader.close()
         app.state.engine.dispose()
 
     app = FastAPI(

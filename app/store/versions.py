@@ -101,10 +101,12 @@ class LoopReader:
     def _fetch(self, query: str, params: tuple[str, ...] = ()) -> Any:
         for attempt in (1, 2):
             if self._connection is None:
-                self._connection = self._engine.raw_connection()
-                self._connection.detach()  # ours alone, never handed to another user
+                pooled = self._engine.raw_connection()
+                pooled.detach()  # ours alone, never handed to another user
+                self._connection = pooled.dbapi_connection
                 if self._engine.dialect.name == "postgresql":
-                    self._connection.driver_connection.autocommit = True
+                    self._connection.rollback()  # the pool's ping opened a transaction
+                    self._connection.autocommit = True
             try:
                 cursor = self._connection.cursor()
                 try:
