@@ -1,9 +1,10 @@
-"""Annotate a JSONL file of texts and write entity mentions for `score_ner.py`.
+"""Annotate a JSONL file of texts through `POST /annotate` and write entity mentions for `score_ner.py`.
 
     python bench/eval_ner.py INPUT.jsonl OUTPUT.jsonl [--bare] [--limit N]
 
 Each input line is `{id, text, ...}`; each output line `{id, mentions:[{start,end,type}]}`
-with offsets into the input `text`. `--bare` writes the model's own entities instead
+with offsets into the input `text`. The app runs in process (see `served.py`), so what
+is scored is what the API serves. `--bare` writes the model's own entities instead
 (the baseline). Prints the throughput.
 """
 
@@ -17,10 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.annotate.document import normalize_text  # noqa: E402
 from app.annotate.entities import KEPT_LABELS  # noqa: E402
 from app.annotate.nlp import load_nlp  # noqa: E402
-from app.annotate.pipeline import Document, annotate_many  # noqa: E402
+from bench.served import annotate_served, served_client  # noqa: E402
 
 
 def main() -> None:
@@ -33,34 +33,27 @@ def main() -> None:
 
     records = [json.loads(line) for line in args.input.open(encoding="utf-8") if line.strip()]
     records = records[: args.limit]
-    for r in records:
-        if normalize_text(r["text"]) != r["text"]:
-            raise SystemExit(f"{r['id']}: text changes on normalisation; offsets would shift")
-    nlp = load_nlp()
     started = time.perf_counter()
     with args.output.open("w", encoding="utf-8") as out:
         if args.bare:
-            docs = nlp.pipe((r["text"] for r in records), batch_size=16)
-            rows = (
-                [
+            docs = load_nlp().pipe((r["text"] for r in records), batch_size=16)
+            for record, doc in zip(records, docs, strict=True):
+                mentions = [
                     {"start": e.start_char, "end": e.end_char, "type": e.label_}
                     for e in doc.ents
                     if e.label_ in KEPT_LABELS
                 ]
-                for doc in docs
-            )
+                out.write(json.dumps({"id": record["id"], "mentions": mentions}) + "\n")
         else:
-            annotations = annotate_many((Document(r["text"]) for r in records), nlp=nlp)
-            rows = (
-                [
-                    {"start": m.start, "end": m.end, "type": e.type}
-                    for e in a.entities
-                    for m in e.mentions
-                ]
-                for a in annotations
-            )
-        for record, mentions in zip(records, rows, strict=True):
-            out.write(json.dumps({"id": record["id"], "mentions": mentions}) + "\n")
+            with served_client() as client:
+                for record in records:
+                    document = annotate_served(client, record["text"])
+                    mentions = [
+                        {"start": m["start"], "end": m["end"], "type": e["type"]}
+                        for e in document["entities"]
+                        for m in e["mentions"]
+                    ]
+                    out.write(json.dumps({"id": record["id"], "mentions": mentions}) + "\n")
     elapsed = time.perf_counter() - started
     chars = sum(len(r["text"]) for r in records)
     print(f"{len(records)} texts, {chars} chars in {elapsed:.1f}s ({chars / elapsed:,.0f} chars/s)")
