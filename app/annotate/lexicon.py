@@ -151,7 +151,11 @@ NAME_SUFFIXES = _words("jr jr. sr sr. ii iii iv")
 
 # -- speech and cognition -------------------------------------------------------------
 
+# Verb forms that agree with a plural subject only: a name before them is a team or a firm.
+PLURAL_VERBS = _words("were are have")
+
 # Verbs that introduce speech or writing: enough to attribute a quotation next to them.
+
 SPEECH_VERBS = _words(
     """
     say tell add note explain state declare announce claim insist argue warn write tweet post

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from app.annotate.document import in_ranges, not_article_text
+from app.annotate.document import in_ranges, not_article_text, photo_credits
 from app.annotate.entities.gazetteer import lookup_place
 from app.annotate.entities.grouping import _acronym_mentions, _build_entities, _group
 from app.annotate.entities.junk import (
@@ -118,13 +118,20 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
     groups = _group(mentions, text, frozenset(titled), context.lower_words)
     mentions.extend(_propagate(doc, text, groups, excluded, context))
     groups = _group(mentions, text, frozenset(titled), context.lower_words)
+    credits = photo_credits(text, structure)
     for group in groups:
         if _shouted_alone(group, text):
             group.label = "ORG"
+        if group.label == "PERSON" and credits:
+            # A photographer took the picture; the article does not mention them.
+            group.mentions = [m for m in group.mentions if not in_ranges(m.start, m.end, credits)]
+            group.forms = [f for f in group.forms if any(m.text == f for m in group.mentions)]
     return _build_entities(
         [
             g
             for g in groups
-            if not _lone_opening_word(g, doc, context) and not _common_word_alone(g, context)
+            if g.mentions
+            and not _lone_opening_word(g, doc, context)
+            and not _common_word_alone(g, context)
         ]
     )

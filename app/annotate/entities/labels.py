@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from spacy.tokens import Doc, Span
 
 from app.annotate.entities.gazetteer import Place, lookup_place
+from app.annotate.entities.junk import SUBJECT_DEPS
 from app.annotate.entities.mentions import LABEL_RANK, PLACE_LABELS, _DocContext, _Mention
 from app.annotate.lexicon import (
     AREA_NOUNS,
@@ -14,12 +15,16 @@ from app.annotate.lexicon import (
     FACILITY_NOUNS,
     LOCATIVES,
     PERSON_TITLES,
+    PLURAL_VERBS,
     SETTLEMENT_NOUNS,
     TOWN_NOUNS,
 )
 
 # A city this large is a place even when the model only ever calls it a person.
 BIG_CITY = 250_000
+# A city this large, named by one word that is no part of a person's full name in the
+# article and never follows a title, is the place or its team (`Ipswich beat Norwich`).
+NAMED_ALONE_CITY = 100_000
 
 
 def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> dict[str, str]:
@@ -53,10 +58,16 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
             person_strong = person_cue[text] > 0 or (
                 text in person_tokens and v["PERSON"] >= place_votes
             )
+            alone = " " not in text and text not in person_tokens
             if (
                 label == "PERSON"
                 and not person_strong
-                and (place_votes or place.kind != "city" or place.population >= BIG_CITY)
+                and (
+                    place_votes
+                    or place.kind != "city"
+                    or place.population >= BIG_CITY
+                    or (alone and place.population >= NAMED_ALONE_CITY)
+                )
             ):
                 label = _place_label(place)
             elif label in ("ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT") and (
@@ -88,6 +99,8 @@ def _context_label(span: Span, label: str) -> str | None:
     prev = doc[span.start - 1] if span.start > 0 else None
     if prev is not None and prev.lower_.rstrip(".") in PERSON_TITLES:
         return "PERSON"
+    if label == "PERSON" and _plural_subject(span):
+        return "ORG"
     if span.end < len(doc) and label != "NORP":
         nxt = doc[span.end]
         if nxt.lower_ in TOWN_NOUNS and nxt.pos_ == "NOUN":
@@ -111,3 +124,23 @@ def _context_label(span: Span, label: str) -> str | None:
                         return "FAC"
                     break
     return None
+
+
+def _plural_subject(span: Span) -> bool:
+    """A name that takes a plural verb is a team or a company, not one person:
+    `Ashford were beaten`, `Kelso visit Dunmore`, `Merrow have signed a deal`."""
+    root = span.root
+    if root.dep_ not in SUBJECT_DEPS or root.tag_ not in ("NNP", "NNPS") or any(
+        c.dep_ in ("conj", "cc") for c in root.children
+    ):
+        return False
+    head = root.head
+    clause = head
+    while clause.dep_ == "conj":
+        clause = clause.head
+    auxiliaries = [c for c in head.children if c.dep_ in ("aux", "auxpass")]
+    # A present tense without `-s`, not a bare verb (`saw Jane Doe return`, `will visit`).
+    bare = head.tag_ == "VB" and auxiliaries
+    if head.tag_ in ("VBP", "VB") and not bare and clause.dep_ not in ("ccomp", "xcomp"):
+        return True
+    return any(v.lower_ in PLURAL_VERBS for v in (head, *auxiliaries))

@@ -204,6 +204,10 @@ def _strip_known_prefixes(mentions: list[_Mention], text: str, raw: list[str]) -
                 break
 
 
+VERSUS = re.compile(r"\s(?:v|vs)\.?\s")
+VERSUS_AFTER = re.compile(r"\s+(?:v|vs)\.?\s+[A-Z]")
+VERSUS_BEFORE = re.compile(r"[A-Z][\w.]*\s+(?:v|vs)\.?\s+$")
+INNER_WORD = re.compile(r"\s+(\S+)")
 CREDITED_NAME = re.compile(r"[A-Z][\w'’\-]+(?: [A-Z][\w'’.\-]*)+")
 
 
@@ -269,6 +273,20 @@ def _person_span(text: str, start: int, end: int) -> tuple[int, int, str] | None
     name = text[start:end]
     if not any(c.isupper() for c in name) or INITIALS_ONLY.fullmatch(name):
         return None
+    # `Hale v Dunmore`, `Plessy v. Ferguson`: a match or a court case, not a person.
+    if (
+        VERSUS.search(name)
+        or VERSUS_AFTER.match(text, end)
+        or VERSUS_BEFORE.search(text, max(0, start - 40), start)
+    ):
+        return None
+    # `Ana Reyes for Night Train`: a name ends before a word in lower case (a particle
+    # such as `van` or `de` excepted).
+    for word in INNER_WORD.finditer(name):
+        if word.group(1).islower() and word.group(1) not in PARTICLES:
+            end = start + word.start()
+            name = text[start:end]
+            break
     if name.lower() in NAME_SUFFIXES:
         return None  # `Jr.` split off a name
     words = name.split()

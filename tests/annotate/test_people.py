@@ -1,0 +1,97 @@
+"""The people list holds people: photographers, places, teams, fixtures are no one."""
+
+from __future__ import annotations
+
+from app.annotate.document import parse_structure, photo_credits
+from app.annotate.entities import extract_entities
+from app.annotate.entities.labels import _plural_subject, _settle_labels
+from app.annotate.entities.mentions import _DocContext, _Mention
+from app.annotate.entities.spans import _person_span
+
+
+def people(nlp, text: str) -> set[str]:
+    entities = extract_entities(nlp(text), parse_structure(text))
+    return {e.name for e in entities if e.type == "PERSON"}
+
+
+def test_photo_credits_are_found_by_label_and_by_agency_slash() -> None:
+    text = (
+        "Crews worked through the night. (Photo: Oliver Brandt)\n"
+        "A street in Marston. Photograph: Tomas Rekker/AFP\n"
+        "EPA/Karl Lindqvist. Prices rose 3/4 of a point and the A/B test ran."
+    )
+    found = {text[s:e] for s, e in photo_credits(text, parse_structure(text))}
+    assert "Oliver Brandt" in found
+    assert any("Tomas Rekker" in f for f in found)
+    assert "EPA/Karl Lindqvist" in found
+    assert not any("A/B" in f or "3/4" in f for f in found)
+
+
+def test_a_photographer_is_not_a_person_the_article_mentions(nlp) -> None:
+    text = (
+        "Fires spread north of the capital on Tuesday.\n"
+        "Firefighters battle a blaze near Marston. (Photo: Oliver Brandt/Reuters)\n"
+        "The governor, Helen Marsh, said crews had worked through the night.\n"
+        "Residents clear debris. Photograph: Tomas Rekker/AFP\n"
+        "Marsh said more help would come, and Tomas Rekker, a volunteer, agreed."
+    )
+    found = people(nlp, text)
+    assert "Helen Marsh" in found
+    assert "Oliver Brandt" not in found
+    # Named in the article too: those mentions stay, the credit's does not.
+    assert "Tomas Rekker" in found
+    entities = extract_entities(nlp(text), parse_structure(text))
+    rekker = next(e for e in entities if e.name == "Tomas Rekker")
+    assert len(rekker.mentions) == 1
+
+
+def test_a_town_named_alone_as_a_person_is_the_place_unless_a_persons_name(nlp) -> None:
+    text = "Ipswich drew with the leaders. Later Tom Bolton said Bolton had earned it."
+    doc = nlp(text)
+
+    def mention(word: str, nth: int = 0) -> _Mention:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(word, start + 1)
+        return _Mention(start, start + len(word), word, "PERSON")
+
+    mentions = [
+        mention("Ipswich"),
+        mention("Tom Bolton"),
+        mention("Bolton", 1),
+    ]
+    labels = _settle_labels(doc, mentions, _DocContext.build(doc, text))
+    assert labels["Ipswich"] == "GPE"  # a town of 100,000 or more, nothing marks a person
+    assert labels["Bolton"] == "PERSON"  # the surname of a person the article names
+
+
+def test_a_name_taking_a_plural_verb_is_a_team(nlp) -> None:
+    def subject(text: str, name: str) -> bool:
+        doc = nlp(text)
+        start = text.index(name)
+        return _plural_subject(doc.char_span(start, start + len(name)))
+
+    assert subject("Ashford Rovers were beaten at home on Saturday.", "Ashford Rovers")
+    assert subject("Kelso visit Dunmore on Saturday.", "Kelso")
+    assert not subject("Kelso will visit Dunmore on Saturday.", "Kelso")
+    assert not subject("Paula Grant was beaten in the vote on Saturday.", "Paula Grant")
+    assert not subject("Coaches saw Jean Aubry return from injury.", "Jean Aubry")
+    assert not subject("Tom Reed and Ana Diaz were elected.", "Tom Reed")
+
+
+def test_a_fixture_a_case_or_a_work_after_a_name_is_not_a_person() -> None:
+    for text, span in [
+        ("Kelso Rovers v Ashby Town", "Kelso Rovers v Ashby Town"),
+        ("the ruling in Hale v. Dunmore stood", "Hale"),
+        ("the ruling in Hale v. Dunmore stood", "Dunmore"),
+    ]:
+        start = text.index(span)
+        assert _person_span(text, start, start + len(span)) is None, span
+    text = "the shortlist includes Ana Reyes for Night Train"
+    start = text.index("Ana")
+    s, e, label = _person_span(text, start, len(text))
+    assert (text[s:e], label) == ("Ana Reyes", "PERSON")
+    text = "a painting by Vincent van Gogh"
+    start = text.index("Vincent")
+    s, e, _ = _person_span(text, start, len(text))
+    assert text[s:e] == "Vincent van Gogh"
