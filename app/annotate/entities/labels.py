@@ -130,8 +130,10 @@ def _plural_subject(span: Span) -> bool:
     """A name that takes a plural verb is a team or a company, not one person:
     `Ashford were beaten`, `Kelso visit Dunmore`, `Merrow have signed a deal`."""
     root = span.root
-    if root.dep_ not in SUBJECT_DEPS or root.tag_ not in ("NNP", "NNPS") or any(
-        c.dep_ in ("conj", "cc") for c in root.children
+    if (
+        root.dep_ not in SUBJECT_DEPS
+        or root.tag_ not in ("NNP", "NNPS")
+        or any(c.dep_ in ("conj", "cc") for c in root.children)
     ):
         return False
     head = root.head
