@@ -128,7 +128,7 @@ def _context_label(span: Span, label: str) -> str | None:
 
 def _plural_subject(span: Span) -> bool:
     """A name that takes a plural verb is a team or a company, not one person:
-    `Ashford were beaten`, `Kelso visit Dunmore`, `Merrow have signed a deal`."""
+    `Ashford were beaten`, `Merrow have signed a deal`."""
     root = span.root
     if (
         root.dep_ not in SUBJECT_DEPS
@@ -136,13 +136,8 @@ def _plural_subject(span: Span) -> bool:
         or any(c.dep_ in ("conj", "cc") for c in root.children)
     ):
         return False
+    # Only forms that cannot agree with one person: a present tense without `-s` is
+    # too often a bare verb the parser took for one (`saw Jane Doe return`).
     head = root.head
-    clause = head
-    while clause.dep_ == "conj":
-        clause = clause.head
     auxiliaries = [c for c in head.children if c.dep_ in ("aux", "auxpass")]
-    # A present tense without `-s`, not a bare verb (`saw Jane Doe return`, `will visit`).
-    bare = head.tag_ == "VB" and auxiliaries
-    if head.tag_ in ("VBP", "VB") and not bare and clause.dep_ not in ("ccomp", "xcomp"):
-        return True
     return any(v.lower_ in PLURAL_VERBS for v in (head, *auxiliaries))
