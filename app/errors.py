@@ -21,6 +21,10 @@ class InvalidInput(GazetteError):
     status = 422
 
 
+class NotAcceptable(GazetteError):
+    status = 406
+
+
 class PayloadTooLarge(GazetteError):
     status = 413
 

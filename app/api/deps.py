@@ -43,3 +43,7 @@ FacetSizeQuery = Annotated[int, Query(ge=1, le=100, description="Values per face
 IntervalQuery = Annotated[
     Literal["day", "week", "month", "year"], Query(description="Width of a bucket.")
 ]
+AfterQuery = Annotated[
+    str | None,
+    Query(description="Resume an export after this id: the last one received."),
+]

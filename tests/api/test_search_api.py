@@ -317,3 +317,44 @@ def test_the_migration_indexes_articles_stored_before_it(database_url):
     with TestClient(app) as client:
         assert ids(client, q="lighthouse keeper") == ["old"]
         assert ids(client, "/quotes", q="retire") == ["old-q1"]
+
+
+def test_export_streams_every_match_and_resumes(corpus):
+    import csv
+    import io
+    import json
+
+    response = corpus.get("/articles/export", params={"q": "said"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/x-ndjson")
+    lines = [json.loads(line) for line in response.text.splitlines()]
+    assert [a["id"] for a in lines] == sorted(ARTICLES)
+    assert all(a["text"] and "entities" in a and "quotes" in a for a in lines)
+    rest = corpus.get("/articles/export", params={"q": "said", "after": lines[1]["id"]})
+    assert [json.loads(line)["id"] for line in rest.text.splitlines()] == sorted(ARTICLES)[2:]
+    fox = corpus.get("/articles/export", params={"q": "fox -police"}).text.splitlines()
+    assert [json.loads(line)["id"] for line in fox] == ["scatter"]
+
+    response = corpus.get("/articles/export", headers={"Accept": "text/csv"})
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [r["id"] for r in rows] == sorted(ARTICLES)
+    assert {r["id"]: r["published_at"][:10] for r in rows}["fox"] == "2024-01-10"
+
+    quotes = corpus.get("/quotes/export", headers={"Accept": "text/csv"})
+    rows = list(csv.DictReader(io.StringIO(quotes.text)))
+    assert len(rows) == total(corpus, "/quotes")
+    assert list(rows[0]) == [
+        "article_id", "id", "speaker_id", "speaker_name", "kind", "text", "cue", "start", "end",
+    ]  # fmt: skip
+    for row in rows:
+        text = corpus.get(f"/articles/{row['article_id']}").json()["text"]
+        assert text[int(row["start"]) : int(row["end"])] == row["text"]
+    ndjson = corpus.get("/quotes/export", params={"q": "budget"}).text.splitlines()
+    assert {json.loads(line)["article_id"] for line in ndjson} == {"budget"}
+    assert len(ndjson) == total(corpus, "/quotes", q="budget")
+
+    refused = corpus.get("/articles/export", headers={"Accept": "application/xml"})
+    assert refused.status_code == 406
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert corpus.get("/quotes/export", params={"q": '"open'}).status_code == 422

@@ -6,11 +6,12 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 
 from app.api.bodies import read_document_body
 from app.api.conditional import CorpusVersion, serve_document
 from app.api.deps import (
+    AfterQuery,
     CountQuery,
     CursorQuery,
     FacetSizeQuery,
@@ -36,6 +37,7 @@ from app.api.schemas import (
     RelatedArticle,
 )
 from app.api.services import article_lists as list_service
+from app.api.services import export as export_service
 from app.api.services import ingest as ingest_service
 from app.api.services import jobs as job_service
 from app.api.services import links as link_service
@@ -151,6 +153,33 @@ def article_histogram(
 ) -> Histogram:
     """Filtered articles per day, week, month or year of publication, oldest first."""
     return list_service.article_histogram(session, filters, interval=interval)
+
+
+@router.get(
+    "/export",
+    operation_id="export_articles",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "Every match, in id order: one article with its annotations a "
+            "line (NDJSON), or the summary columns (CSV).",
+            "content": {
+                "application/x-ndjson": {"schema": {"type": "string"}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        },
+        **problems(406, 422),
+    },
+)
+def export_articles(
+    request: Request,
+    filters: ArticleFiltersDep,
+    after: AfterQuery = None,
+) -> StreamingResponse:
+    """Stream every article matching the filters, without a cap; resume with `after`."""
+    fmt = export_service.negotiate(request.headers.get("accept"))
+    rows = export_service.export_articles(request.app.state.engine, filters, after=after, fmt=fmt)
+    return export_service.stream(rows, fmt, name="articles")
 
 
 @router.post(

@@ -6,10 +6,12 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import StreamingResponse
 
 from app.annotate.types import QuoteKind
 from app.api.conditional import CorpusVersion
 from app.api.deps import (
+    AfterQuery,
     CountQuery,
     CursorQuery,
     FacetSizeQuery,
@@ -20,6 +22,7 @@ from app.api.deps import (
 from app.api.openapi import problems
 from app.api.paging import next_url
 from app.api.schemas import Facets, Histogram, QuoteSearchPage
+from app.api.services import export as export_service
 from app.api.services import quotes as quote_service
 from app.api.services.analytics import Sort
 from app.api.services.quotes import QuoteFacet, QuoteFilters
@@ -132,3 +135,28 @@ def quote_histogram(
 ) -> Histogram:
     """Filtered quotes per day, week, month or year of their article's publication."""
     return quote_service.quote_histogram(session, filters, interval=interval)
+
+
+@router.get(
+    "/export",
+    operation_id="export_quotes",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "Every match, in id order: one quote a line (NDJSON), or CSV "
+            "(article, id, speaker id and name, kind, text, cue, start, end).",
+            "content": {
+                "application/x-ndjson": {"schema": {"type": "string"}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        },
+        **problems(406, 422),
+    },
+)
+def export_quotes(
+    request: Request, filters: QuoteFiltersDep, after: AfterQuery = None
+) -> StreamingResponse:
+    """Stream every quote matching the filters, without a cap; resume with `after`."""
+    fmt = export_service.negotiate(request.headers.get("accept"))
+    rows = export_service.export_quotes(request.app.state.engine, filters, after=after, fmt=fmt)
+    return export_service.stream(rows, fmt, name="quotes")
