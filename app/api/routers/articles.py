@@ -175,11 +175,11 @@ def export_articles(
     request: Request,
     filters: ArticleFiltersDep,
     after: AfterQuery = None,
-) -> StreamingResponse:
+) -> Response:
     """Stream every article matching the filters, without a cap; resume with `after`."""
     fmt = export_service.negotiate(request.headers.get("accept"))
     rows = export_service.export_articles(request.app.state.engine, filters, after=after, fmt=fmt)
-    return export_service.stream(rows, fmt, name="articles")
+    return export_service.stream(request, rows, fmt, name="articles")
 
 
 @router.post(

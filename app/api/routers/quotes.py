@@ -153,10 +153,8 @@ def quote_histogram(
         **problems(406, 422),
     },
 )
-def export_quotes(
-    request: Request, filters: QuoteFiltersDep, after: AfterQuery = None
-) -> StreamingResponse:
+def export_quotes(request: Request, filters: QuoteFiltersDep, after: AfterQuery = None) -> Response:
     """Stream every quote matching the filters, without a cap; resume with `after`."""
     fmt = export_service.negotiate(request.headers.get("accept"))
     rows = export_service.export_quotes(request.app.state.engine, filters, after=after, fmt=fmt)
-    return export_service.stream(rows, fmt, name="quotes")
+    return export_service.stream(request, rows, fmt, name="quotes")

@@ -13,17 +13,20 @@ import itertools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Literal
 
+from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.api.conditional import DATA_CACHE, corpus_etag, matches, not_modified
 from app.api.presenters import quote_out
 from app.api.schemas import QuoteWithArticle
 from app.api.services import article_lists, articles, quotes
 from app.api.services.analytics import search_of
 from app.errors import NotAcceptable
 from app.store import tables as models
+from app.store.versions import store_rev
 
 Format = Literal["ndjson", "csv"]
 MEDIA_TYPES: dict[Format, str] = {"ndjson": "application/x-ndjson", "csv": "text/csv"}
@@ -65,6 +68,7 @@ def export_articles(
         if fmt == "ndjson":
             for article_id in ids:
                 detail = articles.get_article_detail(session, article_id=article_id)
+                session.expunge_all()  # an article's rows are not needed past its line
                 yield detail.model_dump_json() + "\n"
             continue
         rows = session.execute(
@@ -120,14 +124,27 @@ def export_quotes(
         )
 
 
-def stream(rows: Iterator[str], fmt: Format, *, name: str) -> StreamingResponse:
-    """The streamed response; the first batch is read before it, so errors come as 4xx."""
+def stream(request: Request, rows: Iterator[str], fmt: Format, *, name: str) -> Response:
+    """The streamed response; the first batch is read before it, so errors come as 4xx.
+
+    Its ETag names the corpus version, the URL and the format, as lists do; a body
+    streamed this way is never held whole to hash it.
+    """
+    with request.app.state.engine.connect() as connection:
+        etag = corpus_etag(f"{store_rev(connection)} {fmt}", request)
+    if held := matches(request.headers.get("if-none-match"), etag):
+        return not_modified(held)
     first = next(rows, "")
     extension = "csv" if fmt == "csv" else "ndjson"
     return StreamingResponse(
         itertools.chain([first], rows),
         media_type=MEDIA_TYPES[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{name}.{extension}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}.{extension}"',
+            "ETag": etag,
+            "Vary": "Accept",
+            "Cache-Control": DATA_CACHE,
+        },
     )
 
 
