@@ -218,8 +218,7 @@ def matching(session: Session, query: SearchQuery, *, table: str, id_column: Any
         # float8: a float4 reads back rounded, and a rounded cursor would repeat rows.
         score = cast(func.ts_rank_cd(vector, ts, literal_column("1")), Double)
         return select(id_column.label("id"), score.label("score")).where(vector.op("@@")(ts))
-    fts = ARTICLE_FTS if table == "article" else QUOTE_FTS
-    key = "article_id" if table == "article" else "quote_id"
+    fts, key = _fts(table)
     weights = (
         f"0.0, {_TITLE_WEIGHT}, {_TEXT_WEIGHT}" if table == "article" else f"0.0, {_TEXT_WEIGHT}"
     )
@@ -232,6 +231,11 @@ def matching(session: Session, query: SearchQuery, *, table: str, id_column: Any
     )
 
 
+def _fts(table: str) -> tuple[str, str]:
+    """The FTS5 table of `table` and its id column."""
+    return (ARTICLE_FTS, "article_id") if table == "article" else (QUOTE_FTS, "quote_id")
+
+
 def match_condition(
     session: Session, query: SearchQuery, *, table: str, id_column: Any
 ) -> ColumnElement[bool]:
@@ -239,8 +243,12 @@ def match_condition(
     if is_postgres(session):
         vector = literal_column(f"{table}.{SEARCH_COLUMN}")
         return vector.op("@@")(func.to_tsquery(literal_column("'english'"), tsquery(query)))
-    ids = matching(session, query, table=table, id_column=id_column).subquery()
-    return id_column.in_(select(ids.c.id))
+    fts, key = _fts(table)
+    return id_column.in_(
+        select(literal_column(f"{fts}.{key}"))
+        .select_from(text(fts))
+        .where(literal_column(fts).op("MATCH")(fts5_query(query)))
+    )
 
 
 # --- Keeping the SQLite index --------------------------------------------------------------
