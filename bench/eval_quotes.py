@@ -1,121 +1,51 @@
-"""Annotate a JSONL set of articles and write quote predictions for `score_quotes.py`.
+"""Annotate a JSONL set of articles through `POST /annotate` and write quote predictions.
 
     python bench/eval_quotes.py INPUT.jsonl OUTPUT.jsonl [--limit N]
 
-Each input record needs `id` and `text`; each output record is
-`{id, quotes:[{start,end,speaker_name,speaker_start,speaker_end,kind}]}`, with
-`speaker_name` the resolved entity's canonical name, else the mention text.
+Each input record needs `id` and `text`. The app runs in process (an ASGI client on
+`create_app`, a throw-away SQLite store), so what is scored is what the API serves.
+Each output record is `{id, quotes:[{start,end,kind,speaker_name,speaker_start,
+speaker_end,attribution}]}`, one per served quote segment, with `speaker_name` the
+resolved entity's name, else the mention text, and `attribution` the served
+`attribution_id`. Turn it into the counted units with the shared `quote_views.py`
+(`segments` or `attributions`), then score with `score_quotes.py`.
 With --limit, the ids written go to OUTPUT.ids, for the scorer's `--ids`.
-
-Scorers count attributions (one per cue, as PolNeAR and the Gender Gap
-Tracker annotate them), so quotes sharing a cue are reported as one span
-covering them ("A," he said, "B." is one attribution; so is a reported clause
-and the quoted fragment inside it), and so is a quotation continuing the
-previous one of its paragraph, or opening the next paragraph, without a cue
-of its own.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from fastapi.testclient import TestClient  # noqa: E402
+
 from app.annotate.nlp import load_nlp  # noqa: E402
-from app.annotate.pipeline import Document, annotate_many  # noqa: E402
-from app.annotate.types import Annotation, Quote  # noqa: E402
-
-KIND_RANK = {"direct": 0, "partial": 1, "indirect": 2}
+from app.config import Settings  # noqa: E402
+from app.main import create_app  # noqa: E402
 
 
-def attributions(annotation: Annotation) -> list[dict]:
-    """The quotes of one annotation as scorer records, merged by attribution."""
-    names = {e.key: e.name for e in annotation.entities}
-    groups: list[list[Quote]] = []
-    by_cue: dict[int, list[Quote]] = {}
-    for quote in sorted(annotation.quotes, key=lambda q: q.start):
-        if quote.cue is not None:
-            group = by_cue.get(quote.cue.start)
-            if group is not None and all(_same_attribution(q, quote) for q in group):
-                group.append(quote)
-                continue
-            by_cue[quote.cue.start] = [quote]
-            groups.append(by_cue[quote.cue.start])
-            continue
-        # The last quotation before it, past reported clauses lying between them.
-        quoted = [g for g in groups if any(q.kind.value != "indirect" for q in g)]
-        previous = quoted[-1][-1] if quoted else None
-        if (
-            previous is not None
-            and quote.kind.value == "direct"
-            and quote.speaker_mention is not None
-            and previous.speaker_mention == quote.speaker_mention
-            and _continues(annotation.text, previous, quote)
-        ):
-            quoted[-1].append(quote)
-            continue
-        groups.append([quote])
-    out = []
-    for group in _fold_fragments(groups):
-        head = min(group, key=lambda q: KIND_RANK[q.kind.value])
-        speaker = next((q for q in group if q.speaker_mention is not None), None)
-        record = {
-            "start": min(q.start for q in group),
-            "end": max(q.end for q in group),
-            "kind": head.kind.value,
-            "speaker_name": None,
-            "speaker_start": None,
-            "speaker_end": None,
+def served_quotes(document: dict) -> list[dict]:
+    """The quotes of one `POST /annotate` response as scorer records."""
+    return [
+        {
+            "start": q["start"],
+            "end": q["end"],
+            "kind": q["kind"],
+            "speaker_name": (q["speaker"] or {}).get("name")
+            or (q["speaker_mention"] or {}).get("text"),
+            "speaker_start": (q["speaker_mention"] or {}).get("start"),
+            "speaker_end": (q["speaker_mention"] or {}).get("end"),
+            "attribution": q["attribution_id"],
         }
-        if speaker is not None and speaker.speaker_mention is not None:
-            mention = speaker.speaker_mention
-            record["speaker_name"] = names.get(speaker.speaker_key or "", mention.text)
-            record["speaker_start"] = mention.start
-            record["speaker_end"] = mention.end
-        out.append(record)
-    return out
-
-
-def _fold_fragments(groups: list[list[Quote]]) -> list[list[Quote]]:
-    """Quoted fragments inside a reported clause belong to that clause's attribution."""
-    clauses = [g for g in groups if any(q.kind.value == "indirect" for q in g)]
-    out = []
-    for group in groups:
-        if all(q.kind.value == "partial" for q in group):
-            start, end = min(q.start for q in group), max(q.end for q in group)
-            around = [
-                g
-                for g in clauses
-                if any(q.kind.value == "indirect" and q.start <= start and end <= q.end for q in g)
-            ]
-            if around:
-                min(around, key=lambda g: max(q.end for q in g) - min(q.start for q in g)).extend(
-                    group
-                )
-                continue
-        out.append(group)
-    return [sorted(g, key=lambda q: q.start) for g in out]
-
-
-def _continues(text: str, previous: Quote, quote: Quote) -> bool:
-    """`quote` goes on with `previous`: later in its paragraph, or opening the next one."""
-    between = text[previous.end : quote.start]
-    if "\n" not in between:
-        return True
-    # A quotation standing at the head of the next paragraph, nothing else between.
-    head = between[between.rfind("\n") + 1 :]
-    return between.count("\n\n") <= 1 and not head.strip(" \"“'‘")
-
-
-def _same_attribution(a: Quote, b: Quote) -> bool:
-    """Quotes of one cue are one attribution unless a reported clause lies apart from them."""
-    if a.kind.value == "indirect" or b.kind.value == "indirect":
-        return a.start <= b.start < a.end or b.start <= a.start < b.end
-    return True
+        for q in document["quotes"]
+    ]
 
 
 def main() -> None:
@@ -129,18 +59,30 @@ def main() -> None:
     if args.limit:
         records = records[: args.limit]
         Path(args.output + ".ids").write_text("".join(r["id"] + "\n" for r in records))
-    nlp = load_nlp()
-    started = time.perf_counter()
-    words = 0
-    with open(args.output, "w", encoding="utf-8") as out:
-        # A layer that fails on an article is logged by the pipeline and left empty.
-        annotations = annotate_many((Document(r["text"]) for r in records), nlp=nlp)
-        for record, annotation in zip(records, annotations, strict=True):
-            if annotation.text != record["text"]:
-                raise SystemExit(f"{record['id']}: normalisation changed the text, offsets differ")
-            words += len(record["text"].split())
-            quotes = attributions(annotation)
-            out.write(json.dumps({"id": record["id"], "quotes": quotes}) + "\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(
+            database_url=f"sqlite:///{tmp}/bench.db",
+            seed_dir=Path(tmp) / "seed",
+            load_on_startup=False,
+            max_document_chars=10_000_000,
+            log_level="WARNING",
+        )
+        app = create_app(settings, nlp=load_nlp())
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        started = time.perf_counter()
+        words = 0
+        with TestClient(app) as client, open(args.output, "w", encoding="utf-8") as out:
+            for record in records:
+                response = client.post("/annotate", json={"text": record["text"]})
+                if response.status_code != 200:
+                    raise SystemExit(f"{record['id']}: {response.status_code} {response.text}")
+                document = response.json()
+                if document["text"] != record["text"]:
+                    raise SystemExit(f"{record['id']}: normalisation changed the text")
+                words += len(record["text"].split())
+                out.write(
+                    json.dumps({"id": record["id"], "quotes": served_quotes(document)}) + "\n"
+                )
     elapsed = time.perf_counter() - started
     print(
         f"{len(records)} articles, {words} words in {elapsed:.1f}s ({words / elapsed:.0f} words/s)",

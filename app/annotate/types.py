@@ -105,6 +105,8 @@ class Quote(BaseModel):
     speaker_mention: Span | None = None
     speaker_key: str | None = None  # Entity.key of the resolved speaker
     cue: Cue | None = None
+    # Segments of one statement share it (`a1`, `a2`... within the article).
+    attribution_id: str | None = None
 
 
 class LinkKind(str, Enum):

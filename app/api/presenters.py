@@ -118,6 +118,7 @@ def local_document(annotation: ann.Annotation) -> AnnotationDocument:
                 ),
                 speaker_mention=span_out(q.speaker_mention),
                 cue=CueOut(**q.cue.model_dump()) if q.cue else None,
+                attribution_id=q.attribution_id or f"a{n}",
             )
             for n, q in enumerate(annotation.quotes, 1)
         ],
@@ -167,6 +168,7 @@ def quote_out(quote: models.Quote, speaker_name: str | None) -> QuoteOut:
             and quote.cue_end is not None
             else None
         ),
+        attribution_id=quote.attribution_id or f"a{quote.position}",
     )
 
 

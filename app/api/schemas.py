@@ -101,6 +101,12 @@ class QuoteOut(BaseModel):
     speaker: SpeakerRef | None = None
     speaker_mention: TextSpan | None = None
     cue: CueOut | None = None
+    attribution_id: str = Field(
+        description="The statement this segment belongs to, unique within its article: the "
+        'quotations of one cue (`"A," she said, "B."`), a quotation continuing its '
+        "speaker's previous one, and a quoted fragment inside its reported clause share it.",
+        examples=["a1"],
+    )
 
 
 class ArticleRef(BaseModel):
@@ -312,6 +318,27 @@ class EntityPage(Page[EntitySummary]):
 
 class QuotePage(Page[QuoteWithArticle]):
     pass
+
+
+class AttributionOut(BaseModel):
+    """One statement: a cue and speaker act, with every quote segment that belongs to it."""
+
+    attribution_id: str = Field(examples=["a1"])
+    article_id: str
+    kind: QuoteKind = Field(
+        description="The strongest kind of its segments: direct, partial, indirect."
+    )
+    start: int = Field(description="Start of its first segment.")
+    end: int = Field(description="End of its last segment.")
+    speaker: SpeakerRef | None = None
+    speaker_mention: TextSpan | None = None
+    cue: CueOut | None = None
+    segments: list[QuoteOut]
+
+
+class AttributionPage(Page[AttributionOut]):
+    """With `group=attribution`: one item per statement, its segments inside; what a count of
+    who said what counts."""
 
 
 class QuoteSearchPage(Page[QuoteListItem]):

@@ -200,6 +200,8 @@ class Quote(SQLModel, table=True):
         Index("ix_quote_article_position", "article_id", "position"),
         # Quotes by speaker, in the order they are served.
         Index("ix_quote_speaker_order", "speaker_entity_id", "article_id", "position"),
+        # The segments of one statement.
+        Index("ix_quote_article_attribution", "article_id", "attribution_id", "position"),
     )
 
     id: str = Field(sa_column=Column(String(160), primary_key=True))
@@ -221,6 +223,10 @@ class Quote(SQLModel, table=True):
     cue_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     cue_lemma: str | None = Field(
         default=None, sa_column=Column(String(100), nullable=True, index=True)
+    )
+    # The statement this segment belongs to, shared by all its segments: `a1`, `a2`... per article.
+    attribution_id: str = Field(
+        default="", sa_column=Column(String(20), nullable=False, server_default="")
     )
 
 

@@ -271,6 +271,7 @@ def _add_quotes(
                 "cue_end": cue.end if cue else None,
                 "cue_text": cue.text if cue else None,
                 "cue_lemma": cue.lemma if cue else None,
+                "attribution_id": quote.attribution_id or f"a{position}",
             }
         )
     _insert(session, Quote, rows)

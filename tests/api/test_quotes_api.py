@@ -78,3 +78,57 @@ def test_quotes_filter_by_kind_and_article_and_paginate(stored):
 def test_unknown_speaker_is_a_404(stored):
     response = stored.get("/quotes", params={"speaker_id": "person-nobody"})
     assert response.status_code == 404
+
+
+STATEMENTS = (
+    "Port deal signed\n\n"
+    '"We are delighted," Mayor Helen Carter said, "and the port will grow."\n\n'
+    'Carter said the plan was "the best in a generation" for the town.\n\n'
+    "Union leader Tom Briggs said the workers would strike."
+)
+
+
+def test_every_served_quote_has_an_attribution_and_statements_group_their_segments(client):
+    response = client.post("/articles", json={"id": "port", "text": STATEMENTS})
+    assert response.status_code == 201, response.text
+    segments = client.get("/articles/port/quotes").json()
+    assert all(q["attribution_id"] for q in segments)
+    by_text = {q["text"]: q["attribution_id"] for q in segments}
+    # Two quotations around one cue are one statement; a fragment inside its reported
+    # clause belongs to that clause's statement; another speaker's is another.
+    assert by_text["We are delighted,"] == by_text["and the port will grow."]
+    clause = next(q for q in segments if q["kind"] == "indirect" and "best" in q["text"])
+    fragment = next(q for q in segments if q["kind"] == "partial")
+    assert fragment["attribution_id"] == clause["attribution_id"]
+    assert len(set(by_text.values())) == 3
+
+    listed = client.get("/quotes", params={"article_id": "port"}).json()["items"]
+    assert [q["attribution_id"] for q in listed] == [q["attribution_id"] for q in segments]
+    grouped = client.get("/quotes", params={"article_id": "port", "group": "attribution"})
+    assert grouped.status_code == 200, grouped.text
+    statements = grouped.json()["items"]
+    assert len(statements) == 3
+    first = statements[0]
+    assert first["kind"] == "direct" and len(first["segments"]) == 2
+    assert first["speaker"]["name"] == "Helen Carter"
+    assert {s["attribution_id"] for s in first["segments"]} == {first["attribution_id"]}
+    assert sorted(s["id"] for st in statements for s in st["segments"]) == sorted(
+        q["id"] for q in segments
+    )
+    # Filters pick statements by any of their segments; pages follow the statements.
+    partial = client.get(
+        "/quotes", params={"article_id": "port", "group": "attribution", "kind": "partial"}
+    ).json()["items"]
+    assert [s["attribution_id"] for s in partial] == [fragment["attribution_id"]]
+    assert len(partial[0]["segments"]) == 2
+    page = client.get("/quotes", params={"group": "attribution", "limit": 2}).json()
+    rest = client.get(page["next"]).json()
+    assert len(page["items"]) == 2 and len(rest["items"]) == 1 and rest["next"] is None
+    annotated = client.post("/annotate", json={"text": STATEMENTS}).json()["quotes"]
+    assert [q["attribution_id"] for q in annotated] == [q["attribution_id"] for q in segments]
+
+
+def test_group_takes_only_attribution(client):
+    response = client.get("/quotes", params={"group": "speaker"})
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")

@@ -15,7 +15,9 @@ The method, in one pass over the article:
    reports ("X said the deal ...", "..., X said", "according to X, ...",
    "X urged Y to ...");
 4. speakers are resolved to the given entities; he/she to the nearest person
-   of a fitting gender named as a subject before them.
+   of a fitting gender named as a subject before them;
+5. quotes are grouped into attributions (`grouping`): every segment of one
+   statement carries the same `attribution_id`.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from spacy.tokens import Doc
 
 from app.annotate.quotes.attribution import _attribute_marked, _merge_continued, _name_colon_lines
 from app.annotate.quotes.context import Attribution, QuoteContext
+from app.annotate.quotes.grouping import assign_attributions
 from app.annotate.quotes.marks import pair_marks
 from app.annotate.quotes.reported import reported_speech
 from app.annotate.quotes.resolution import _infer_genders, _resolve, _to_quote
@@ -65,4 +68,4 @@ def extract_quotes(doc: Doc, structure: Structure, entities: list[Entity]) -> li
     found.sort(key=lambda f: f.start)
     _infer_genders(art, index)
     _resolve(art, found, index)
-    return [_to_quote(art, f) for f in found]
+    return assign_attributions(art.text, [_to_quote(art, f) for f in found])

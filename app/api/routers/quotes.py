@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -21,7 +21,7 @@ from app.api.deps import (
 )
 from app.api.openapi import problems
 from app.api.paging import next_url
-from app.api.schemas import Facets, Histogram, QuoteSearchPage
+from app.api.schemas import AttributionPage, Facets, Histogram, QuoteSearchPage
 from app.api.services import export as export_service
 from app.api.services import quotes as quote_service
 from app.api.services.analytics import Sort
@@ -72,7 +72,7 @@ QuoteFiltersDep = Annotated[QuoteFilters, Depends(quote_filters)]
 @router.get(
     "",
     operation_id="list_quotes",
-    response_model=QuoteSearchPage,
+    response_model=QuoteSearchPage | AttributionPage,
     responses=problems(404, 422),
     dependencies=[CorpusVersion],
 )
@@ -91,8 +91,23 @@ def list_quotes(
         ),
     ] = None,
     count: CountQuery = False,
-) -> QuoteSearchPage:
-    """Quotes matching every filter; with `q`, ranked, each with a snippet."""
+    group: Annotated[
+        Literal["attribution"] | None,
+        Query(
+            description="Without it, one item per quotation segment (`QuoteSearchPage`, for "
+            "highlighting). With `attribution`, one item per statement with all its segments "
+            "(`AttributionPage`, for counting who said what), in article order: the filters "
+            "select the statements having a matching segment."
+        ),
+    ] = None,
+) -> QuoteSearchPage | AttributionPage:
+    """Quotes matching every filter; with `q`, ranked, each with a snippet. With
+    `group=attribution`, statements with their segments."""
+    if group == "attribution":
+        statements, cursor_next = quote_service.list_attributions(
+            session, limit=limit, cursor=cursor, filters=filters
+        )
+        return AttributionPage(items=statements, next=next_url(request, response, cursor_next))
     items, cursor_next = quote_service.list_quotes(
         session, limit=limit, cursor=cursor, filters=filters, sort=sort
     )

@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from app.annotate.types import QuoteKind
 from app.api.pagination import paginate
 from app.api.presenters import quote_out
-from app.api.schemas import FacetValue, Histogram, QuoteListItem
+from app.api.schemas import AttributionOut, FacetValue, Histogram, QuoteListItem
 from app.api.services.analytics import (
     Interval,
     Sort,
@@ -132,6 +133,67 @@ def list_quotes(
         )
         for row in rows
     ], next_cursor
+
+
+def list_attributions(
+    session: Session,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    filters: QuoteFilters = QuoteFilters(),
+) -> tuple[list[AttributionOut], str | None]:
+    """One page of statements (one per attribution) having a segment that matches every
+    filter, each with all its segments, in article order."""
+    if filters.speaker_id:
+        get_entity(session, entity_id=filters.speaker_id)
+    if filters.article_id:
+        get_article(session, article_id=filters.article_id)
+    head, member = aliased(Q), aliased(Q)
+    matching = select(Q.article_id, Q.attribution_id).where(
+        *conditions(session, filters, search=search_of(filters.q))
+    )
+    first = (
+        select(func.min(member.position))
+        .where(member.article_id == head.article_id, member.attribution_id == head.attribution_id)
+        .scalar_subquery()
+    )
+    query = select(head).where(
+        head.position == first, tuple_(head.article_id, head.attribution_id).in_(matching)
+    )
+    order: list[tuple[Any, bool]] = [(head.article_id, False), (head.position, False)]
+    heads, next_cursor = paginate(
+        session, query, order, limit=limit, cursor=cursor, kinds=[str, int]
+    )
+    wanted = {(h.article_id, h.attribution_id) for h in heads}
+    groups: dict[tuple[str, str], list[Any]] = {key: [] for key in wanted}
+    for row in session.scalars(
+        select(Q).where(Q.article_id.in_({h.article_id for h in heads})).order_by(Q.position)
+    ):
+        if (row.article_id, row.attribution_id) in wanted:
+            groups[(row.article_id, row.attribution_id)].append(row)
+    names = speaker_names(session, [row for rows in groups.values() for row in rows])
+    statements = [_statement(groups[(h.article_id, h.attribution_id)], names) for h in heads]
+    return statements, next_cursor
+
+
+KIND_STRENGTH = {QuoteKind.direct: 0, QuoteKind.partial: 1, QuoteKind.indirect: 2}
+
+
+def _statement(rows: list[Any], names: dict[str, str]) -> AttributionOut:
+    segments = [quote_out(r, names.get(r.speaker_entity_id or "")) for r in rows]
+    voiced = next((s for s in segments if s.speaker_mention is not None), segments[0])
+    cued = next((s for s in segments if s.cue is not None), segments[0])
+    return AttributionOut(
+        attribution_id=rows[0].attribution_id,
+        article_id=rows[0].article_id,
+        kind=min((s.kind for s in segments), key=KIND_STRENGTH.__getitem__),
+        start=min(s.start for s in segments),
+        end=max(s.end for s in segments),
+        speaker=voiced.speaker,
+        speaker_mention=voiced.speaker_mention,
+        cue=cued.cue,
+        segments=segments,
+    )
 
 
 def speaker_names(session: Session, rows: Sequence[Any]) -> dict[str, str]:

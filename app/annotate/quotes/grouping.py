@@ -1,0 +1,88 @@
+"""Quotes grouped into attributions: one id per statement, shared by all its segments.
+
+Annotated corpora count statements (PolNeAR, one per cue and speaker act), while a
+reader highlights segments. Segments of one statement share an `attribution_id`:
+- the quotations of one cue (`"A," she said, "B."`);
+- a quotation that goes on with its speaker's previous one without a cue of its own,
+  later in its paragraph or at the head of the next one;
+- a quoted fragment inside the reported clause around it.
+Ids are `a1`, `a2`, ... in the order of each statement's first segment.
+"""
+
+from __future__ import annotations
+
+from app.annotate.types import Quote, QuoteKind
+
+
+def assign_attributions(text: str, quotes: list[Quote]) -> list[Quote]:
+    """`quotes` (in text order) with their `attribution_id` set."""
+    groups: list[list[Quote]] = []
+    by_cue: dict[int, list[Quote]] = {}
+    for quote in quotes:
+        if quote.cue is not None:
+            group = by_cue.get(quote.cue.start)
+            if group is not None and all(_same_attribution(q, quote) for q in group):
+                group.append(quote)
+                continue
+            by_cue[quote.cue.start] = [quote]
+            groups.append(by_cue[quote.cue.start])
+            continue
+        # The last quotation before it, past reported clauses lying between them.
+        quoted = [g for g in groups if any(q.kind != QuoteKind.indirect for q in g)]
+        previous = quoted[-1][-1] if quoted else None
+        if (
+            previous is not None
+            and quote.kind == QuoteKind.direct
+            and quote.speaker_mention is not None
+            and previous.speaker_mention == quote.speaker_mention
+            and _continues(text, previous, quote)
+        ):
+            quoted[-1].append(quote)
+            continue
+        groups.append([quote])
+    folded = _fold_fragments(groups)
+    folded.sort(key=lambda g: min(q.start for q in g))
+    for n, group in enumerate(folded, 1):
+        for quote in group:
+            quote.attribution_id = f"a{n}"
+    return quotes
+
+
+def _fold_fragments(groups: list[list[Quote]]) -> list[list[Quote]]:
+    """Quoted fragments inside a reported clause belong to that clause's attribution."""
+    clauses = [g for g in groups if any(q.kind == QuoteKind.indirect for q in g)]
+    out = []
+    for group in groups:
+        if all(q.kind == QuoteKind.partial for q in group):
+            start, end = min(q.start for q in group), max(q.end for q in group)
+            around = [
+                g
+                for g in clauses
+                if any(
+                    q.kind == QuoteKind.indirect and q.start <= start and end <= q.end for q in g
+                )
+            ]
+            if around:
+                min(around, key=lambda g: max(q.end for q in g) - min(q.start for q in g)).extend(
+                    group
+                )
+                continue
+        out.append(group)
+    return out
+
+
+def _continues(text: str, previous: Quote, quote: Quote) -> bool:
+    """`quote` goes on with `previous`: later in its paragraph, or opening the next one."""
+    between = text[previous.end : quote.start]
+    if "\n" not in between:
+        return True
+    # A quotation standing at the head of the next paragraph, nothing else between.
+    head = between[between.rfind("\n") + 1 :]
+    return between.count("\n\n") <= 1 and not head.strip(" \"“'‘")
+
+
+def _same_attribution(a: Quote, b: Quote) -> bool:
+    """Quotes of one cue are one attribution unless a reported clause lies apart from them."""
+    if a.kind == QuoteKind.indirect or b.kind == QuoteKind.indirect:
+        return a.start <= b.start < a.end or b.start <= a.start < b.end
+    return True
