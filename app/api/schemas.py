@@ -257,6 +257,11 @@ class CoEntity(BaseModel):
 
 
 class EntityDetail(EntitySummary):
+    statement_count: int = Field(
+        default=0,
+        description="Statements attributed to the entity: the quote segments of one "
+        "attribution (a quoted fragment inside its reported clause included) count once.",
+    )
     co_occurring: list[CoEntity] = Field(
         default=[], description="The entities that most often appear in the same articles."
     )

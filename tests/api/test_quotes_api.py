@@ -124,6 +124,10 @@ def test_every_served_quote_has_an_attribution_and_statements_group_their_segmen
     page = client.get("/quotes", params={"group": "attribution", "limit": 2}).json()
     rest = client.get(page["next"]).json()
     assert len(page["items"]) == 2 and len(rest["items"]) == 1 and rest["next"] is None
+    carter = first["speaker"]["entity_id"]
+    said = [q for q in segments if (q["speaker"] or {}).get("entity_id") == carter]
+    assert len(said) == 4
+    assert client.get(f"/entities/{carter}").json()["statement_count"] == 2
     annotated = client.post("/annotate", json={"text": STATEMENTS}).json()["quotes"]
     assert [q["attribution_id"] for q in annotated] == [q["attribution_id"] for q in segments]
 

@@ -114,8 +114,15 @@ def get_entity_detail(session: Session, *, entity_id: str, co_limit: int = 10) -
         .limit(co_limit)
     ).all()
     summary = summaries(session, [entity])[0]
+    statements = (
+        select(models.Quote.article_id, models.Quote.attribution_id)
+        .where(models.Quote.speaker_entity_id == entity.id)
+        .distinct()
+        .subquery()
+    )
     return EntityDetail(
         **summary.model_dump(),
+        statement_count=session.execute(select(func.count()).select_from(statements)).scalar_one(),
         co_occurring=[
             CoEntity(id=other.id, name=other.name, type=other.type, shared_articles=count)
             for other, count in rows
