@@ -13,13 +13,13 @@ from sqlalchemy import ColumnElement, and_, select, true
 from sqlmodel import Session
 
 from app.annotate import types as ann
-from app.store.keys import text_key
+from app.store.keys import name_key as key_of
 from app.store.tables import Entity, EntityAlias, utcnow
 
 
 def entity_id_for(entity_type: str, name: str) -> str:
     """A readable, stable id for an entity first seen as `name`."""
-    digest = hashlib.sha1(f"{entity_type}:{text_key(name)}".encode()).hexdigest()[:12]
+    digest = hashlib.sha1(f"{entity_type}:{key_of(name)}".encode()).hexdigest()[:12]
     return f"{entity_type.lower()}-{digest}"
 
 
@@ -33,7 +33,7 @@ def link_entity(
     The id of an entity whose name, aliases or geocode this changed is added to `changed`:
     other articles show those.
     """
-    key = text_key(local.name)
+    key = key_of(local.name)
     entity = _find(session, entity_type=local.type, name_key=key, taken=taken)
     names = [local.name, *local.aliases]
     if entity is None:
@@ -144,7 +144,7 @@ def _add_aliases(session: Session, entity: Entity, names: list[str]) -> bool:
     )
     added = False
     for name in names:
-        key = text_key(name)
+        key = key_of(name)
         if key and key not in known:
             known.add(key)
             session.add(EntityAlias(entity_id=entity.id, alias=name, alias_key=key))

@@ -26,6 +26,21 @@ def text_key(text: str) -> str:
     return _NON_WORD.sub(" ", text).strip()
 
 
+# Key columns are indexed, so they are bounded: a longer key keeps its first characters.
+TITLE_KEY_CHARS = 512
+NAME_KEY_CHARS = 300
+
+
+def title_key(title: str) -> str:
+    """The matching key of an article or READ MORE title, as stored (at most 512 characters)."""
+    return text_key(title)[:TITLE_KEY_CHARS]
+
+
+def name_key(name: str) -> str:
+    """The matching key of an entity name or alias, as stored (at most 300 characters)."""
+    return text_key(name)[:NAME_KEY_CHARS]
+
+
 def slugify(text: str, *, max_length: int = 80) -> str:
     """A URL-safe slug: lowercase ASCII words joined by hyphens."""
     slug = _SLUG.sub("-", text_key(text).replace("_", " ")).strip("-")

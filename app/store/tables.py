@@ -177,7 +177,7 @@ class ArticleEntity(SQLModel, table=True):
         sa_column=Column(String(40), ForeignKey("entity.id"), nullable=False, index=True)
     )
     position: int = Field(sa_column=Column(Integer, nullable=False))
-    name: str = Field(sa_column=Column(String(300), nullable=False))
+    name: str = Field(sa_column=Column(Text, nullable=False))
     mention_count: int = Field(sa_column=Column(Integer, nullable=False))
 
 
@@ -263,7 +263,7 @@ class DateMention(SQLModel, table=True):
     start: int = Field(sa_column=Column(Integer, nullable=False))
     end: int = Field(sa_column=Column(Integer, nullable=False))
     text: str = Field(sa_column=Column(Text, nullable=False))
-    value: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
+    value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class IngestJob(SQLModel, table=True):

@@ -12,7 +12,7 @@ from sqlmodel import Session, SQLModel
 from app.annotate import types as ann
 from app.errors import NotFound
 from app.store.entity_linking import link_entity
-from app.store.keys import slugify, text_key
+from app.store.keys import slugify, title_key
 from app.store.link_resolution import release_links, resolve_incoming, resolve_outgoing
 from app.store.search import index_article, index_quotes, unindex_article, unindex_quotes
 from app.store.tables import (
@@ -65,7 +65,7 @@ def save_article(
     title = fields.title or (structure.title.text if structure.title else "") or fields.id
     now = utcnow()
     article.title = title
-    article.title_key = text_key(title)
+    article.title_key = title_key(title)
     article.slug = slugify(title)
     article.text = annotation.text
     article.source = structure.source.text if structure.source else None
@@ -96,7 +96,7 @@ def save_article(
             position=n,
             kind=link.kind.value,
             title=link.title,
-            title_key=text_key(link.title),
+            title_key=title_key(link.title),
             start=link.start,
             end=link.end,
             url=link.url,

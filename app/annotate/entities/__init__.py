@@ -65,6 +65,10 @@ def warm_up() -> None:
     lookup_place("London")
 
 
+# No name runs longer: a longer span is a run of capitalised words, not a name.
+MAX_NAME_CHARS = 200
+
+
 def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
     """The entities of the article parsed as `doc`, each with all its mentions."""
     text = doc.text
@@ -100,6 +104,8 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
             ministry = _ministry_end(doc, tokens.end)
             if ministry is not None:
                 end, label = ministry, "ORG"
+        if end - start > MAX_NAME_CHARS:
+            continue
         mentions.append(_Mention(start, end, text[start:end], label, weight))
         if tokens.start > 0 and doc[tokens.start - 1].lower_ in SOLE_NAME_TITLES:
             titled.add(text[start:end])
