@@ -33,6 +33,32 @@ class Settings(BaseSettings):
         default=200_000,
         description="Largest document accepted by POST /articles and POST /annotate, in characters.",
     )
+    max_document_tokens: int = Field(
+        default=60_000,
+        description=(
+            "Work budget of one document, in tokens (words, punctuation, line breaks): "
+            "200,000 characters of news prose are about 42,000."
+        ),
+    )
+    max_concurrent_annotations: int = Field(
+        default=1, ge=1, description="Documents the API annotates at once (each may take ~1 GB)."
+    )
+    annotation_wait_seconds: float = Field(
+        default=5.0, ge=0, description="How long a request waits for an annotation slot (503 then)."
+    )
+    db_connect_timeout: float = Field(
+        default=5.0, gt=0, description="Seconds to open a database connection."
+    )
+    db_statement_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds one statement may run (SQLite: wait for a lock)."
+    )
+    db_pool_timeout: float = Field(
+        default=5.0, gt=0, description="Seconds a request waits for a free database connection."
+    )
+    allowed_hosts: str = Field(
+        default="*",
+        description="Comma-separated Host names the service answers for (`*.example.com`, `*`).",
+    )
     batch_size: int = Field(default=16, description="Documents annotated per spaCy batch.")
     broker_url: str = Field(
         default="",
@@ -52,6 +78,10 @@ class Settings(BaseSettings):
         default="",
         description="Comma-separated origins browsers may call the API from (`*` for any).",
     )
+
+    @property
+    def allowed_host_list(self) -> list[str]:
+        return [host.strip() for host in self.allowed_hosts.split(",") if host.strip()] or ["*"]
 
     @property
     def cors_origin_list(self) -> list[str]:

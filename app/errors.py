@@ -8,9 +8,10 @@ class GazetteError(Exception):
 
     status = 400
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.headers = headers or {}
 
 
 class NotFound(GazetteError):
@@ -35,3 +36,16 @@ class UnsupportedMediaType(GazetteError):
 
 class NotReady(GazetteError):
     status = 503
+
+
+class Conflict(GazetteError):
+    status = 409
+
+
+class ServiceBusy(GazetteError):
+    """Too much work in hand: the client should try again after `retry_after` seconds."""
+
+    status = 503
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after)})

@@ -15,20 +15,25 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from spacy.language import Language
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__
 from app.api import conditional
+from app.api.guards import AllowedHostsMiddleware, AnnotationSlots
 from app.api.openapi import PROBLEM_JSON, build_openapi, problems
 from app.api.routers import annotate, articles, entities, jobs, links, quotes, system
 from app.api.schemas import Problem
 from app.config import Settings, get_settings
-from app.db import create_db_engine
+from app.db import UNAVAILABLE, DatabaseStatus, create_db_engine, describe
 from app.errors import GazetteError
 from app.ingest.loader import LoadState, start_background_load
 from app.ingest.runners import make_runner
 
 log = logging.getLogger("app")
+
+# Seconds a client is asked to wait when the database is unavailable.
+DATABASE_RETRY_AFTER = 5
 
 
 def create_app(settings: Settings | None = None, *, nlp: Language | None = None) -> FastAPI:
@@ -91,6 +96,8 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
         lifespan=lifespan,
         responses=problems(500),
     )
+    if settings.allowed_host_list != ["*"]:
+        app.add_middleware(AllowedHostsMiddleware, allowed_hosts=settings.allowed_host_list)
     if settings.cors_origin_list:
         app.add_middleware(
             CORSMiddleware,
@@ -100,7 +107,16 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
             expose_headers=["Link", "Location"],
         )
     app.state.settings = settings
-    app.state.engine = create_db_engine(settings.database_url)
+    app.state.engine = create_db_engine(
+        settings.database_url,
+        connect_timeout=settings.db_connect_timeout,
+        statement_timeout=settings.db_statement_timeout,
+        pool_timeout=settings.db_pool_timeout,
+    )
+    app.state.database = DatabaseStatus()
+    app.state.annotation_slots = AnnotationSlots(
+        settings.max_concurrent_annotations, wait_seconds=settings.annotation_wait_seconds
+    )
     app.state.nlp = nlp
     app.state.load_state = LoadState()
     for module in (system, articles, jobs, entities, quotes, links, annotate):
@@ -129,7 +145,26 @@ def problem(
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GazetteError)
     async def domain_error(_request: Request, exc: GazetteError) -> JSONResponse:
-        return problem(exc.status, exc.detail)
+        response = problem(exc.status, exc.detail)
+        response.headers.update(exc.headers)
+        return response
+
+    async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # One log line per outage (DatabaseStatus), not a traceback per request.
+        reason = request.app.state.database.failed(exc)
+        response = problem(503, f"The database is unavailable ({reason}); try again shortly.")
+        response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        return response
+
+    for error in UNAVAILABLE:
+        app.add_exception_handler(error, database_unavailable)
+
+    @app.exception_handler(DataError)
+    async def data_error(_request: Request, exc: DataError) -> JSONResponse:
+        # The edge validation should have caught it; a value the database refuses is still
+        # the client's, and no reason for a 500.
+        log.warning("a value reached the database and was refused: %s", describe(exc))
+        return problem(422, f"A value in the request cannot be stored or compared: {describe(exc)}")
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

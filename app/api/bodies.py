@@ -6,10 +6,14 @@ import json
 from typing import TypeVar
 
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
+from spacy.language import Language
 
 from app.annotate.document import UnreadableDocument, decode_bytes
+from app.annotate.pipeline import TooMuchWork, check_work_budget
+from app.config import Settings
 from app.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 
 M = TypeVar("M", bound=BaseModel)
@@ -45,6 +49,10 @@ async def read_document_body(request: Request, model: type[M], *, max_chars: int
             payload = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise InvalidInput(f"The body is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise InvalidInput(
+                "The body is not valid here: its JSON is nested too deeply."
+            ) from None
     elif media_type == "text/plain":
         try:
             payload = {"text": decode_bytes(raw)}
@@ -94,6 +102,8 @@ async def read_batch_body(
             )
     except (ValueError, UnicodeDecodeError, UnreadableDocument) as exc:
         raise InvalidInput(f"The body is not valid JSON or NDJSON: {exc}") from None
+    except RecursionError:
+        raise InvalidInput("The body is not valid here: its JSON is nested too deeply.") from None
     if not records:
         raise InvalidInput("The batch has no documents.")
     if len(records) > max_documents:
@@ -116,6 +126,16 @@ async def read_batch_body(
 
 
 NDJSON_TYPES = ("application/x-ndjson", "application/ndjson", "application/jsonl")
+
+
+async def within_work_budget(text: str, *, nlp: Language, settings: Settings) -> None:
+    """A 413 when `text` has more tokens than one document may (GAZETTE_MAX_DOCUMENT_TOKENS)."""
+    try:
+        await run_in_threadpool(
+            check_work_budget, text, nlp=nlp, max_tokens=settings.max_document_tokens
+        )
+    except TooMuchWork as exc:
+        raise PayloadTooLarge(f"The document is too large to annotate: {exc}.") from None
 
 
 def _too_large(max_chars: int) -> PayloadTooLarge:

@@ -33,8 +33,15 @@ SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 NlpDep = Annotated[Language, Depends(get_nlp)]
 LimitQuery = Annotated[int, Query(ge=1, le=100, description="Items per page (1–100).")]
+# Cursors are base64url; what they carry is checked when decoded (`decode_cursor`).
+CURSOR_MAX_CHARS = 1024
 CursorQuery = Annotated[
-    str | None, Query(description="Opaque cursor from the `next` link of the previous page.")
+    str | None,
+    Query(
+        description="Opaque cursor from the `next` link of the previous page.",
+        max_length=CURSOR_MAX_CHARS,
+        pattern=r"^[A-Za-z0-9_-]*={0,2}$",
+    ),
 ]
 CountQuery = Annotated[
     bool, Query(description="Add `total`, the exact number of matches (one more query).")

@@ -17,7 +17,10 @@ from sqlalchemy import and_, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
+from app.api.deps import CURSOR_MAX_CHARS
+from app.api.validation import INT64_MAX, INT64_MIN
 from app.errors import InvalidInput
+from app.ingest.rules import check_datetime, check_plain_text
 from app.store.tables import as_utc
 
 
@@ -35,19 +38,31 @@ def decode_cursor(cursor: str, *, kinds: Sequence[type]) -> list[Any]:
         if not isinstance(values, list) or len(values) != len(kinds):
             raise ValueError
         return [_coerce(value, kind) for value, kind in zip(values, kinds, strict=True)]
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+    except (
+        ValueError,
+        TypeError,
+        OverflowError,
+        RecursionError,
+        binascii.Error,
+        UnicodeDecodeError,
+    ):
         raise InvalidInput(
             "The cursor is not valid: pass the `next` link of a previous page."
         ) from None
 
 
 def _coerce(value: Any, kind: type) -> Any:
-    # Sort keys are never null, and a bool is no int here.
+    # Sort keys are never null, and a bool is no int here. Each value is held to what the
+    # columns can compare with: 64-bit integers, storable datetimes, storable strings.
     if kind is datetime:
         if not isinstance(value, str):
             raise ValueError
-        return as_utc(datetime.fromisoformat(value))
+        return as_utc(check_datetime(datetime.fromisoformat(value)))
     if type(value) is not kind:
+        raise ValueError
+    if kind is int and not INT64_MIN <= value <= INT64_MAX:
+        raise ValueError
+    if kind is str and len(check_plain_text(value)) > CURSOR_MAX_CHARS:
         raise ValueError
     return value
 

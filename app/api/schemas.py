@@ -8,6 +8,10 @@ from typing import Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 from app.annotate.types import BlockKind, QuoteKind
+from app.api.validation import ArticleIdField, IsoDateTime, PlainText
+
+# A headline longer than this is a paragraph sent in the wrong field.
+MAX_TITLE_CHARS = 1000
 
 T = TypeVar("T")
 
@@ -150,13 +154,18 @@ class AnnotationDocument(BaseModel):
 class AnnotateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, description="The article as plain text.")
-    title: str | None = Field(
+    text: PlainText = Field(
+        min_length=1,
+        description="The article as plain text (at most GAZETTE_MAX_DOCUMENT_CHARS characters).",
+    )
+    title: PlainText | None = Field(
         default=None,
+        max_length=MAX_TITLE_CHARS,
         description="The headline, when it is not the first line of `text` (stored articles).",
     )
-    published_at: datetime | None = Field(
-        default=None, description="Publication time; relative dates are resolved against it."
+    published_at: IsoDateTime | None = Field(
+        default=None,
+        description="Publication time, ISO 8601; relative dates are resolved against it.",
     )
 
     @field_validator("text")
@@ -164,8 +173,6 @@ class AnnotateRequest(BaseModel):
     def _has_words(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("the text is blank: it has no characters but white space")
-        if "\x00" in value:
-            raise ValueError("the text contains a NUL character: it is not plain text")
         return value
 
 
@@ -173,16 +180,8 @@ class AnnotateRequest(BaseModel):
 
 
 class ArticleIn(AnnotateRequest):
-    id: str | None = Field(
-        default=None,
-        max_length=128,
-        pattern=r"^[A-Za-z0-9_.-]+$",
-        description=(
-            "Your id for the article (letters, digits, `_`, `.`, `-`); posting the same id "
-            "again replaces it. Without one, the id is derived from the text."
-        ),
-    )
-    url: HttpUrl | None = None
+    id: ArticleIdField | None = None
+    url: HttpUrl | None = Field(default=None, description="Where the article was published.")
 
 
 class ArticleSummary(BaseModel):

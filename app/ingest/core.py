@@ -6,7 +6,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import Enum
 from functools import lru_cache
@@ -18,11 +18,19 @@ from spacy.language import Language
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from app.annotate.document import normalize_text
 from app.annotate.pipeline import Document, annotate_many
 from app.annotate.types import Annotation
+from app.ingest.rules import (
+    ARTICLE_ID_MAX_CHARS,
+    check_article_id,
+    check_datetime,
+    check_plain_text,
+    is_valid_article_id,
+)
 from app.store.locking import write_session
 from app.store.tables import Article
 from app.store.writes import ArticleFields, save_article
@@ -42,6 +50,8 @@ class IngestDocument:
     url: str | None = None
     published_at: datetime | None = None
     origin: str | None = None
+    # True when `id` is a file name to make URL-safe; an id sent as such is kept or refused.
+    id_from_name: bool = False
 
 
 class Outcome(str, Enum):
@@ -58,15 +68,45 @@ class IngestResult:
     article_id: str | None = None
     origin: str | None = None
     reason: str | None = None
+    # Failed for a reason that may pass (database unreachable, lock conflict): try again.
+    transient: bool = False
 
 
 def article_id_for(document: IngestDocument, text: str) -> str:
-    """The document's own id made URL-safe, else one derived from its text."""
+    """The document's own id (a file name made URL-safe), else one derived from its text.
+
+    An id sent as such must already be valid (`document_problem` says so): it is never
+    changed, so two different ids never become one.
+    """
+    if document.id and not document.id_from_name:
+        return document.id
     if document.id:
-        safe = _ID_UNSAFE.sub("-", document.id.strip()).strip("-.")[:128]
-        if safe:
+        safe = _ID_UNSAFE.sub("-", document.id.strip()).strip("-.")[:ARTICLE_ID_MAX_CHARS]
+        if is_valid_article_id(safe):
             return safe
     return "a-" + hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def document_problem(document: IngestDocument) -> str | None:
+    """Why the document cannot be stored as it is, or None: the rules the API applies too."""
+    if document.id is not None and not document.id_from_name:
+        try:
+            check_article_id(document.id)
+        except ValueError as exc:
+            return f"invalid id {document.id!r}: {exc}"
+    for name in ("text", "title", "url"):
+        value = getattr(document, name)
+        try:
+            if value is not None:
+                check_plain_text(value)
+        except ValueError as exc:
+            return f"invalid {name}: {exc}"
+    if document.published_at is not None:
+        try:
+            check_datetime(document.published_at)
+        except ValueError as exc:
+            return f"invalid published_at: {exc}"
+    return None
 
 
 @lru_cache
@@ -121,7 +161,7 @@ def ingest(
             try:
                 stored.append(store_annotated(engine, p, annotation))
             except TransientStoreError as exc:
-                stored.append(_failed(p, exc, stage="storing"))
+                stored.append(replace(_failed(p, exc, stage="storing"), transient=True))
         queue = iter(stored)
         for n in range(len(batch)):
             yield results[n] if n in results else next(queue)
@@ -147,6 +187,10 @@ def prepare(
         text = normalize_text(document.text)
         if not text.strip():
             results[n] = IngestResult(Outcome.skipped, origin=document.origin, reason="empty")
+            continue
+        problem = document_problem(document)
+        if problem is not None:
+            results[n] = IngestResult(Outcome.skipped, origin=document.origin, reason=problem)
             continue
         article_id = article_id_for(document, text)
         if article_id in seen:
@@ -250,7 +294,9 @@ def store_annotated(
                 return result
             except Exception as exc:  # a bad document must never stop the others
                 session.rollback()
-                if isinstance(exc, IntegrityError) and attempt == 1:
+                # A delete of the same article by a writer outside the lock leaves a stale
+                # row: the second attempt starts from what is stored now.
+                if isinstance(exc, IntegrityError | StaleDataError) and attempt == 1:
                     continue
                 if is_transient(exc):
                     raise TransientStoreError(f"{type(exc).__name__}: {exc}") from exc

@@ -65,7 +65,7 @@ def _file_document(path: Path) -> IngestDocument | SourceError:
         return SourceError(str(path), f"unreadable: {exc.strerror or exc}")
     except UnreadableDocument as exc:
         return SourceError(str(path), str(exc))
-    return IngestDocument(text=text, id=path.stem, origin=str(path))
+    return IngestDocument(text=text, id=path.stem, origin=str(path), id_from_name=True)
 
 
 def _jsonl_documents(path: Path) -> Iterator[IngestDocument | SourceError]:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
 from app.annotate.pipeline import annotate
-from app.api.bodies import read_document_body
+from app.api.bodies import read_document_body, within_work_budget
 from app.api.deps import NlpDep, SettingsDep
 from app.api.openapi import openapi_body, problems
 from app.api.presenters import local_document
@@ -32,5 +32,7 @@ async def annotate_document(
     """
     body = await read_document_body(request, AnnotateRequest, max_chars=settings.max_document_chars)
     published = body.published_at.date() if body.published_at else None
-    annotation = await run_in_threadpool(annotate, body.text, nlp=nlp, published_at=published)
+    async with request.app.state.annotation_slots.slot():
+        await within_work_budget(body.text, nlp=nlp, settings=settings)
+        annotation = await run_in_threadpool(annotate, body.text, nlp=nlp, published_at=published)
     return local_document(annotation)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from app.api.bodies import read_document_body
+from app.api.bodies import read_document_body, within_work_budget
 from app.api.conditional import CorpusVersion, serve_document
 from app.api.deps import (
     AfterQuery,
@@ -43,6 +42,7 @@ from app.api.services import jobs as job_service
 from app.api.services import links as link_service
 from app.api.services.analytics import Sort
 from app.api.services.article_lists import ArticleFacet, ArticleFilters
+from app.api.validation import ArticleIdPath, IsoDateTime, QueryText, text_query
 
 router = APIRouter(prefix="/articles", tags=["articles"])
 
@@ -50,16 +50,17 @@ router = APIRouter(prefix="/articles", tags=["articles"])
 def article_filters(
     q: Annotated[
         str | None,
-        Query(
-            description="Full-text search of title and text: words (all must appear), "
+        text_query(
+            "Full-text search of title and text: words (all must appear), "
             '"an exact phrase", `OR` between two terms, `-word` to exclude. English stemming.'
         ),
     ] = None,
     entity_id: Annotated[
-        list[str], Query(description="Only articles mentioning it; repeat: all must appear.")
+        list[QueryText],
+        Query(description="Only articles mentioning it; repeat: all must appear.", max_length=20),
     ] = [],  # noqa: B006  (FastAPI copies the default)
     entity_type: Annotated[
-        str | None, Query(description="Only articles mentioning an entity of this type.")
+        str | None, text_query("Only articles mentioning an entity of this type.")
     ] = None,
     country: Annotated[
         str | None,
@@ -69,11 +70,11 @@ def article_filters(
         ),
     ] = None,
     speaker_id: Annotated[
-        str | None, Query(description="Only articles with a quote by this entity.")
+        str | None, text_query("Only articles with a quote by this entity.")
     ] = None,
-    source: Annotated[str | None, Query(description="The article's source line, exactly.")] = None,
-    published_after: Annotated[datetime | None, Query(description="Inclusive.")] = None,
-    published_before: Annotated[datetime | None, Query(description="Exclusive.")] = None,
+    source: Annotated[str | None, text_query("The article's source line, exactly.")] = None,
+    published_after: Annotated[IsoDateTime | None, Query(description="Inclusive.")] = None,
+    published_before: Annotated[IsoDateTime | None, Query(description="Exclusive.")] = None,
 ) -> ArticleFilters:
     """The filters of /articles, shared by the list, its facets, histogram and export."""
     return ArticleFilters(
@@ -220,10 +221,13 @@ async def create_article(
         return JSONResponse(
             job.model_dump(mode="json"), status_code=202, headers={"Location": location}
         )
-    result = await ingest_service.ingest_one(request.app.state.engine, document, nlp=nlp)
+    async with request.app.state.annotation_slots.slot():
+        await within_work_budget(document.text, nlp=nlp, settings=settings)
+        result = await ingest_service.ingest_one(request.app.state.engine, document, nlp=nlp)
     if result.outcome != "created":
         response.status_code = status.HTTP_200_OK
-    response.headers["Location"] = str(request.url_for("get_article", article_id=result.article.id))
+    # A path, not a URL: the client's `Host` header is never echoed back.
+    response.headers["Location"] = request.url_for("get_article", article_id=result.article.id).path
     return result
 
 
@@ -233,7 +237,7 @@ async def create_article(
     response_model=ArticleDetail,
     responses=problems(404),
 )
-async def get_article(article_id: str, request: Request) -> Response:
+async def get_article(article_id: ArticleIdPath, request: Request) -> Response:
     """The article with its text, structure, entities, quotes, links and dates."""
     return await serve_document(request, article_id=article_id, layer="detail")
 
@@ -244,7 +248,7 @@ async def get_article(article_id: str, request: Request) -> Response:
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problems(404),
 )
-def delete_article(article_id: str, request: Request) -> Response:
+def delete_article(article_id: ArticleIdPath, request: Request) -> Response:
     """Delete the article; links from other articles to it become unresolved."""
     ingest_service.delete_one(request.app.state.engine, article_id=article_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -256,7 +260,7 @@ def delete_article(article_id: str, request: Request) -> Response:
     response_model=list[EntityMentions],
     responses=problems(404),
 )
-async def list_article_entities(article_id: str, request: Request) -> Response:
+async def list_article_entities(article_id: ArticleIdPath, request: Request) -> Response:
     """The article's entities, each with its mentions (offsets into the article text)."""
     return await serve_document(request, article_id=article_id, layer="entities")
 
@@ -267,7 +271,7 @@ async def list_article_entities(article_id: str, request: Request) -> Response:
     response_model=list[QuoteOut],
     responses=problems(404),
 )
-async def list_article_quotes(article_id: str, request: Request) -> Response:
+async def list_article_quotes(article_id: ArticleIdPath, request: Request) -> Response:
     """Who said what in the article."""
     return await serve_document(request, article_id=article_id, layer="quotes")
 
@@ -278,7 +282,7 @@ async def list_article_quotes(article_id: str, request: Request) -> Response:
     response_model=list[LinkOut],
     responses=problems(404),
 )
-async def list_article_links(article_id: str, request: Request) -> Response:
+async def list_article_links(article_id: ArticleIdPath, request: Request) -> Response:
     """The article's READ MORE links, resolved to stored articles where they exist."""
     return await serve_document(request, article_id=article_id, layer="links")
 
@@ -291,7 +295,7 @@ async def list_article_links(article_id: str, request: Request) -> Response:
     responses=problems(404),
 )
 def list_related_articles(
-    article_id: str,
+    article_id: ArticleIdPath,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> list[RelatedArticle]:

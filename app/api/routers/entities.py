@@ -16,6 +16,7 @@ from app.api.services import entities as entity_service
 from app.api.services import quotes as quote_service
 from app.api.services.entities import EntitySort
 from app.api.services.quotes import QuoteFilters
+from app.api.validation import EntityIdPath, text_query
 
 router = APIRouter(prefix="/entities", tags=["entities"])
 
@@ -30,11 +31,9 @@ def list_entities(
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
     type: Annotated[
-        str | None, Query(description="OntoNotes type: PERSON, ORG, GPE, LOC, NORP, ...")
+        str | None, text_query("OntoNotes type: PERSON, ORG, GPE, LOC, NORP, ...")
     ] = None,
-    prefix: Annotated[
-        str | None, Query(description="Start of the name or of an alias, any case.")
-    ] = None,
+    prefix: Annotated[str | None, text_query("Start of the name or of an alias, any case.")] = None,
     sort: Annotated[
         EntitySort, Query(description="`articles`: most mentioned first; `name`: A to Z.")
     ] = EntitySort.articles,
@@ -53,7 +52,7 @@ def list_entities(
     responses=problems(404),
     dependencies=[CorpusVersion],
 )
-def get_entity(entity_id: str, session: SessionDep) -> EntityDetail:
+def get_entity(entity_id: EntityIdPath, session: SessionDep) -> EntityDetail:
     """Canonical name, type, aliases, counts, geocode and the entities it appears with."""
     return entity_service.get_entity_detail(session, entity_id=entity_id)
 
@@ -66,7 +65,7 @@ def get_entity(entity_id: str, session: SessionDep) -> EntityDetail:
     dependencies=[CorpusVersion],
 )
 def list_entity_articles(
-    entity_id: str,
+    entity_id: EntityIdPath,
     request: Request,
     response: Response,
     session: SessionDep,
@@ -90,7 +89,7 @@ def list_entity_articles(
     dependencies=[CorpusVersion],
 )
 def list_entity_quotes(
-    entity_id: str,
+    entity_id: EntityIdPath,
     request: Request,
     response: Response,
     session: SessionDep,

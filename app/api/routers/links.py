@@ -12,6 +12,7 @@ from app.api.openapi import problems
 from app.api.paging import next_url
 from app.api.schemas import LinkPage
 from app.api.services import links as link_service
+from app.api.validation import text_query
 
 router = APIRouter(prefix="/links", tags=["links"])
 
@@ -32,9 +33,9 @@ def list_links(
     resolved: Annotated[
         bool | None, Query(description="false: links to articles the store does not hold.")
     ] = None,
-    article_id: Annotated[str | None, Query(description="Links this article makes.")] = None,
+    article_id: Annotated[str | None, text_query("Links this article makes.")] = None,
     target_article_id: Annotated[
-        str | None, Query(description="Links that point at this article.")
+        str | None, text_query("Links that point at this article.")
     ] = None,
 ) -> LinkPage:
     """Every article's READ MORE links."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -26,6 +25,7 @@ from app.api.services import export as export_service
 from app.api.services import quotes as quote_service
 from app.api.services.analytics import Sort
 from app.api.services.quotes import QuoteFacet, QuoteFilters
+from app.api.validation import IsoDateTime, QueryText, text_query
 
 router = APIRouter(prefix="/quotes", tags=["quotes"])
 
@@ -33,24 +33,27 @@ router = APIRouter(prefix="/quotes", tags=["quotes"])
 def quote_filters(
     q: Annotated[
         str | None,
-        Query(
-            description='Full-text search of the quote: words, "an exact phrase", `OR`, '
+        text_query(
+            'Full-text search of the quote: words, "an exact phrase", `OR`, '
             "`-word`. English stemming."
         ),
     ] = None,
-    speaker_id: Annotated[str | None, Query(description="Entity id of the speaker.")] = None,
-    article_id: Annotated[str | None, Query()] = None,
+    speaker_id: Annotated[str | None, text_query("Entity id of the speaker.")] = None,
+    article_id: Annotated[str | None, text_query("Quotes of this article.")] = None,
     kind: Annotated[QuoteKind | None, Query()] = None,
-    cue: Annotated[str | None, Query(description="Lemma of the cue verb, e.g. `say`.")] = None,
+    cue: Annotated[str | None, text_query("Lemma of the cue verb, e.g. `say`.")] = None,
     mentions: Annotated[
-        list[str],
-        Query(description="Entity ids the quote's article mentions; repeat: all must appear."),
+        list[QueryText],
+        Query(
+            description="Entity ids the quote's article mentions; repeat: all must appear.",
+            max_length=20,
+        ),
     ] = [],  # noqa: B006  (FastAPI copies the default)
     published_after: Annotated[
-        datetime | None, Query(description="The article's publication, inclusive.")
+        IsoDateTime | None, Query(description="The article's publication, inclusive.")
     ] = None,
     published_before: Annotated[
-        datetime | None, Query(description="The article's publication, exclusive.")
+        IsoDateTime | None, Query(description="The article's publication, exclusive.")
     ] = None,
 ) -> QuoteFilters:
     """The filters of /quotes, shared by the list, its facets, histogram and export."""

@@ -1,6 +1,8 @@
-"""Liveness and readiness."""
+"""Liveness and readiness: neither waits on annotation, and /health not on the database."""
 
 from __future__ import annotations
+
+import asyncio
 
 from fastapi import APIRouter, Request, Response
 
@@ -9,10 +11,13 @@ from app.api.schemas import Health, Readiness
 
 router = APIRouter(tags=["system"])
 
+# /ready reports the database down when `SELECT 1` takes longer than this.
+PROBE_TIMEOUT_SECONDS = 2.0
+
 
 @router.get("/health", operation_id="get_health", response_model=Health)
-def get_health() -> Health:
-    """The process is up. Answers at once, even while the seed loads."""
+async def get_health() -> Health:
+    """The process is up. Answers at once, on the event loop: no thread, no database."""
     return Health(version=__version__)
 
 
@@ -20,12 +25,20 @@ def get_health() -> Health:
     "/ready",
     operation_id="get_ready",
     response_model=Readiness,
-    responses={503: {"model": Readiness, "description": "Still loading."}},
+    responses={503: {"model": Readiness, "description": "Loading, or the database is down."}},
 )
-def get_ready(request: Request, response: Response) -> Readiness:
-    """Ready once the model is loaded and the first seed load is done (503 until then)."""
+async def get_ready(request: Request, response: Response) -> Readiness:
+    """Ready once the model is loaded, the first seed load is done and the database answers.
+
+    503 until then, with the reason in `error`; it turns green again by itself.
+    """
     state = request.app.state.load_state
-    ready = state.finished and getattr(request.app.state, "nlp", None) is not None
+    database_error = await _probe_database(request)
+    ready = (
+        state.finished
+        and getattr(request.app.state, "nlp", None) is not None
+        and not database_error
+    )
     if not ready:
         response.status_code = 503
     return Readiness(
@@ -33,5 +46,19 @@ def get_ready(request: Request, response: Response) -> Readiness:
         loaded=state.done,
         total=state.total,
         counts=dict(state.counts),
-        error=state.error,
+        error=f"database unavailable: {database_error}" if database_error else state.error,
     )
+
+
+async def _probe_database(request: Request) -> str | None:
+    """Why the database is not answering, or None; one probe at a time, bounded in time."""
+    app_state = request.app.state
+    probe = getattr(app_state, "database_probe", None)
+    if probe is None or probe.done():
+        # A thread of its own, so a frozen database cannot take the request threads with it.
+        probe = asyncio.ensure_future(asyncio.to_thread(app_state.database.probe, app_state.engine))
+        app_state.database_probe = probe
+    try:
+        return await asyncio.wait_for(asyncio.shield(probe), timeout=PROBE_TIMEOUT_SECONDS)
+    except TimeoutError:
+        return f"no answer to SELECT 1 within {PROBE_TIMEOUT_SECONDS:g} s"

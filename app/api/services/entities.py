@@ -45,8 +45,14 @@ def aliases_of(session: Session, entities: Sequence[models.Entity]) -> dict[str,
 
 
 def get_entity(session: Session, *, entity_id: str) -> models.Entity:
+    """The entity, if a stored article mentions it.
+
+    An entity no article mentions any more keeps its row (a name that comes back gets its
+    old id) but is hidden: it is committed with count 0 in the transaction that removed
+    its last article, so from then on it is a 404 like any unknown id.
+    """
     entity = session.get(models.Entity, entity_id)
-    if entity is None:
+    if entity is None or entity.article_count <= 0:
         raise NotFound(f"No entity with id '{entity_id}'.")
     return entity
 

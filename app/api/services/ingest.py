@@ -10,7 +10,7 @@ from sqlmodel import Session
 from app.api.presenters import article_summary
 from app.api.schemas import ArticleIn, IngestOut
 from app.api.services.jobs import ingest_document
-from app.errors import InvalidInput
+from app.errors import Conflict, InvalidInput, ServiceBusy
 from app.ingest.core import Outcome, ingest
 from app.store.locking import write_session
 from app.store.tables import Article
@@ -25,11 +25,20 @@ def ingest_article(engine: Engine, document: ArticleIn, *, nlp: Language) -> Ing
     result = next(ingest(engine, [ingest_document(document)], nlp=nlp, batch_size=1))
     if result.outcome is Outcome.skipped:
         raise InvalidInput(f"The document was not stored: {result.reason}.")
+    if result.outcome is Outcome.failed and result.transient:
+        raise ServiceBusy(
+            f"The article could not be stored now ({result.reason}); try again shortly.",
+            retry_after=5,
+        )
     if result.outcome is Outcome.failed or result.article_id is None:
         raise IngestFailed(result.reason or "the document could not be stored")
     with Session(engine) as session:
         article = session.get(Article, result.article_id)
-        assert article is not None
+        if article is None:
+            # Stored, then deleted by a request that came in meanwhile: deleted it stays.
+            raise Conflict(
+                f"The article '{result.article_id}' was deleted while it was being stored."
+            )
         return IngestOut(article=article_summary(article), outcome=result.outcome.value)
 
 

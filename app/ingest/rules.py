@@ -1,0 +1,57 @@
+"""What a document must satisfy to be stored, whichever way it comes in (API, CLI, loader).
+
+The API applies these same rules at its edge (`app.api.validation`) so that a bad value
+is a 422 naming the field; the CLI and the loader report the document as skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+# An id is kept exactly as sent, or refused: it starts and ends with a letter, a digit or
+# `_`, so `collide.`, `-collide` and `.collide-` are refused rather than folded into
+# `collide`, and `.`, `..` and `-` (which mean something else in a URL) are never ids.
+ARTICLE_ID_MAX_CHARS = 128
+ARTICLE_ID_PATTERN = r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,126}[A-Za-z0-9_])?$"
+ARTICLE_ID_RULE = (
+    "1 to 128 letters, digits, `_`, `.` or `-`, starting and ending with a letter, a digit or `_`"
+)
+_ARTICLE_ID = re.compile(ARTICLE_ID_PATTERN)
+
+# The range every store can hold and compare, in UTC.
+EARLIEST = datetime(1, 1, 2, tzinfo=UTC)
+LATEST = datetime(9999, 12, 30, tzinfo=UTC)
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def is_valid_article_id(value: str) -> bool:
+    return _ARTICLE_ID.fullmatch(value) is not None
+
+
+def check_article_id(value: str) -> str:
+    """`value` if it is a valid article id, else ValueError saying why."""
+    if not is_valid_article_id(value):
+        raise ValueError(f"an article id is {ARTICLE_ID_RULE}")
+    return value
+
+
+def check_plain_text(value: str) -> str:
+    """`value` if every character can be stored: no NUL and no lone surrogate."""
+    if "\x00" in value:
+        raise ValueError("it contains a NUL character, which cannot be stored")
+    if _SURROGATE.search(value):
+        raise ValueError("it contains a lone surrogate (an unpaired \\uD800-\\uDFFF escape)")
+    return value
+
+
+def check_datetime(value: datetime) -> datetime:
+    """`value` if the stores can hold it (naive values are UTC), else ValueError."""
+    try:
+        utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not EARLIEST <= utc <= LATEST:
+        raise ValueError("the datetime is out of range: from 0001-01-02 to 9999-12-30 (UTC)")
+    return value
