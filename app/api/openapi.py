@@ -10,6 +10,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
 from app.api.schemas import AnnotateRequest, ArticleIn, JobIn, Problem
+from app.api.validation import TEXT_PATTERN
 
 PROBLEM_JSON = "application/problem+json"
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -30,7 +31,12 @@ def openapi_body(model: type[BaseModel]) -> dict[str, Any]:
             "content": {
                 "application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}},
                 "text/plain": {
-                    "schema": {"type": "string", "description": "The article text alone."}
+                    "schema": {
+                        "type": "string",
+                        "minLength": 1,
+                        "pattern": TEXT_PATTERN,
+                        "description": "The article text alone.",
+                    }
                 },
             },
         }

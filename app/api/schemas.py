@@ -8,7 +8,14 @@ from typing import Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 from app.annotate.types import BlockKind, QuoteKind
-from app.api.validation import ArticleIdField, IsoDateTime, PlainText
+from app.api.validation import (
+    NO_NUL_PATTERN,
+    TEXT_PATTERN,
+    ArticleIdField,
+    DocumentText,
+    IsoDateTime,
+    PlainText,
+)
 
 # A headline longer than this is a paragraph sent in the wrong field.
 MAX_TITLE_CHARS = 1000
@@ -154,14 +161,17 @@ class AnnotationDocument(BaseModel):
 class AnnotateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: PlainText = Field(
+    text: DocumentText = Field(
         min_length=1,
         description="The article as plain text (at most GAZETTE_MAX_DOCUMENT_CHARS characters).",
+        # In the OpenAPI document only: the validators below say what is wrong more clearly.
+        json_schema_extra={"pattern": TEXT_PATTERN},
     )
     title: PlainText | None = Field(
         default=None,
         max_length=MAX_TITLE_CHARS,
         description="The headline, when it is not the first line of `text` (stored articles).",
+        json_schema_extra={"pattern": NO_NUL_PATTERN},
     )
     published_at: IsoDateTime | None = Field(
         default=None,

@@ -4,7 +4,7 @@ Use these for every new parameter or body field, so that nothing a client sends 
 database or the annotator in a form they cannot take:
 
 - `PlainText`: a body string with no NUL and no lone surrogate (Postgres refuses both,
-  SQLite drivers cannot encode the second).
+  SQLite drivers cannot encode the second); `DocumentText` also refuses control characters.
 - `IsoDateTime`: an ISO 8601 string only (no Unix numbers), within the range both stores
   hold; the same type serves bodies and query parameters.
 - `ArticleIdField`: an article id as the store keeps it (see `app.ingest.rules`).
@@ -35,6 +35,26 @@ MAX_PARAM_CHARS = 200
 # No NUL in a query or path string (the pattern is also in the OpenAPI document, so that
 # generated clients and fuzzers know it); URL decoding already replaces lone surrogates.
 PARAM_PATTERN = r"^[^\x00]*$"
+NO_NUL_PATTERN = PARAM_PATTERN
+# A document: no control character but tab, line feed, carriage return and form feed, and
+# something besides white space.
+_CONTROLS = r"\x00-\x08\x0b\x0e-\x1f\x7f-\x9f"
+TEXT_PATTERN = rf"^[^{_CONTROLS}]*[^\s{_CONTROLS}][^{_CONTROLS}]*$"
+_CONTROL = re.compile(f"[{_CONTROLS}]")
+
+
+def check_document_text(value: str) -> str:
+    """A document sent to the API: plain text without control characters (binary data)."""
+    check_plain_text(value)
+    found = _CONTROL.search(value)
+    if found:
+        raise ValueError(
+            f"it contains the control character U+{ord(found.group()):04X} at offset "
+            f"{found.start()}: send plain text"
+        )
+    return value
+
+
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 _NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
@@ -50,6 +70,7 @@ def _iso_only(value: Any) -> Any:
 
 
 PlainText = Annotated[str, AfterValidator(check_plain_text)]
+DocumentText = Annotated[str, AfterValidator(check_document_text)]
 IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only), AfterValidator(check_datetime)]
 ArticleIdField = Annotated[
     str,

@@ -14,7 +14,7 @@ from app.api.presenters import article_summary
 from app.api.schemas import ArticlePage, EntityDetail, EntityPage, QuotePage
 from app.api.services import entities as entity_service
 from app.api.services import quotes as quote_service
-from app.api.services.entities import EntitySort
+from app.api.services.entities import ENTITY_TYPE_PATTERN, EntitySort
 from app.api.services.quotes import QuoteFilters
 from app.api.validation import EntityIdPath, text_query
 
@@ -31,7 +31,11 @@ def list_entities(
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
     type: Annotated[
-        str | None, text_query("OntoNotes type: PERSON, ORG, GPE, LOC, NORP, ...")
+        str | None,
+        Query(
+            description="OntoNotes type, any case: PERSON, ORG, GPE, LOC, NORP, ...",
+            pattern=ENTITY_TYPE_PATTERN,
+        ),
     ] = None,
     prefix: Annotated[str | None, text_query("Start of the name or of an alias, any case.")] = None,
     sort: Annotated[

@@ -22,6 +22,16 @@ ENTITY_TYPES = (
 )  # fmt: skip
 
 
+# The types in any case, as a pattern the OpenAPI document can carry.
+ENTITY_TYPE_PATTERN = (
+    "^(?:"
+    + "|".join(
+        "".join(f"[{c}{c.lower()}]" if c.isalpha() else c for c in name) for name in ENTITY_TYPES
+    )
+    + ")$"
+)
+
+
 class EntitySort(str, Enum):
     articles = "articles"
     name = "name"
