@@ -1,0 +1,124 @@
+"""Overload: N concurrent annotations at the size cap against a live server.
+
+Starts `uvicorn app.main:app` (as `make run` does) on PORT with a throwaway SQLite store,
+posts N documents of synthetic prose at GAZETTE_MAX_DOCUMENT_CHARS to /annotate at once
+while polling /health, and prints each status, the slowest /health and the server's peak
+resident memory. The figures to hold: every answer 200 or 429/503, /health under 2 s,
+peak RSS under 1.5 GB.
+
+    .venv/bin/python bench/overload_bench.py [PORT] [N] [KIND]    # KIND: prose | lines
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+PARAGRAPH = (
+    "The council of Northbridge approved a budget of 4.2 million pounds on Tuesday, the "
+    'mayor, Alice Romero, said. "We have listened to residents," she told reporters outside '
+    "the town hall, adding that the plan would fund new schools and roads.\n\n"
+    "Opposition leader Tom Baker of the Green Party said the vote was rushed. According to "
+    "the Ministry of Finance, spending will rise by 3% by March 2025.\n\n"
+)
+
+
+def document(kind: str, chars: int) -> str:
+    if kind == "lines":
+        return "x\n" * (chars // 2)
+    return (PARAGRAPH * (chars // len(PARAGRAPH) + 1))[:chars]
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> None:
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 8401
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    kind = sys.argv[3] if len(sys.argv) > 3 else "prose"
+    base = f"http://127.0.0.1:{port}"
+    store = tempfile.mkdtemp()
+    env = {
+        **os.environ,
+        "GAZETTE_DATABASE_URL": f"sqlite:///{store}/bench.db",
+        "GAZETTE_LOAD_ON_STARTUP": "false",
+        "GAZETTE_LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/uvicorn"), "app.main:app", "--host", "127.0.0.1",
+         "--port", str(port), "--http", "app.api.protocol:HeaderTimeoutProtocol",
+         "--limit-concurrency", "200"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                sys.exit("server not ready")
+            time.sleep(0.5)
+        chars = int(env.get("GAZETTE_MAX_DOCUMENT_CHARS", "200000"))
+        text = document(kind, chars)
+        results: list[tuple[int, float]] = []
+        health: list[float] = []
+        done = threading.Event()
+
+        def post() -> None:
+            started = time.monotonic()
+            response = httpx.post(
+                f"{base}/annotate",
+                content=text.encode(),
+                headers={"content-type": "text/plain"},
+                timeout=600,
+            )
+            results.append((response.status_code, time.monotonic() - started))
+
+        def poll() -> None:
+            while not done.is_set():
+                started = time.monotonic()
+                try:
+                    httpx.get(f"{base}/health", timeout=30)
+                except httpx.HTTPError:
+                    health.append(float("inf"))
+                else:
+                    health.append(time.monotonic() - started)
+                time.sleep(0.2)
+
+        poller = threading.Thread(target=poll)
+        poller.start()
+        started = time.monotonic()
+        workers = [threading.Thread(target=post) for _ in range(n)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        done.set()
+        poller.join()
+        print(f"{n} x {kind} of {len(text):,} characters in {time.monotonic() - started:.1f} s")
+        for status, seconds in sorted(results):
+            print(f"  {status} after {seconds:.1f} s")
+        print(f"/health: {len(health)} polls, slowest {max(health):.3f} s")
+        print(f"server alive: {server.poll() is None}; peak RSS {peak_rss_mb(server.pid):.0f} MB")
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+if __name__ == "__main__":
+    main()
