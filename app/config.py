@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +78,22 @@ class Settings(BaseSettings):
         default="",
         description="Comma-separated origins browsers may call the API from (`*` for any).",
     )
+
+    api_keys: SecretStr = Field(
+        default=SecretStr(""),
+        description=(
+            "Comma-separated keys that writes (and POST /annotate) need as "
+            "`Authorization: Bearer <key>`; empty: writes only from loopback."
+        ),
+    )
+    read_keys_required: bool = Field(
+        default=False, description="Reads need a key too (health, readiness and docs stay open)."
+    )
+
+    @property
+    def api_key_list(self) -> list[str]:
+        keys = self.api_keys.get_secret_value().split(",")
+        return [key.strip() for key in keys if key.strip()]
 
     @property
     def allowed_host_list(self) -> list[str]:

@@ -7,6 +7,7 @@ class GazetteError(Exception):
     """An error the client can act on; `status` is its HTTP status."""
 
     status = 400
+    headers: dict[str, str] = {}
 
     def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
         super().__init__(detail)
@@ -49,3 +50,20 @@ class ServiceBusy(GazetteError):
 
     def __init__(self, detail: str, *, retry_after: int) -> None:
         super().__init__(detail, headers={"Retry-After": str(retry_after)})
+
+
+class Unauthorized(GazetteError):
+    """No key, or a wrong one: the answer says how to authenticate (RFC 6750)."""
+
+    status = 401
+
+    def __init__(self, detail: str, *, error: str | None = None) -> None:
+        super().__init__(detail)
+        challenge = 'Bearer realm="gazette"'
+        if error:
+            challenge += f', error="{error}"'
+        self.headers = {"WWW-Authenticate": challenge}
+
+
+class Forbidden(GazetteError):
+    status = 403

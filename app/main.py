@@ -24,6 +24,7 @@ from app.api.guards import AllowedHostsMiddleware, AnnotationSlots
 from app.api.openapi import PROBLEM_JSON, build_openapi, problems
 from app.api.routers import annotate, articles, entities, jobs, links, quotes, system
 from app.api.schemas import Problem
+from app.api.security import ReadKey, log_key_mode
 from app.config import Settings, get_settings
 from app.db import UNAVAILABLE, DatabaseStatus, create_db_engine, describe
 from app.errors import GazetteError
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        log_key_mode(settings)
         if settings.migrate_on_startup:
             from app.store.migrate import upgrade
 
@@ -95,6 +97,7 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
         ),
         lifespan=lifespan,
         responses=problems(500),
+        dependencies=[ReadKey],
     )
     if settings.allowed_host_list != ["*"]:
         app.add_middleware(AllowedHostsMiddleware, allowed_hosts=settings.allowed_host_list)

@@ -9,6 +9,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "data" / "seed"
 TEST_DATA = Path(__file__).resolve().parent / "data"
+# The write key the test apps are configured with; `client` sends it unless a test says not to.
+TEST_KEY = "test-key-0123456789"
 
 
 @pytest.fixture(scope="session")
@@ -82,21 +84,31 @@ def settings(database_url: str, tmp_path: Path):
         migrate_on_startup=True,
         # Jobs run in the test process on the session's model; tests/ingest covers the pools.
         workers=0,
+        api_keys=TEST_KEY,
     )
 
 
 @pytest.fixture
 def make_client(settings, nlp):
-    """Build a client for an app on the test database; extra settings override the defaults."""
+    """Build a client for an app on the test database; extra settings override the defaults.
+
+    The client sends the test key with every request unless `key=None` (or another key) is
+    given; `peer` is the client address the app sees (TestClient's default is no IP address).
+    """
     from fastapi.testclient import TestClient
+    from pydantic import SecretStr
 
     from app.main import create_app
 
     clients = []
 
-    def make(**overrides):
+    def make(*, key: str | None = TEST_KEY, peer: str = "testclient", **overrides):
+        if "api_keys" in overrides:
+            overrides["api_keys"] = SecretStr(overrides["api_keys"])
         app = create_app(settings.model_copy(update=overrides), nlp=nlp)
-        client = TestClient(app, raise_server_exceptions=False)
+        client = TestClient(app, raise_server_exceptions=False, client=(peer, 50000))
+        if key is not None:
+            client.headers["Authorization"] = f"Bearer {key}"
         client.__enter__()
         clients.append(client)
         return client

@@ -59,9 +59,16 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         _add_component(components, model)
     for path in schema["paths"].values():
         for operation in path.values():
+            if operation.get("security"):
+                # The key check answers before the route runs; declare what it answers.
+                responses = operation.setdefault("responses", {})
+                for code in (401, 403):
+                    responses.setdefault(
+                        str(code), {"description": HTTPStatus(code).phrase, **_problem_content()}
+                    )
             for code, response in operation.get("responses", {}).items():
                 if code.isdigit() and int(code) >= 400 and _is_problem(response):
-                    response["content"] = {PROBLEM_JSON: {"schema": _PROBLEM_REF}}
+                    response.update(_problem_content())
                     if code == "422":
                         response["description"] = "The request is not valid."
     # FastAPI's own validation error models are never sent: errors are problems.
@@ -69,6 +76,10 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         components.pop(unused, None)
     app.openapi_schema = schema
     return schema
+
+
+def _problem_content() -> dict[str, Any]:
+    return {"content": {PROBLEM_JSON: {"schema": dict(_PROBLEM_REF)}}}
 
 
 def _is_problem(response: dict[str, Any]) -> bool:

@@ -11,6 +11,7 @@ from app.api.deps import NlpDep, SettingsDep
 from app.api.openapi import openapi_body, problems
 from app.api.presenters import local_document
 from app.api.schemas import AnnotateRequest, AnnotationDocument
+from app.api.security import WriteKey
 
 router = APIRouter(tags=["annotate"])
 
@@ -18,6 +19,7 @@ router = APIRouter(tags=["annotate"])
 @router.post(
     "/annotate",
     operation_id="annotate_document",
+    dependencies=[WriteKey],
     response_model=AnnotationDocument,
     openapi_extra=openapi_body(AnnotateRequest),
     responses=problems(413, 415, 422, 503),

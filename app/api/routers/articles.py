@@ -35,6 +35,7 @@ from app.api.schemas import (
     QuoteOut,
     RelatedArticle,
 )
+from app.api.security import WriteKey
 from app.api.services import article_lists as list_service
 from app.api.services import export as export_service
 from app.api.services import ingest as ingest_service
@@ -186,6 +187,7 @@ def export_articles(
 @router.post(
     "",
     operation_id="create_article",
+    dependencies=[WriteKey],
     response_model=IngestOut,
     status_code=status.HTTP_201_CREATED,
     openapi_extra=openapi_body(ArticleIn),
@@ -245,6 +247,7 @@ async def get_article(article_id: ArticleIdPath, request: Request) -> Response:
 @router.delete(
     "/{article_id}",
     operation_id="delete_article",
+    dependencies=[WriteKey],
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problems(404),
 )
