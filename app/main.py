@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import __version__
 from app.api import conditional
 from app.api.guards import AllowedHostsMiddleware, AnnotationSlots
+from app.api.http import ORIGINAL_METHOD, HeadAsGet, allowed_methods
 from app.api.openapi import PROBLEM_JSON, build_openapi, problems
 from app.api.routers import annotate, articles, entities, jobs, links, quotes, system
 from app.api.schemas import Problem
@@ -126,6 +127,8 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
         app.include_router(module.router)
     _add_error_handlers(app)
     conditional.install(app)
+    # Outside the conditional middleware, so that HEAD gets GET's ETag and 304s too.
+    app.add_middleware(HeadAsGet)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app
 
@@ -183,11 +186,17 @@ def _add_error_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"No route matches {request.url.path}."
-        elif exc.status_code == 405:
-            detail = f"{request.method} is not allowed on {request.url.path}."
         response = problem(exc.status_code, detail)
         if exc.headers:
             response.headers.update(exc.headers)
+        if exc.status_code == 405:
+            # Starlette names only the methods of the one route it tried; a path can have more.
+            method = request.scope.get(ORIGINAL_METHOD, request.method)
+            allow = allowed_methods(request.app.openapi(), request.url.path)
+            response = problem(
+                405, f"{method} is not allowed on {request.url.path}; use {', '.join(allow)}."
+            )
+            response.headers["Allow"] = ", ".join(allow)
         return response
 
     @app.exception_handler(Exception)
