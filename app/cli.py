@@ -80,7 +80,9 @@ def _load(paths: list[Path], *, batch_size: int | None, quiet: bool, workers: in
     )
     state = LoadState()
     try:
-        with tqdm(unit="doc", disable=quiet, file=sys.stderr) as bar:
+        # A bar with the total and an ETA on a terminal; nothing when the output is a file
+        # or a pipe.
+        with tqdm(unit="doc", disable=quiet or not sys.stderr.isatty(), file=sys.stderr) as bar:
 
             def progress(state: LoadState) -> None:
                 bar.total = state.total

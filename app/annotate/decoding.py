@@ -24,7 +24,12 @@ def decode_bytes(data: bytes) -> str:
     """Decode a published file: UTF-8 (with or without BOM), else cp1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # UTF-16 with a BOM is text even though it is full of NUL bytes.
-        text = data.decode("utf-16")
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise UnreadableDocument(
+                f"the document starts with a UTF-16 byte order mark but is not UTF-16 ({exc.reason})"
+            ) from None
     elif b"\x00" in data:
         raise UnreadableDocument("the document is binary data (it contains NUL bytes)")
     else:

@@ -688,3 +688,8 @@ def test_encoded_text_decodes_to_itself(seed_value: int, encoding: str) -> None:
             decode_bytes(data)
         return
     assert decode_bytes(data) == text
+
+
+def test_decode_utf16_bom_with_an_odd_byte_count_is_unreadable() -> None:
+    with pytest.raises(UnreadableDocument, match="UTF-16"):
+        decode_bytes(b"\xff\xfe" + "Title".encode("utf-16-le") + b"\x00")

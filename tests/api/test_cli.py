@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import sys
 
 import pytest
 from sqlalchemy import select
@@ -71,3 +74,40 @@ def test_load_folder_and_jsonl_with_a_summary(cli_env, tmp_path, capsys):
 def test_missing_path_is_an_error(cli_env, tmp_path, capsys):
     assert main(["load", str(tmp_path / "nowhere")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_a_broken_utf16_file_is_reported_and_the_rest_loads(cli_env, tmp_path, capsys):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a_broken.txt").write_bytes(b"\xff\xfe" + "Odd".encode("utf-16-le") + b"\x00")
+    (folder / "b_seed.txt").write_bytes(seed_document())
+    assert main(["load", "--quiet", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "loaded 1 (new 1, replaced 0) / unchanged 0 / skipped 1 / failed 0" in out
+    assert "a_broken.txt" in out and "UTF-16" in out
+    assert set(_titles(cli_env)) == {"b_seed"}
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_has_a_total_and_eta_on_a_terminal_only(
+    cli_env, tmp_path, monkeypatch, capsys
+):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "seed.txt").write_bytes(seed_document())
+    (folder / "more.jsonl").write_text(
+        json.dumps({"id": "j1", "text": "Floods hit valley\n\nRivers burst their banks."}) + "\n"
+    )
+    assert main(["load", str(folder)]) == 0
+    assert capsys.readouterr().err == ""  # not a terminal: no bar
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["load", str(folder)]) == 0
+    bar = terminal.getvalue()
+    assert "2/2" in bar  # the total counts JSONL lines as documents
+    assert re.search(r"\[\d\d:\d\d<\d\d:\d\d", bar)  # elapsed<remaining: the ETA

@@ -267,3 +267,28 @@ def test_two_api_processes_on_one_store_annotate_the_seed_once(make_client, seed
             ).all()
         )
     assert by_status == {"created": 1, "unchanged": 1}
+
+
+# A UTF-16 byte order mark followed by an odd number of bytes: not UTF-16 after all.
+BROKEN_UTF16 = b"\xff\xfe" + "Broken\n\nOdd".encode("utf-16-le") + b"\x00"
+
+
+def test_a_broken_utf16_file_before_a_good_one_is_skipped_and_the_good_one_loads(
+    make_client, seed_dir
+):
+    (seed_dir / "000_broken.txt").write_bytes(BROKEN_UTF16)
+    client = make_client(load_on_startup=True)
+    ready = wait_until_ready(client)
+    assert ready["ready"] is True
+    assert ready["error"] is None
+    assert (ready["loaded"], ready["total"]) == (2, 2)
+    assert ready["counts"] == {"created": 1, "skipped": 1}
+    assert len(client.get("/articles").json()["items"]) == 1
+
+
+@pytest.mark.parametrize("path", ["/annotate", "/articles"])
+def test_a_broken_utf16_body_is_a_422(client, path):
+    response = client.post(path, content=BROKEN_UTF16, headers={"content-type": "text/plain"})
+    assert response.status_code == 422
+    assert "UTF-16" in response.json()["detail"]
+    assert client.get("/articles").json()["items"] == []
