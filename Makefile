@@ -9,17 +9,16 @@ BIN := $(VENV)/bin
 
 .PHONY: run test lint format install dev migrate load clean
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+# One script makes the virtualenv and installs into it under a lock, so that `make run` and
+# `make test` started together on a fresh clone do not build it under each other.
+ENSURE_VENV := $(PYTHON) scripts/ensure_venv.py $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
-	touch $@
+$(VENV)/.installed: pyproject.toml
+	$(ENSURE_VENV) .installed -e .
 
-$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	touch $(VENV)/.installed $@
+$(VENV)/.dev-installed: pyproject.toml
+	$(ENSURE_VENV) .dev-installed -e ".[dev]"
+	touch $(VENV)/.installed
 
 install: $(VENV)/.installed
 
