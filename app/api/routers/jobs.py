@@ -8,6 +8,7 @@ from app.api.bodies import read_batch_body
 from app.api.deps import SettingsDep
 from app.api.openapi import problems
 from app.api.schemas import ArticleIn, JobOut
+from app.api.security import WriteKey
 from app.api.services import jobs as job_service
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
@@ -22,6 +23,7 @@ MAX_JOB_DOCUMENTS = 10_000
     operation_id="create_job",
     response_model=JobOut,
     status_code=status.HTTP_202_ACCEPTED,
+    dependencies=[WriteKey],
     openapi_extra={
         "requestBody": {
             "required": True,
