@@ -62,13 +62,22 @@ def test_405_allow_lists_every_method_of_the_path(client, method, path, allow):
 
 
 def test_allow_is_complete_for_every_documented_path(client):
-    for template, operations in client.app.openapi()["paths"].items():
-        expected = {m.upper() for m in operations}
+    paths = client.app.openapi()["paths"]
+    for template in paths:
+        path = _fill(template, {})
+        # A fixed path such as /articles/facets is also an id of /articles/{article_id}:
+        # the methods of every template that matches the path are allowed there.
+        expected = {
+            m.upper()
+            for other, operations in paths.items()
+            if re.fullmatch(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(other)), path)
+            for m in operations
+        }
         if "GET" in expected:
             expected.add("HEAD")
         unused = sorted({"GET", "POST", "PUT", "PATCH", "DELETE"} - expected)
         if not unused:
             continue
-        response = client.request(unused[0], _fill(template, {}))
+        response = client.request(unused[0], path)
         assert response.status_code == 405, template
         assert set(response.headers["allow"].split(", ")) == expected, template
