@@ -22,6 +22,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.services import documents
+from app.db import UNAVAILABLE
 from app.errors import NotFound
 from app.store.versions import LoopReader
 
@@ -142,12 +143,18 @@ class StoredDocuments:
                 reader: LoopReader = scope["app"].state.reader
                 article_id, layer = match.group(1), match.group(2) or "detail"
                 if_none_match = Headers(scope=scope).get("if-none-match")
-                if if_none_match:
-                    rev = reader.article_rev(article_id)
-                    if rev is not None and (held := matches(if_none_match, quoted(rev))):
-                        await not_modified(held)(scope, receive, send)
-                        return
-                found = reader.document(article_id, layer)
+                try:
+                    rev = reader.article_rev(article_id) if if_none_match else None
+                    found = None
+                    if rev is None or not matches(if_none_match, quoted(rev)):
+                        found = reader.document(article_id, layer)
+                except UNAVAILABLE:
+                    # The declared route answers an outage in the one error shape.
+                    await self.app(scope, receive, send)
+                    return
+                if rev is not None and (held := matches(if_none_match, quoted(rev))):
+                    await not_modified(held)(scope, receive, send)
+                    return
                 if found is not None and found[1] is not None:
                     rev, body = found
                     response = Response(

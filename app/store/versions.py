@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from app.store.tables import Article, ArticleDocument, ArticleEntity, RelatedLink, StoreVersion
@@ -99,24 +100,30 @@ class LoopReader:
         }
 
     def _fetch(self, query: str, params: tuple[str, ...] = ()) -> Any:
+        driver_error = self._engine.dialect.loaded_dbapi.Error
         for attempt in (1, 2):
-            if self._connection is None:
-                pooled = self._engine.raw_connection()
-                pooled.detach()  # ours alone, never handed to another user
-                self._connection = pooled.dbapi_connection
-                if self._engine.dialect.name == "postgresql":
-                    self._connection.rollback()  # the pool's ping opened a transaction
-                    self._connection.autocommit = True
             try:
+                if self._connection is None:
+                    pooled = self._engine.raw_connection()
+                    pooled.detach()  # ours alone, never handed to another user
+                    self._connection = pooled.dbapi_connection
+                    if self._engine.dialect.name == "postgresql":
+                        self._connection.rollback()  # the pool's ping opened a transaction
+                        self._connection.autocommit = True
                 cursor = self._connection.cursor()
                 try:
                     cursor.execute(self._sql[query], params)
                     return cursor.fetchone()
                 finally:
                     cursor.close()
-            except Exception:
+            except Exception as exc:
                 self.close()
                 if attempt == 2:
+                    if isinstance(exc, driver_error):
+                        # As SQLAlchemy wraps it, so that one handler maps an outage to 503.
+                        raise DBAPIError.instance(
+                            self._sql[query], params, exc, driver_error
+                        ) from exc
                     raise
         return None
 

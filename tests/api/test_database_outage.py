@@ -91,10 +91,6 @@ def _wait_ready(client, timeout: float = 30.0):
         time.sleep(0.5)
 
 
-@pytest.mark.xfail(
-    reason="reads through the event-loop LoopReader raise driver errors the 503 handler does not map yet",
-    strict=False,
-)
 def test_a_stopped_database_is_a_503_and_recovers_by_itself(cluster, make_client, caplog):
     client = make_client(database_url=cluster.url, db_connect_timeout=2)
     assert client.post("/articles", json={"text": ARTICLE, "id": "kept"}).status_code == 201
