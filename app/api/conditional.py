@@ -121,7 +121,8 @@ async def serve_document(request: Request, *, article_id: str, layer: str) -> Re
 
 
 # GET /articles/{article_id} and its layers, as the articles router declares them.
-_DOCUMENT_PATH = re.compile(r"/articles/([^/]+)(?:/(entities|quotes|links))?")
+# NUL never reaches the store from here: the declared routes refuse it in the error shape.
+_DOCUMENT_PATH = re.compile(r"/articles/([^/\x00]+)(?:/(entities|quotes|links))?")
 
 
 class StoredDocuments:
@@ -135,11 +136,19 @@ class StoredDocuments:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._static: frozenset[str] | None = None
+
+    def _routed_elsewhere(self, scope: Scope) -> bool:
+        """Whether a declared route of its own answers this path (`/articles/facets`)."""
+        if self._static is None:
+            paths = scope["app"].openapi()["paths"]
+            self._static = frozenset(path for path in paths if "{" not in path)
+        return scope["path"] in self._static
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET" and not scope["query_string"]:
             match = _DOCUMENT_PATH.fullmatch(scope["path"])
-            if match is not None:
+            if match is not None and not self._routed_elsewhere(scope):
                 reader: LoopReader = scope["app"].state.reader
                 article_id, layer = match.group(1), match.group(2) or "detail"
                 if_none_match = Headers(scope=scope).get("if-none-match")

@@ -104,3 +104,13 @@ def test_a_document_rendered_at_an_older_version_is_not_served(client):
             {"detail": "{}", "entities": "[]", "quotes": "[]", "links": "[]"},
         )
     assert client.get("/articles/short").json() == served
+
+
+def test_an_article_named_like_a_route_does_not_shadow_it(client):
+    text = "Facets story\n\nThe council in Leeds approved the budget, the mayor said."
+    assert client.post("/articles", json={"id": "facets", "text": text}).status_code == 201
+    # Reading a layer renders and stores the article's documents, the detail among them.
+    assert client.get("/articles/facets/entities").status_code == 200
+    served = client.get("/articles/facets")
+    assert served.status_code == 200
+    assert "facets" in served.json() and "title" not in served.json()
