@@ -476,37 +476,3 @@ def not_article_text(structure: Structure) -> list[tuple[int, int]]:
 def in_ranges(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
     """Whether the span overlaps one of `ranges`."""
     return any(s < end and start < e for s, e in ranges)
-
-
-# --- photo credits in running text
-
-# `(Photo: Jane Doe)`, `Photograph: Jane Doe/Reuters`, `Picture by Jane Doe`: the label,
-# then capitalised words (and slashes between them) up to the first other character.
-_NAME_WORD = r"(?:[A-Z]\.|[A-Z][\w'’\-]*)"
-_NAME_RUN = _NAME_WORD + r"(?:(?: |/)" + _NAME_WORD + ")*"
-_LABELLED_CREDIT = re.compile(r"\b" + _CREDIT_LABEL + "(" + _NAME_RUN + ")")
-# `Jane Doe/AFP`, `AFP/Jane Doe`, `Reuters/Jane Doe`: names on both sides of a slash.
-_SLASH_CREDIT = re.compile(
-    rf"(?<![\w/.])({_NAME_WORD}(?: {_NAME_WORD}){{0,3}})/({_NAME_WORD}(?: {_NAME_WORD}){{0,3}})(?![\w/])"
-)
-
-
-def photo_credits(text: str, structure: Structure) -> list[tuple[int, int]]:
-    """Where the text credits a picture, as sorted (start, end) ranges: an image's credit,
-    a labelled credit anywhere (`(Photo: Jane Doe)`, `Photograph: Jane Doe`), and a
-    name paired with an agency across a slash (`Jane Doe/AFP`, `PRESS/Jane Doe`). Those
-    named there took the picture; the article does not mention them."""
-    ranges = [(i.credit.start, i.credit.end) for i in structure.images if i.credit is not None]
-    for match in _LABELLED_CREDIT.finditer(text):
-        ranges.append(match.span(1))
-    for match in _SLASH_CREDIT.finditer(text):
-        left, right = match.group(1), match.group(2)
-        if any(_agency_like(side) for side in (left, right)):
-            ranges.append(match.span())
-    return sorted(ranges)
-
-
-def _agency_like(name: str) -> bool:
-    """`AFP`, `Getty Images`, `EPA-EFE`, `PRESS`: a photo agency's name, or one in capitals."""
-    letters = name.replace(" ", "").replace("-", "")
-    return _names_agency(name) or (letters.isalpha() and letters.isupper() and len(letters) >= 2)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.annotate.document import parse_structure, photo_credits
+from app.annotate.credits import photo_credits
+from app.annotate.document import parse_structure
 from app.annotate.entities import extract_entities
 from app.annotate.entities.labels import _plural_subject, _settle_labels
 from app.annotate.entities.mentions import _DocContext, _Mention

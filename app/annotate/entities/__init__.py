@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from app.annotate.document import in_ranges, not_article_text, photo_credits
+from app.annotate.credits import photo_credits
+from app.annotate.document import in_ranges, not_article_text
 from app.annotate.entities.gazetteer import lookup_place
 from app.annotate.entities.grouping import _acronym_mentions, _build_entities, _group
 from app.annotate.entities.junk import (
