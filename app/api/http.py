@@ -33,11 +33,19 @@ class HeadAsGet:
 
 
 def allowed_methods(openapi: dict[str, Any], path: str) -> list[str]:
-    """Every method the document offers on `path` (HEAD wherever GET is), sorted."""
+    """Every method the document offers on `path` (HEAD wherever GET is), sorted.
+
+    A path that is a template of its own (`/articles/facets`) answers with that template's
+    methods, as the document states them, though `/articles/{article_id}` matches it too.
+    """
+    paths = openapi.get("paths", {})
     methods: set[str] = set()
-    for template, operations in openapi.get("paths", {}).items():
-        if _pattern(template).fullmatch(path):
-            methods.update(method.upper() for method in operations)
+    if path in paths:
+        methods.update(method.upper() for method in paths[path])
+    else:
+        for template, operations in paths.items():
+            if _pattern(template).fullmatch(path):
+                methods.update(method.upper() for method in operations)
     if "GET" in methods:
         methods.add("HEAD")
     return sorted(methods)

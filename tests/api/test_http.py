@@ -63,19 +63,20 @@ def test_405_allow_lists_every_method_of_the_path(client, method, path, allow):
 
 def test_allow_is_complete_for_every_documented_path(client):
     paths = client.app.openapi()["paths"]
-    for template in paths:
+    for template, operations in paths.items():
         path = _fill(template, {})
-        # A fixed path such as /articles/facets is also an id of /articles/{article_id}:
-        # the methods of every template that matches the path are allowed there.
-        expected = {
-            m.upper()
-            for other, operations in paths.items()
-            if re.fullmatch(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(other)), path)
-            for m in operations
-        }
+        expected = {m.upper() for m in operations}
         if "GET" in expected:
             expected.add("HEAD")
-        unused = sorted({"GET", "POST", "PUT", "PATCH", "DELETE"} - expected)
+        # A fixed path such as /articles/facets is also an id of /articles/{article_id}: a
+        # method another template answers there is routed, not refused, so try another.
+        routed = {
+            m.upper()
+            for other, others in paths.items()
+            if re.fullmatch(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(other)), path)
+            for m in others
+        }
+        unused = sorted({"GET", "POST", "PUT", "PATCH", "DELETE"} - expected - routed)
         if not unused:
             continue
         response = client.request(unused[0], path)
