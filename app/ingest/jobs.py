@@ -19,7 +19,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spacy.language import Language
@@ -98,48 +98,51 @@ def submit_job(
     position = 0
     with Session(writer_engine(engine)) as session:
         session.add(IngestJob(id=job_id, origin=origin, total=0))
-        session.flush()
-        batch: list[IngestDocument | SourceError] = []
-
-        def flush(batch: list[IngestDocument | SourceError]) -> None:
-            nonlocal position
-            documents = [item for item in batch if isinstance(item, IngestDocument)]
-            settled, pending = prepare(engine, documents, seen=seen)
-            left = iter(pending)
-            rows, n = [], 0
-            for item in batch:
-                row: dict[str, Any] = {"job_id": job_id, "position": position, "attempts": 0}
-                if isinstance(item, SourceError):
-                    row |= _result_row(
-                        IngestResult(Outcome.skipped, None, item.origin, item.reason)
-                    )
-                elif n in settled:
-                    row |= _result_row(settled[n])
-                    n += 1
-                else:
-                    p = next(left)
-                    n += 1
-                    row |= {
-                        "status": QUEUED,
-                        "article_id": p.article_id,
-                        "origin": p.document.origin,
-                        "reason": None,
-                        "document": _dump(p.document),
-                    }
-                    open_positions.append(position)
-                rows.append(row | {"updated_at": utcnow()})
-                position += 1
-            if rows:
-                session.execute(insert(IngestJobDocument), rows)
-
-        for item in items:
-            batch.append(item)
-            if len(batch) >= _SUBMIT_BATCH:
-                flush(batch)
-                batch = []
-        flush(batch)
-        session.execute(update(IngestJob).where(IngestJob.id == job_id).values(total=position))
         session.commit()
+
+    def flush(batch: list[IngestDocument | SourceError]) -> None:
+        nonlocal position
+        documents = [item for item in batch if isinstance(item, IngestDocument)]
+        settled, pending = prepare(engine, documents, seen=seen)
+        left = iter(pending)
+        rows, n = [], 0
+        for item in batch:
+            row: dict[str, Any] = {"job_id": job_id, "position": position, "attempts": 0}
+            if isinstance(item, SourceError):
+                row |= _result_row(IngestResult(Outcome.skipped, None, item.origin, item.reason))
+            elif n in settled:
+                row |= _result_row(settled[n])
+                n += 1
+            else:
+                p = next(left)
+                n += 1
+                row |= {
+                    "status": QUEUED,
+                    "article_id": p.article_id,
+                    "origin": p.document.origin,
+                    "reason": None,
+                    # With the id this rule gave it, so that working it keeps that id.
+                    "document": _dump(replace(p.document, id=p.article_id, id_from_name=False)),
+                }
+                open_positions.append(position)
+            rows.append(row | {"updated_at": utcnow()})
+            position += 1
+        if rows:
+            # Files are read and checked before, not inside, the short write transaction.
+            with Session(writer_engine(engine)) as session:
+                session.execute(insert(IngestJobDocument), rows)
+                session.execute(
+                    update(IngestJob).where(IngestJob.id == job_id).values(total=position)
+                )
+                session.commit()
+
+    batch: list[IngestDocument | SourceError] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= _SUBMIT_BATCH:
+            flush(batch)
+            batch = []
+    flush(batch)
     pieces = [open_positions[i : i + batch_size] for i in range(0, len(open_positions), batch_size)]
     return SubmittedJob(job_id, pieces)
 

@@ -111,3 +111,14 @@ def test_progress_bar_has_a_total_and_eta_on_a_terminal_only(
     bar = terminal.getvalue()
     assert "2/2" in bar  # the total counts JSONL lines as documents
     assert re.search(r"\[\d\d:\d\d<\d\d:\d\d", bar)  # elapsed<remaining: the ETA
+
+
+def test_a_file_name_that_is_no_valid_id_is_stored_under_its_url_safe_form(cli_env, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "my file (1).txt").write_text(
+        "Harbour reopens\n\nThe harbour reopened on Monday, the port authority said.",
+        encoding="utf-8",
+    )
+    assert main(["load", "--quiet", str(folder)]) == 0
+    assert _titles(cli_env) == {"my-file-1": "Harbour reopens"}
