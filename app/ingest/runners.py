@@ -131,29 +131,27 @@ class LocalRunner:
             executor.shutdown(wait=True, cancel_futures=True)
 
 
-# --- in each pool process -------------------------------------------------------------------
+# --- in each pool or worker process ---------------------------------------------------------
 
-_pool_state: dict[str, Any] = {}
+_process: dict[str, Any] = {}
 
 
-def _work_in_pool(database_url: str, job_id: str, positions: list[int], max_tries: int) -> int:
-    """Work one piece in a pool process; the model and engine are loaded on its first piece."""
-    if _pool_state.get("url") != database_url:
+def process_resources(database_url: str) -> tuple[Engine, Language]:
+    """This process's engine for `database_url` and its model, each made once, on first use."""
+    if "nlp" not in _process:
         from app.annotate.entities import warm_up
         from app.annotate.nlp import load_nlp
+
+        _process["nlp"] = load_nlp()
+        warm_up()
+    if _process.get("url") != database_url:
         from app.db import create_db_engine
 
-        _pool_state.update(url=database_url, engine=create_db_engine(database_url))
-        _pool_state.setdefault("nlp", load_nlp())
-        warm_up()
-    work_with_retries(
-        _pool_state["engine"], job_id, positions, nlp=_pool_state["nlp"], max_tries=max_tries
-    )
-    return peak_rss_mb()
+        _process.update(url=database_url, engine=create_db_engine(database_url))
+    return _process["engine"], _process["nlp"]
 
 
-def peak_rss_mb() -> int:
-    """This process's peak resident memory, in MB."""
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+def _work_in_pool(database_url: str, job_id: str, positions: list[int], max_tries: int) -> None:
+    """Work one piece in a pool process; the model and engine are loaded on its first piece."""
+    engine, nlp = process_resources(database_url)
+    work_with_retries(engine, job_id, positions, nlp=nlp, max_tries=max_tries)

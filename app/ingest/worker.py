@@ -8,16 +8,14 @@ database engine once, at boot, and works one piece at a time.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import Any
 
 import dramatiq
 from dramatiq.middleware import CurrentMessage, Middleware
-from sqlalchemy.engine import Engine
 
 from app.config import get_settings
 from app.ingest.broker import ACTOR, QUEUE, make_broker
 from app.ingest.jobs import failure_reason, park_open, work_piece
+from app.ingest.runners import process_resources
 
 log = logging.getLogger(__name__)
 
@@ -26,32 +24,11 @@ TIME_LIMIT_MS = 30 * 60 * 1000
 MIN_BACKOFF_MS, MAX_BACKOFF_MS = 1_000, 60_000
 
 
-@dataclass
-class _Process:
-    engine: Engine | None = None
-    nlp: Any = None
-
-
-_process = _Process()
-
-
 class LoadOnce(Middleware):
     """The model and the engine, loaded once per worker process when it boots."""
 
     def after_process_boot(self, broker: dramatiq.Broker) -> None:
-        _boot()
-
-
-def _boot() -> _Process:
-    if _process.engine is None:
-        from app.annotate.entities import warm_up
-        from app.annotate.nlp import load_nlp
-        from app.db import create_db_engine
-
-        _process.engine = create_db_engine(get_settings().database_url)
-        _process.nlp = load_nlp()
-        warm_up()
-    return _process
+        process_resources(get_settings().database_url)
 
 
 settings = get_settings()
@@ -73,17 +50,14 @@ dramatiq.set_broker(broker)
 )
 def ingest_piece(job_id: str, positions: list[int]) -> None:
     """Annotate and store one piece of a job; a store error that may pass is retried."""
-    state = _boot()
-    assert state.engine is not None
+    engine, nlp = process_resources(get_settings().database_url)
     try:
-        work_piece(
-            state.engine, job_id, positions, nlp=state.nlp, max_tries=get_settings().max_tries
-        )
+        work_piece(engine, job_id, positions, nlp=nlp, max_tries=get_settings().max_tries)
     except Exception as exc:
         # Retried by the broker with backoff; on the last try, what is open is parked (and
         # the message goes to the dead-letter queue).
         message = CurrentMessage.get_current_message()
         retries = message.options.get("retries", 0) if message is not None else 0
         if retries >= get_settings().max_tries - 1:
-            park_open(state.engine, job_id, positions, reason=failure_reason(exc))
+            park_open(engine, job_id, positions, reason=failure_reason(exc))
         raise
