@@ -1,17 +1,20 @@
-"""The one ingest function: annotate and store. Used by the startup loader, the CLI and the API."""
+"""The one ingest path: prepare (ids, hashes, what is stored), annotate (pure), store.
+
+Jobs (the startup loader, the CLI, `POST /jobs`) take documents through it in pieces;
+`POST /articles` takes one document through it at once (`ingest_now`).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import Enum
 from functools import lru_cache
 from importlib import metadata
-from itertools import islice
 from pathlib import Path
 
 from spacy.language import Language
@@ -136,35 +139,22 @@ class TransientStoreError(RuntimeError):
     serialization conflict): the same write may succeed when tried again."""
 
 
-def ingest(
-    engine: Engine,
-    documents: Iterable[IngestDocument],
-    *,
-    nlp: Language,
-    batch_size: int = 16,
-    seen: set[str] | None = None,
-) -> Iterator[IngestResult]:
-    """Annotate and store documents; unchanged ones are not annotated again.
+def ingest_now(engine: Engine, document: IngestDocument, *, nlp: Language) -> IngestResult:
+    """Annotate and store one document at once (`POST /articles`); unchanged, it is not
+    annotated again.
 
-    Two stages: annotation (pure, no database) of a batch, then storing and linking each
-    article in its own short transaction under the store's write lock: a failure costs that
-    document only. `seen` collects the ids stored so far by one load, so that two of its
-    documents that would get the same id do not silently replace each other: the later one
-    is skipped.
+    The stages a job's pieces go through too: `prepare` (id, hash, what is stored), then
+    annotation (pure, no database), then storing and linking in one short transaction
+    under the store's write lock.
     """
-    seen = set() if seen is None else seen
-    iterator = iter(documents)
-    while batch := list(islice(iterator, batch_size)):
-        results, pending = prepare(engine, batch, seen=seen)
-        stored = []
-        for p, annotation in zip(pending, annotate_pending(pending, nlp=nlp), strict=True):
-            try:
-                stored.append(store_annotated(engine, p, annotation))
-            except TransientStoreError as exc:
-                stored.append(replace(_failed(p, exc, stage="storing"), transient=True))
-        queue = iter(stored)
-        for n in range(len(batch)):
-            yield results[n] if n in results else next(queue)
+    results, pending = prepare(engine, [document], seen=set())
+    if results:
+        return results[0]
+    (annotation,) = annotate_pending(pending, nlp=nlp)
+    try:
+        return store_annotated(engine, pending[0], annotation)
+    except TransientStoreError as exc:
+        return replace(_failed(pending[0], exc, stage="storing"), transient=True)
 
 
 @dataclass

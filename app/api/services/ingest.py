@@ -11,7 +11,7 @@ from app.api.presenters import article_summary
 from app.api.schemas import ArticleIn, IngestOut
 from app.api.services.jobs import ingest_document
 from app.errors import Conflict, InvalidInput, ServiceBusy
-from app.ingest.core import Outcome, ingest
+from app.ingest.core import Outcome, ingest_now
 from app.store.locking import write_session
 from app.store.tables import Article
 from app.store.writes import delete_article
@@ -22,7 +22,7 @@ class IngestFailed(RuntimeError):
 
 
 def ingest_article(engine: Engine, document: ArticleIn, *, nlp: Language) -> IngestOut:
-    result = next(ingest(engine, [ingest_document(document)], nlp=nlp, batch_size=1))
+    result = ingest_now(engine, ingest_document(document), nlp=nlp)
     if result.outcome is Outcome.skipped:
         raise InvalidInput(f"The document was not stored: {result.reason}.")
     if result.outcome is Outcome.failed and result.transient:
