@@ -166,16 +166,15 @@ def job_status(engine: Engine, job_id: str, *, max_failures: int = 100) -> JobSt
             counts[status] += n
             if status in OPEN:
                 counts["tried"] += int(tried or 0)
-        failures = [
-            {
-                "position": r.position,
-                "status": r.status,
-                "id": r.article_id,
-                "origin": r.origin,
-                "reason": r.reason,
-            }
-            for r in session.scalars(
-                select(IngestJobDocument)
+        rows = (
+            session.execute(
+                select(
+                    IngestJobDocument.position,
+                    IngestJobDocument.status,
+                    IngestJobDocument.article_id,
+                    IngestJobDocument.origin,
+                    IngestJobDocument.reason,
+                )
                 .where(
                     IngestJobDocument.job_id == job_id,
                     IngestJobDocument.status.in_([Outcome.failed.value, Outcome.skipped.value]),  # type: ignore[attr-defined]
@@ -183,6 +182,12 @@ def job_status(engine: Engine, job_id: str, *, max_failures: int = 100) -> JobSt
                 .order_by(IngestJobDocument.position)
                 .limit(max_failures)
             )
+            if max_failures > 0
+            else []
+        )
+        failures = [
+            {"position": r[0], "status": r[1], "id": r[2], "origin": r[3], "reason": r[4]}
+            for r in rows
         ]
         return JobStatus(job.id, job.origin, job.total, counts, failures)
 

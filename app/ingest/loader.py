@@ -69,7 +69,10 @@ def load_paths(
     state.job_id = job.id
     runner.run(job)
     while True:
-        status = job_status(engine, job.id, max_failures=10_000)
+        # Counts only while it runs; the reasons are read once, when it is done.
+        status = job_status(engine, job.id, max_failures=0)
+        if not status.open:
+            status = job_status(engine, job.id, max_failures=10_000)
         state.follow(status)
         if on_progress is not None:
             on_progress(state)
