@@ -112,17 +112,22 @@ def resolve_incoming(session: Session, article: Article) -> None:
     store (another article may hold that title); then dangling links naming it point at it.
     """
     own = {article.id: article.title_key}
-    pointing = _pointing_at(session, article.id)
-    lost = []
-    for row in pointing:
+    pointed, lost = [], []
+    for row in _pointing_at(session, article.id):
         found = match_title(row.title_key, own)
         if found is None:
             lost.append(row)
         else:
             _point(session, row.id, found)
+            pointed.append(row.id)
     _rematch(session, lost, exclude=article.id)
-    if not article.title_key:
-        return
+    if article.title_key:
+        pointed.extend(_point_dangling_at(session, article))
+    touch_articles_linking(session, pointed)
+
+
+def _point_dangling_at(session: Session, article: Article) -> list[str]:
+    """Point the unresolved links naming `article` at it; their ids."""
     dangling = {
         row.id: row.title_key
         for row in session.execute(
@@ -136,10 +141,13 @@ def resolve_incoming(session: Session, article: Article) -> None:
     shortlist = process.extract(
         article.title_key, dangling, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, limit=None
     )
+    pointed = []
     for key, _ratio, link_id in shortlist:
         score = title_similarity(article.title_key, key)
         if score >= FUZZY_THRESHOLD:
             _point(session, link_id, (article.id, score))
+            pointed.append(link_id)
+    return pointed
 
 
 def release_links(session: Session, *, article_id: str) -> None:
@@ -165,6 +173,7 @@ def _rematch(session: Session, rows: list[Row[tuple[str, str, str]]], *, exclude
         candidates = _candidates(session, row.title_key, exclude=exclude)
         candidates.pop(row.article_id, None)
         _point(session, row.id, match_title(row.title_key, candidates))
+    touch_articles_linking(session, [row.id for row in rows])
 
 
 def _candidates(session: Session, title_key: str, *, exclude: str) -> dict[str, str]:
@@ -198,5 +207,5 @@ def _point(session: Session, link_id: str, found: tuple[str, float] | None) -> N
         .where(RelatedLink.id == link_id)
         .values(target_article_id=target, match_score=score)
     )
-    # The article making the link shows its target (and the target's title).
-    touch_articles_linking(session, [link_id])
+    # The article making the link shows its target (and the target's title): its caller
+    # gives that article a new version (`touch_articles_linking`), once for all it points.

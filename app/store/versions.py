@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, Select, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
@@ -36,42 +36,28 @@ def touch_store(session: Session) -> None:
     session.execute(update(StoreVersion).where(StoreVersion.id == 1).values(rev=new_rev()))
 
 
-def touch_articles(session: Session, article_ids: Iterable[str]) -> None:
-    """Give these articles a new version: what they show changed."""
-    ids = set(article_ids)
-    if ids:
-        session.execute(
-            update(Article)
-            .where(Article.id.in_(ids))
-            .values(rev=new_rev())
-            .execution_options(synchronize_session=False)
-        )
+def _touch_articles_in(session: Session, article_ids: Select[tuple[str]]) -> None:
+    """Give the articles `article_ids` selects a new version: what they show changed."""
+    session.execute(
+        update(Article)
+        .where(Article.id.in_(article_ids))
+        .values(rev=new_rev())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def touch_articles_mentioning(session: Session, entity_ids: Iterable[str]) -> None:
     """New versions for the articles mentioning these entities (their name, aliases changed)."""
-    ids = set(entity_ids)
-    if ids:
-        mentioning = select(ArticleEntity.article_id).where(ArticleEntity.entity_id.in_(ids))
-        session.execute(
-            update(Article)
-            .where(Article.id.in_(mentioning))
-            .values(rev=new_rev())
-            .execution_options(synchronize_session=False)
+    if ids := set(entity_ids):
+        _touch_articles_in(
+            session, select(ArticleEntity.article_id).where(ArticleEntity.entity_id.in_(ids))
         )
 
 
 def touch_articles_linking(session: Session, link_ids: Iterable[str]) -> None:
     """New versions for the articles making these READ MORE links (their target changed)."""
-    ids = set(link_ids)
-    if ids:
-        making = select(RelatedLink.article_id).where(RelatedLink.id.in_(ids))
-        session.execute(
-            update(Article)
-            .where(Article.id.in_(making))
-            .values(rev=new_rev())
-            .execution_options(synchronize_session=False)
-        )
+    if ids := set(link_ids):
+        _touch_articles_in(session, select(RelatedLink.article_id).where(RelatedLink.id.in_(ids)))
 
 
 class LoopReader:
