@@ -36,6 +36,8 @@ def link_entity(
     key = key_of(local.name)
     entity = _find(session, entity_type=local.type, name_key=key, taken=taken)
     names = [local.name, *local.aliases]
+    # A new entity is in no other article yet: nothing else shows it.
+    created = entity is None
     if entity is None:
         entity = _create(session, local, key)
     elif len(local.name.split()) > len(entity.name.split()) and local.type == "PERSON":
@@ -47,7 +49,7 @@ def link_entity(
     if entity.country_code is None and local.country_code is not None:
         entity.country_code, entity.lat, entity.lon = local.country_code, local.lat, local.lon
         changed.add(entity.id)
-    if _add_aliases(session, entity, names):
+    if _add_aliases(session, entity, names) and not created:
         changed.add(entity.id)
     return entity
 
