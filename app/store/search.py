@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from app.errors import InvalidInput
+from app.store.tables import Quote
 
 ARTICLE_FTS = "article_fts"
 QUOTE_FTS = "quote_fts"
@@ -293,8 +294,12 @@ def index_quotes(session: Session, quotes: Iterable[dict[str, Any]]) -> None:
         )
 
 
-def unindex_quotes(session: Session, quote_ids: Sequence[str]) -> None:
-    if quote_ids and not is_postgres(session):
+def unindex_article_quotes(session: Session, article_id: str) -> None:
+    """Take an article's quotes out of the index, before its quote rows are deleted."""
+    if is_postgres(session):
+        return  # the generated column goes with the row
+    quote_ids = session.scalars(select(Quote.id).where(Quote.article_id == article_id)).all()
+    if quote_ids:
         session.execute(
             text(f"DELETE FROM {QUOTE_FTS} WHERE rowid = :key"),
             [{"key": doc_key(i)} for i in quote_ids],

@@ -14,7 +14,12 @@ from app.errors import NotFound
 from app.store.entity_linking import link_entity
 from app.store.keys import slugify, title_key
 from app.store.link_resolution import release_links, resolve_incoming, resolve_outgoing
-from app.store.search import index_article, index_quotes, unindex_article, unindex_quotes
+from app.store.search import (
+    index_article,
+    index_quotes,
+    unindex_article,
+    unindex_article_quotes,
+)
 from app.store.tables import (
     Article,
     ArticleBlock,
@@ -170,9 +175,7 @@ def _clear_annotations(session: Session, article_id: str) -> set[str]:
             select(ArticleEntity.entity_id).where(ArticleEntity.article_id == article_id)
         ).all()
     )
-    unindex_quotes(
-        session, session.scalars(select(Quote.id).where(Quote.article_id == article_id)).all()
-    )
+    unindex_article_quotes(session, article_id)
     for table in _CHILDREN:
         session.execute(delete(table).where(table.article_id == article_id))  # type: ignore[attr-defined]
     return touched
