@@ -58,6 +58,22 @@ class Structure(BaseModel):
     blocks: list[Block] = Field(default_factory=list)
 
 
+class EntityType(str, Enum):
+    """The OntoNotes labels an entity keeps, in the order that breaks ties between them."""
+
+    PERSON = "PERSON"
+    GPE = "GPE"
+    LOC = "LOC"
+    FAC = "FAC"
+    ORG = "ORG"
+    NORP = "NORP"
+    EVENT = "EVENT"
+    PRODUCT = "PRODUCT"
+    WORK_OF_ART = "WORK_OF_ART"
+    LAW = "LAW"
+    LANGUAGE = "LANGUAGE"
+
+
 class Mention(BaseModel):
     start: int
     end: int

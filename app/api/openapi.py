@@ -10,7 +10,6 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
 from app.api.schemas import AnnotateRequest, ArticleIn, JobIn, Problem
-from app.api.validation import TEXT_PATTERN
 
 PROBLEM_JSON = "application/problem+json"
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -24,20 +23,17 @@ def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 def openapi_body(model: type[BaseModel]) -> dict[str, Any]:
-    """The `requestBody` of a route that takes `model` as JSON or its `text` as plain text."""
+    """The `requestBody` of a route that reads `model` by hand.
+
+    Only the JSON body is declared: generators cannot express `text/plain` or NDJSON bodies
+    (openapi-python-client warns and drops them), and a JSON body always works. The routes
+    still accept those media types; their descriptions say so.
+    """
     return {
         "requestBody": {
             "required": True,
             "content": {
-                "application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}},
-                "text/plain": {
-                    "schema": {
-                        "type": "string",
-                        "minLength": 1,
-                        "pattern": TEXT_PATTERN,
-                        "description": "The article text alone.",
-                    }
-                },
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
             },
         }
     }

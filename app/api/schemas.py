@@ -7,7 +7,7 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
-from app.annotate.types import BlockKind, QuoteKind
+from app.annotate.types import BlockKind, EntityType, LinkKind, QuoteKind
 from app.api.validation import (
     NO_NUL_PATTERN,
     TEXT_PATTERN,
@@ -23,8 +23,18 @@ MAX_TITLE_CHARS = 1000
 T = TypeVar("T")
 
 
+class Out(BaseModel):
+    """A response body. Every field is always sent (null when it has no value), so the
+    OpenAPI document lists every field as required and generated clients need no checks."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+
 class Problem(BaseModel):
     """An error, as RFC 9457 `application/problem+json`."""
+
+    # `instance` and `errors` are left out when empty; the rest is always sent.
+    model_config = ConfigDict(json_schema_extra={"required": ["type", "title", "status", "detail"]})
 
     type: str = Field(default="about:blank", examples=["about:blank"])
     title: str = Field(examples=["Not found"])
@@ -42,34 +52,37 @@ class ProblemError(BaseModel):
     type: str
 
 
-class Page(BaseModel, Generic[T]):
+class Page(Out, Generic[T]):
     items: list[T]
     next: str | None = Field(description="URL of the next page, or null on the last page.")
+    next_cursor: str | None = Field(
+        description="The `cursor` of the next page (what `next` passes), or null on the last page."
+    )
 
 
 # --- Annotation document -------------------------------------------------------------
 
 
-class TextSpan(BaseModel):
+class TextSpan(Out):
     start: int = Field(description="Code-point offset into `text`, inclusive.")
     end: int = Field(description="Code-point offset into `text`, exclusive.")
     text: str
 
 
-class ImageOut(BaseModel):
+class ImageOut(Out):
     caption: TextSpan
     credit: TextSpan | None = None
     start: int
     end: int
 
 
-class BlockOut(BaseModel):
+class BlockOut(Out):
     kind: BlockKind
     start: int
     end: int
 
 
-class StructureOut(BaseModel):
+class StructureOut(Out):
     title: TextSpan | None = None
     standfirst: TextSpan | None = None
     images: list[ImageOut] = []
@@ -80,10 +93,10 @@ class StructureOut(BaseModel):
     blocks: list[BlockOut] = Field(default=[], description="Every part, in reading order.")
 
 
-class EntityMentions(BaseModel):
+class EntityMentions(Out):
     id: str = Field(description="Stored entity id; in POST /annotate, an id local to the response.")
     name: str
-    type: str = Field(examples=["PERSON"])
+    type: EntityType = Field(examples=["PERSON"])
     aliases: list[str] = []
     mentions: list[TextSpan] = []
     country_code: str | None = Field(default=None, examples=["LY"])
@@ -91,19 +104,19 @@ class EntityMentions(BaseModel):
     lon: float | None = None
 
 
-class SpeakerRef(BaseModel):
+class SpeakerRef(Out):
     entity_id: str
     name: str
 
 
-class CueOut(BaseModel):
+class CueOut(Out):
     text: str
     lemma: str
     start: int
     end: int
 
 
-class QuoteOut(BaseModel):
+class QuoteOut(Out):
     id: str
     kind: QuoteKind
     text: str
@@ -120,15 +133,15 @@ class QuoteOut(BaseModel):
     )
 
 
-class ArticleRef(BaseModel):
+class ArticleRef(Out):
     id: str
     title: str
     slug: str
 
 
-class LinkOut(BaseModel):
+class LinkOut(Out):
     id: str
-    kind: Literal["read_more"] = "read_more"
+    kind: LinkKind = LinkKind.read_more
     title: str
     start: int
     end: int
@@ -140,14 +153,14 @@ class LinkOut(BaseModel):
     )
 
 
-class DateOut(BaseModel):
+class DateOut(Out):
     start: int
     end: int
     text: str
     value: str | None = Field(default=None, description="ISO 8601, as precise as the text.")
 
 
-class AnnotationDocument(BaseModel):
+class AnnotationDocument(Out):
     """Everything Gazette knows about one text; every span is offsets into `text`."""
 
     text: str
@@ -194,7 +207,7 @@ class ArticleIn(AnnotateRequest):
     url: HttpUrl | None = Field(default=None, description="Where the article was published.")
 
 
-class ArticleSummary(BaseModel):
+class ArticleSummary(Out):
     @field_validator("published_at", "created_at", "updated_at", mode="after")
     @classmethod
     def _utc(cls, value: datetime | None) -> datetime | None:
@@ -218,7 +231,7 @@ class ArticleDetail(AnnotationDocument, ArticleSummary):
     pass
 
 
-class Snippet(BaseModel):
+class Snippet(Out):
     """The passage of a search hit that best shows the match."""
 
     text: str = Field(description="The passage, as it stands in the text.")
@@ -238,7 +251,7 @@ class ArticleListItem(ArticleSummary):
     snippet: Snippet | None = Field(default=None, description="With `q`: where it matched.")
 
 
-class IngestOut(BaseModel):
+class IngestOut(Out):
     article: ArticleSummary
     outcome: Literal["created", "updated", "unchanged"]
 
@@ -246,10 +259,10 @@ class IngestOut(BaseModel):
 # --- Entities ---------------------------------------------------------------------------
 
 
-class EntitySummary(BaseModel):
+class EntitySummary(Out):
     id: str
     name: str
-    type: str
+    type: EntityType
     aliases: list[str] = []
     country_code: str | None = None
     lat: float | None = None
@@ -258,10 +271,10 @@ class EntitySummary(BaseModel):
     mention_count: int
 
 
-class CoEntity(BaseModel):
+class CoEntity(Out):
     id: str
     name: str
-    type: str
+    type: EntityType
     shared_articles: int = Field(description="Articles that mention both entities.")
 
 
@@ -285,14 +298,14 @@ class QuoteListItem(QuoteWithArticle):
     snippet: Snippet | None = Field(default=None, description="With `q`: where it matched.")
 
 
-class SharedEntity(BaseModel):
+class SharedEntity(Out):
     id: str
     name: str
-    type: str
+    type: EntityType
     weight: float = Field(description="How specific the entity is: rarer entities weigh more.")
 
 
-class RelatedArticle(BaseModel):
+class RelatedArticle(Out):
     article: ArticleRef
     score: float
     shared_entities: list[SharedEntity]
@@ -305,12 +318,12 @@ class LinkWithArticle(LinkOut):
 # --- System -----------------------------------------------------------------------------
 
 
-class Health(BaseModel):
+class Health(Out):
     status: Literal["ok"] = "ok"
     version: str
 
 
-class Readiness(BaseModel):
+class Readiness(Out):
     ready: bool
     loaded: int = Field(description="Seed documents processed so far.")
     total: int = Field(description="Seed documents found.")
@@ -334,7 +347,7 @@ class QuotePage(Page[QuoteWithArticle]):
     pass
 
 
-class AttributionOut(BaseModel):
+class AttributionOut(Out):
     """One statement: a cue and speaker act, with every quote segment that belongs to it."""
 
     attribution_id: str = Field(examples=["a1"])
@@ -359,23 +372,23 @@ class QuoteSearchPage(Page[QuoteListItem]):
     total: int | None = Field(default=None, description="Every match, with `count=true`.")
 
 
-class FacetValue(BaseModel):
+class FacetValue(Out):
     value: str
     label: str
     count: int = Field(description="Matches with this value: the `total` with it as a filter.")
 
 
-class Facets(BaseModel):
+class Facets(Out):
     total: int = Field(description="Every match of the filters.")
     facets: dict[str, list[FacetValue]]
 
 
-class Bucket(BaseModel):
+class Bucket(Out):
     start: date = Field(description="First day of the bucket.")
     count: int
 
 
-class Histogram(BaseModel):
+class Histogram(Out):
     interval: Literal["day", "week", "month", "year"]
     buckets: list[Bucket] = Field(description="In date order, empty buckets included.")
     undated: int = Field(description="Matches without a publication date.")
@@ -399,7 +412,7 @@ class JobIn(BaseModel):
     )
 
 
-class JobCounts(BaseModel):
+class JobCounts(Out):
     queued: int = Field(description="Not done yet (waiting, or being annotated or stored).")
     annotated: int = Field(description="Annotated so far (stored or about to be).")
     stored: int = Field(description="Stored: created or updated.")
@@ -410,7 +423,7 @@ class JobCounts(BaseModel):
     failed: int = Field(description="Could not be annotated or stored (see `failures`).")
 
 
-class JobProblem(BaseModel):
+class JobProblem(Out):
     position: int = Field(description="The document's place in the job, from 0.")
     status: Literal["failed", "skipped"]
     id: str | None = None
@@ -418,7 +431,7 @@ class JobProblem(BaseModel):
     reason: str | None = None
 
 
-class JobOut(BaseModel):
+class JobOut(Out):
     id: str
     state: Literal["queued", "running", "completed", "failed"]
     origin: str | None = Field(default=None, description="api, seed or cli.")

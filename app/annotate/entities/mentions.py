@@ -7,22 +7,12 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-KEPT_LABELS = (
-    "PERSON",
-    "GPE",
-    "LOC",
-    "FAC",
-    "ORG",
-    "NORP",
-    "EVENT",
-    "PRODUCT",
-    "WORK_OF_ART",
-    "LAW",
-    "LANGUAGE",
-)
+from app.annotate.types import EntityType
+
+KEPT_LABELS = tuple(label.value for label in EntityType)
 
 
-# Tie-break between equally supported labels: the order above.
+# Tie-break between equally supported labels: the order of `EntityType`.
 LABEL_RANK = {label: i for i, label in enumerate(KEPT_LABELS)}
 
 

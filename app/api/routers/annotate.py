@@ -27,7 +27,9 @@ router = APIRouter(tags=["annotate"])
 async def annotate_document(
     request: Request, settings: SettingsDep, nlp: NlpDep
 ) -> AnnotationDocument:
-    """Annotate a document (JSON, or the text alone as text/plain) without storing it.
+    """Annotate a document without storing it.
+
+    The body is an `AnnotateRequest` as JSON, or the text alone as `text/plain`.
 
     Offsets are code-point offsets into the returned `text`: the submitted text with
     line endings normalised.

@@ -21,7 +21,7 @@ from app.api.deps import (
     SettingsDep,
 )
 from app.api.openapi import openapi_body, problems
-from app.api.paging import next_url
+from app.api.paging import next_page
 from app.api.schemas import (
     ArticleDetail,
     ArticleIn,
@@ -118,7 +118,7 @@ def list_articles(
     )
     return ArticleSearchPage(
         items=items,
-        next=next_url(request, response, cursor_next),
+        **next_page(request, response, cursor_next),
         total=list_service.count_articles(session, filters) if count else None,
     )
 
@@ -210,7 +210,10 @@ async def create_article(
         ),
     ] = False,
 ) -> IngestOut | JSONResponse:
-    """Ingest one article (JSON, or the text alone as text/plain); the same id replaces it."""
+    """Ingest one article; the same id replaces it.
+
+    The body is an `ArticleIn` as JSON, or the text alone as `text/plain`.
+    """
     document = await read_document_body(request, ArticleIn, max_chars=settings.max_document_chars)
     if run_async:
         job = await job_service.submit_async(
@@ -300,7 +303,7 @@ async def list_article_links(article_id: ArticleIdPath, request: Request) -> Res
 def list_related_articles(
     article_id: ArticleIdPath,
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    limit: Annotated[int, Query(ge=1, le=50, description="How many related articles, 1–50.")] = 10,
 ) -> list[RelatedArticle]:
     """Articles that share the most specific entities with this one, with the evidence."""
     return link_service.related_articles(session, article_id=article_id, limit=limit)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from app.api.conditional import CorpusVersion
 from app.api.deps import CursorQuery, LimitQuery, SessionDep
 from app.api.openapi import problems
-from app.api.paging import next_url
+from app.api.paging import next_page
 from app.api.presenters import article_summary
 from app.api.schemas import ArticlePage, EntityDetail, EntityPage, QuotePage
 from app.api.services import entities as entity_service
@@ -46,7 +46,7 @@ def list_entities(
     items, cursor_next = entity_service.list_entities(
         session, limit=limit, cursor=cursor, entity_type=type, prefix=prefix, sort=sort
     )
-    return EntityPage(items=items, next=next_url(request, response, cursor_next))
+    return EntityPage(items=items, **next_page(request, response, cursor_next))
 
 
 @router.get(
@@ -81,7 +81,7 @@ def list_entity_articles(
         session, entity_id=entity_id, limit=limit, cursor=cursor
     )
     return ArticlePage(
-        items=[article_summary(r) for r in rows], next=next_url(request, response, cursor_next)
+        items=[article_summary(r) for r in rows], **next_page(request, response, cursor_next)
     )
 
 
@@ -104,4 +104,4 @@ def list_entity_quotes(
     items, cursor_next = quote_service.list_quotes(
         session, limit=limit, cursor=cursor, filters=QuoteFilters(speaker_id=entity_id)
     )
-    return QuotePage(items=items, next=next_url(request, response, cursor_next))
+    return QuotePage(items=items, **next_page(request, response, cursor_next))

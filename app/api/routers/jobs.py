@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response, status
 
 from app.api.bodies import read_batch_body
 from app.api.deps import SettingsDep
-from app.api.openapi import problems
-from app.api.schemas import ArticleIn, JobOut
+from app.api.openapi import openapi_body, problems
+from app.api.schemas import ArticleIn, JobIn, JobOut
 from app.api.security import WriteKey
 from app.api.services import jobs as job_service
 
@@ -24,21 +26,15 @@ MAX_JOB_DOCUMENTS = 10_000
     response_model=JobOut,
     status_code=status.HTTP_202_ACCEPTED,
     dependencies=[WriteKey],
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/JobIn"}},
-                "application/x-ndjson": {
-                    "schema": {"type": "string", "description": "One document as JSON a line."}
-                },
-            },
-        }
-    },
+    openapi_extra=openapi_body(JobIn),
     responses=problems(413, 415, 422),
 )
 async def create_job(request: Request, response: Response, settings: SettingsDep) -> JobOut:
-    """Accept a batch of documents (JSON or NDJSON) to ingest; follow the job at `Location`."""
+    """Accept a batch of documents to ingest; follow the job at `Location`.
+
+    The body is a `JobIn` as JSON, or NDJSON (`Content-Type: application/x-ndjson`): one
+    document, as `POST /articles` takes it, per line.
+    """
     documents = await read_batch_body(
         request,
         ArticleIn,
@@ -57,6 +53,8 @@ async def create_job(request: Request, response: Response, settings: SettingsDep
 
 
 @router.get("/{job_id}", operation_id="get_job", response_model=JobOut, responses=problems(404))
-def get_job(job_id: str, request: Request) -> JobOut:
+def get_job(
+    job_id: Annotated[str, Path(description="The id `POST /jobs` answered.")], request: Request
+) -> JobOut:
     """How far the job is: counts of its documents, failures with their reasons, its state."""
     return job_service.get_job(request.app.state.engine, job_id=job_id)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from app.api.conditional import CorpusVersion
 from app.api.deps import CursorQuery, LimitQuery, SessionDep
 from app.api.openapi import problems
-from app.api.paging import next_url
+from app.api.paging import next_page
 from app.api.schemas import LinkPage
 from app.api.services import links as link_service
 from app.api.validation import text_query
@@ -47,4 +47,4 @@ def list_links(
         article_id=article_id,
         target_article_id=target_article_id,
     )
-    return LinkPage(items=items, next=next_url(request, response, cursor_next))
+    return LinkPage(items=items, **next_page(request, response, cursor_next))

@@ -19,7 +19,7 @@ from app.api.deps import (
     SessionDep,
 )
 from app.api.openapi import problems
-from app.api.paging import next_url
+from app.api.paging import next_page
 from app.api.schemas import AttributionPage, Facets, Histogram, QuoteSearchPage
 from app.api.services import export as export_service
 from app.api.services import quotes as quote_service
@@ -40,7 +40,9 @@ def quote_filters(
     ] = None,
     speaker_id: Annotated[str | None, text_query("Entity id of the speaker.")] = None,
     article_id: Annotated[str | None, text_query("Quotes of this article.")] = None,
-    kind: Annotated[QuoteKind | None, Query()] = None,
+    kind: Annotated[
+        QuoteKind | None, Query(description="Only quotes of this kind: direct, partial, indirect.")
+    ] = None,
     cue: Annotated[str | None, text_query("Lemma of the cue verb, e.g. `say`.")] = None,
     mentions: Annotated[
         list[QueryText],
@@ -110,13 +112,13 @@ def list_quotes(
         statements, cursor_next = quote_service.list_attributions(
             session, limit=limit, cursor=cursor, filters=filters
         )
-        return AttributionPage(items=statements, next=next_url(request, response, cursor_next))
+        return AttributionPage(items=statements, **next_page(request, response, cursor_next))
     items, cursor_next = quote_service.list_quotes(
         session, limit=limit, cursor=cursor, filters=filters, sort=sort
     )
     return QuoteSearchPage(
         items=items,
-        next=next_url(request, response, cursor_next),
+        **next_page(request, response, cursor_next),
         total=quote_service.count_quotes(session, filters) if count else None,
     )
 
