@@ -38,7 +38,7 @@ CURSOR_MAX_CHARS = 1024
 CursorQuery = Annotated[
     str | None,
     Query(
-        description="Opaque cursor from the `next` link of the previous page.",
+        description="Opaque cursor of the next page: the previous page's `next_cursor` (`next` links carry it).",
         max_length=CURSOR_MAX_CHARS,
         pattern=r"^[A-Za-z0-9_-]*={0,2}$",
     ),

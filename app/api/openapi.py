@@ -53,6 +53,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for model in (*_BODY_MODELS, Problem):
         _add_component(components, model)
+    for model in _BODY_MODELS:
+        _omit_null_defaults(components[model.__name__])
     for path in schema["paths"].values():
         for operation in path.values():
             if operation.get("security"):
@@ -89,3 +91,11 @@ def _add_component(components: dict[str, Any], model: type[BaseModel]) -> None:
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
     components.update(schema.pop("$defs", {}))
     components[model.__name__] = schema
+
+
+def _omit_null_defaults(schema: dict[str, Any]) -> None:
+    """A request field defaulting to null may be left out: say only that (not `required`),
+    since TypeScript generators read a `default` as a field that must be sent."""
+    for field in schema.get("properties", {}).values():
+        if "default" in field and field["default"] is None:
+            del field["default"]

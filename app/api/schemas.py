@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
@@ -33,8 +33,7 @@ class Out(BaseModel):
 class Problem(BaseModel):
     """An error, as RFC 9457 `application/problem+json`."""
 
-    # `instance` and `errors` are left out when empty; the rest is always sent.
-    model_config = ConfigDict(json_schema_extra={"required": ["type", "title", "status", "detail"]})
+    model_config = ConfigDict(json_schema_extra=lambda schema: _optional_members(schema))
 
     type: str = Field(default="about:blank", examples=["about:blank"])
     title: str = Field(examples=["Not found"])
@@ -44,6 +43,14 @@ class Problem(BaseModel):
     errors: list[ProblemError] | None = Field(
         default=None, description="Each invalid field, for validation errors."
     )
+
+
+def _optional_members(schema: dict[str, Any]) -> None:
+    """`instance` and `errors` are left out when empty, the rest is always sent: only they are
+    optional (without a `default`, which TypeScript generators read as always present)."""
+    schema["required"] = ["type", "title", "status", "detail"]
+    for name in ("instance", "errors"):
+        schema["properties"][name].pop("default", None)
 
 
 class ProblemError(BaseModel):
