@@ -69,6 +69,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     response.update(_problem_content())
                     if code == "422":
                         response["description"] = "The request is not valid."
+    _add_examples(schema)
     # FastAPI's own validation error models are never sent: errors are problems.
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
@@ -99,3 +100,35 @@ def _omit_null_defaults(schema: dict[str, Any]) -> None:
     for field in schema.get("properties", {}).values():
         if "default" in field and field["default"] is None:
             del field["default"]
+
+
+def _add_examples(schema: dict[str, Any]) -> None:
+    """An example for every request body, path parameter and successful response."""
+    from app.api import examples
+
+    for path in schema["paths"].values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and parameter["name"] in examples.PARAMETERS:
+                    parameter["example"] = examples.PARAMETERS[parameter["name"]]
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if body is not None:
+                body["example"] = examples.example_of(examples.REQUESTS[_ref_name(body["schema"])])
+            exports = examples.EXPORTS.get(operation.get("operationId", ""), {})
+            for code, response in operation.get("responses", {}).items():
+                if not code.startswith("2"):
+                    continue
+                for media, content in response.get("content", {}).items():
+                    if media in exports:
+                        content["example"] = exports[media]
+                    elif media == "application/json":
+                        value = examples.RESPONSES[_ref_name(content["schema"])]
+                        content["example"] = examples.example_of(value)
+
+
+def _ref_name(schema: dict[str, Any]) -> str:
+    """The component a body schema names: itself, its items, or its first alternative."""
+    schema = schema.get("items") or (schema.get("anyOf") or [schema])[0]
+    if "items" in schema:
+        schema = schema["items"]
+    return str(schema["$ref"]).rsplit("/", 1)[1]

@@ -62,7 +62,7 @@ def export_articles(
         return select(models.Article.id).where(*where)
 
     if fmt == "csv":
-        yield _csv_line(ARTICLE_COLUMNS)
+        yield csv_line(ARTICLE_COLUMNS)
     for session, ids in _batches(engine, matching, models.Article.id, after):
         if fmt == "ndjson":
             for article_id in ids:
@@ -75,7 +75,7 @@ def export_articles(
             .where(models.Article.id.in_(ids))
             .order_by(models.Article.id)
         ).all()
-        yield "".join(_csv_line([_cell(getattr(r, c)) for c in ARTICLE_COLUMNS]) for r in rows)
+        yield "".join(csv_line([csv_cell(getattr(r, c)) for c in ARTICLE_COLUMNS]) for r in rows)
 
 
 def export_quotes(
@@ -89,7 +89,7 @@ def export_quotes(
         return select(models.Quote.id).where(*quotes.conditions(session, filters, search=search))
 
     if fmt == "csv":
-        yield _csv_line(QUOTE_COLUMNS)
+        yield csv_line(QUOTE_COLUMNS)
     for session, ids in _batches(engine, matching, models.Quote.id, after):
         rows = session.execute(
             select(*columns).where(models.Quote.id.in_(ids)).order_by(models.Quote.id)
@@ -106,7 +106,7 @@ def export_quotes(
             yield "".join(item.model_dump_json() + "\n" for item in items)
             continue
         yield "".join(
-            _csv_line(
+            csv_line(
                 [
                     q.article_id,
                     q.id,
@@ -162,13 +162,13 @@ def _batches(
         last = ids[-1]
 
 
-def _cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
     if value is None:
         return ""
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def _csv_line(cells: Sequence[str]) -> str:
+def csv_line(cells: Sequence[str]) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerow(cells)
     return out.getvalue()
