@@ -14,6 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from spacy.language import Language
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -25,7 +26,7 @@ from app.api.http import ORIGINAL_METHOD, HeadAsGet, allowed_methods
 from app.api.openapi import PROBLEM_JSON, build_openapi, problems
 from app.api.routers import annotate, articles, entities, jobs, links, quotes, system
 from app.api.schemas import Problem
-from app.api.security import ReadKey, log_key_mode
+from app.api.security import DOCS_ASSETS, ReadKey, log_key_mode
 from app.config import Settings, get_settings
 from app.db import UNAVAILABLE, DatabaseStatus, create_db_engine, describe
 from app.errors import GazetteError
@@ -86,7 +87,11 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
         app.state.reader.close()
         app.state.engine.dispose()
 
-    app = FastAPI(
+    # /docs and /redoc load Swagger UI and ReDoc from files the fastapi-offline package ships,
+    # served under DOCS_ASSETS, not from a CDN: the docs work where the service has no
+    # internet access, and a page never depends on a third party being up.
+    app: FastAPI = FastAPIOffline(
+        static_url=DOCS_ASSETS,
         title="Gazette",
         version=__version__,
         summary="News articles in, structured annotations out.",

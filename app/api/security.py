@@ -22,9 +22,11 @@ from app.errors import Forbidden, Unauthorized
 log = logging.getLogger(__name__)
 
 BEARER_SCHEME = "BearerKey"
+# Where the docs pages' scripts, styles and icon are served from.
+DOCS_ASSETS = "/static-docs"
 # Routes a load balancer or a person reading the docs must reach without a key.
 OPEN_PATHS = frozenset({"/health", "/ready", "/metrics", "/docs", "/redoc", "/openapi.json"})
-OPEN_PREFIXES = ("/docs/", "/redoc/", "/static-docs/")
+OPEN_PREFIXES = ("/docs/", "/redoc/", f"{DOCS_ASSETS}/")
 
 _bearer = HTTPBearer(
     scheme_name=BEARER_SCHEME,
