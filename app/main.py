@@ -14,19 +14,18 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from fastapi_offline import FastAPIOffline
 from spacy.language import Language
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__
-from app.api import conditional
+from app.api import conditional, docs
 from app.api.guards import AllowedHostsMiddleware, AnnotationSlots
 from app.api.http import ORIGINAL_METHOD, HeadAsGet, allowed_methods
 from app.api.openapi import PROBLEM_JSON, build_openapi, problems
 from app.api.routers import annotate, articles, entities, jobs, links, quotes, system
 from app.api.schemas import Problem
-from app.api.security import DOCS_ASSETS, ReadKey, log_key_mode
+from app.api.security import ReadKey, log_key_mode
 from app.config import Settings, get_settings
 from app.db import UNAVAILABLE, DatabaseStatus, create_db_engine, describe
 from app.errors import GazetteError
@@ -87,11 +86,7 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
         app.state.reader.close()
         app.state.engine.dispose()
 
-    # /docs and /redoc load Swagger UI and ReDoc from files the fastapi-offline package ships,
-    # served under DOCS_ASSETS, not from a CDN: the docs work where the service has no
-    # internet access, and a page never depends on a third party being up.
-    app: FastAPI = FastAPIOffline(
-        static_url=DOCS_ASSETS,
+    app = FastAPI(
         title="Gazette",
         version=__version__,
         summary="News articles in, structured annotations out.",
@@ -104,6 +99,9 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
         lifespan=lifespan,
         responses=problems(500),
         dependencies=[ReadKey],
+        # FastAPI's own docs pages load from a CDN; `docs.install` adds ones that do not.
+        docs_url=None,
+        redoc_url=None,
     )
     if settings.allowed_host_list != ["*"]:
         app.add_middleware(AllowedHostsMiddleware, allowed_hosts=settings.allowed_host_list)
@@ -130,6 +128,7 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
     app.state.load_state = LoadState()
     for module in (system, articles, jobs, entities, quotes, links, annotate):
         app.include_router(module.router)
+    docs.install(app)
     _add_error_handlers(app)
     conditional.install(app)
     # Outside the conditional middleware, so that HEAD gets GET's ETag and 304s too.
