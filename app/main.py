@@ -19,7 +19,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__
-from app.api import conditional
+from app.api import conditional, docs
 from app.api.guards import AllowedHostsMiddleware, AnnotationSlots
 from app.api.http import ORIGINAL_METHOD, HeadAsGet, allowed_methods
 from app.api.openapi import PROBLEM_JSON, build_openapi, problems
@@ -99,6 +99,9 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
         lifespan=lifespan,
         responses=problems(500),
         dependencies=[ReadKey],
+        # FastAPI's own docs pages load from a CDN; `docs.install` adds ones that do not.
+        docs_url=None,
+        redoc_url=None,
     )
     if settings.allowed_host_list != ["*"]:
         app.add_middleware(AllowedHostsMiddleware, allowed_hosts=settings.allowed_host_list)
@@ -125,6 +128,7 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
     app.state.load_state = LoadState()
     for module in (system, articles, jobs, entities, quotes, links, annotate):
         app.include_router(module.router)
+    docs.install(app)
     _add_error_handlers(app)
     conditional.install(app)
     # Outside the conditional middleware, so that HEAD gets GET's ETag and 304s too.

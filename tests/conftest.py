@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -137,3 +140,34 @@ def wait_until_ready(client, timeout: float = 60.0) -> dict:
         if body["ready"] or time.monotonic() > deadline:
             return body
         time.sleep(0.05)
+
+
+@contextmanager
+def live_server(app: Any, **config: Any) -> Iterator[int]:
+    """Serve `app` with uvicorn on a free loopback port in a thread; yield the port.
+
+    `config` goes to `uvicorn.Config` (the app's lifespan runs unless `lifespan="off"`).
+    """
+    import asyncio
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, **{"log_level": "warning", **config}))
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])))
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.01)
+        yield sock.getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()

@@ -16,6 +16,7 @@ import logging
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from app.api.docs import DOCS_ASSETS, DOCS_URL, REDOC_URL
 from app.config import Settings
 from app.errors import Forbidden, Unauthorized
 
@@ -23,8 +24,8 @@ log = logging.getLogger(__name__)
 
 BEARER_SCHEME = "BearerKey"
 # Routes a load balancer or a person reading the docs must reach without a key.
-OPEN_PATHS = frozenset({"/health", "/ready", "/metrics", "/docs", "/redoc", "/openapi.json"})
-OPEN_PREFIXES = ("/docs/", "/redoc/", "/static-docs/")
+OPEN_PATHS = frozenset({"/health", "/ready", "/metrics", DOCS_URL, REDOC_URL, "/openapi.json"})
+OPEN_PREFIXES = (f"{DOCS_URL}/", f"{REDOC_URL}/", f"{DOCS_ASSETS}/")
 
 _bearer = HTTPBearer(
     scheme_name=BEARER_SCHEME,
