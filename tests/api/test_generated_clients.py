@@ -19,8 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.live import serve
-from tests.conftest import SEED_DIR, TEST_KEY
+from tests.conftest import SEED_DIR, TEST_KEY, live_server, wait_until_ready
 
 pytestmark = pytest.mark.nlp
 
@@ -42,7 +41,10 @@ def live(tmp_path_factory, nlp):
         workers=0,
         api_keys=TEST_KEY,
     )
-    with serve(create_app(settings, nlp=nlp)) as base_url:
+    with live_server(create_app(settings, nlp=nlp)) as port:
+        base_url = f"http://127.0.0.1:{port}"
+        with httpx.Client(base_url=base_url) as client:
+            assert wait_until_ready(client)["ready"]
         document = httpx.get(f"{base_url}/openapi.json").json()
         path = store / "openapi.json"
         path.write_text(json.dumps(document), encoding="utf-8")
