@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import __version__
 from app.api import conditional, docs
 from app.api.guards import AllowedHostsMiddleware, AnnotationSlots
-from app.api.http import ORIGINAL_METHOD, HeadAsGet, allowed_methods
+from app.api.http import ORIGINAL_METHOD, HeadAsGet, allowed_methods, routed_methods
 from app.api.openapi import PROBLEM_JSON, build_openapi, problems
 from app.api.routers import annotate, articles, entities, jobs, links, quotes, system
 from app.api.schemas import Problem
@@ -196,7 +196,9 @@ def _add_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             # Starlette names only the methods of the one route it tried; a path can have more.
             method = request.scope.get(ORIGINAL_METHOD, request.method)
-            allow = allowed_methods(request.app.openapi(), request.url.path)
+            allow = allowed_methods(request.app.openapi(), request.url.path) or routed_methods(
+                request.app.routes, request.scope
+            )
             response = problem(
                 405, f"{method} is not allowed on {request.url.path}; use {', '.join(allow)}."
             )
