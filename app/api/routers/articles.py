@@ -20,6 +20,7 @@ from app.api.deps import (
     SessionDep,
     SettingsDep,
 )
+from app.api.offsets import OffsetsQuery
 from app.api.openapi import openapi_body, problems
 from app.api.paging import next_url
 from app.api.schemas import (
@@ -239,9 +240,11 @@ async def create_article(
     response_model=ArticleDetail,
     responses=problems(404),
 )
-async def get_article(article_id: ArticleIdPath, request: Request) -> Response:
+async def get_article(
+    article_id: ArticleIdPath, request: Request, offsets: OffsetsQuery = "codepoints"
+) -> Response:
     """The article with its text, structure, entities, quotes, links and dates."""
-    return await serve_document(request, article_id=article_id, layer="detail")
+    return await serve_document(request, article_id=article_id, layer="detail", offsets=offsets)
 
 
 @router.delete(
@@ -263,9 +266,11 @@ def delete_article(article_id: ArticleIdPath, request: Request) -> Response:
     response_model=list[EntityMentions],
     responses=problems(404),
 )
-async def list_article_entities(article_id: ArticleIdPath, request: Request) -> Response:
+async def list_article_entities(
+    article_id: ArticleIdPath, request: Request, offsets: OffsetsQuery = "codepoints"
+) -> Response:
     """The article's entities, each with its mentions (offsets into the article text)."""
-    return await serve_document(request, article_id=article_id, layer="entities")
+    return await serve_document(request, article_id=article_id, layer="entities", offsets=offsets)
 
 
 @router.get(
@@ -274,9 +279,11 @@ async def list_article_entities(article_id: ArticleIdPath, request: Request) -> 
     response_model=list[QuoteOut],
     responses=problems(404),
 )
-async def list_article_quotes(article_id: ArticleIdPath, request: Request) -> Response:
+async def list_article_quotes(
+    article_id: ArticleIdPath, request: Request, offsets: OffsetsQuery = "codepoints"
+) -> Response:
     """Who said what in the article."""
-    return await serve_document(request, article_id=article_id, layer="quotes")
+    return await serve_document(request, article_id=article_id, layer="quotes", offsets=offsets)
 
 
 @router.get(
@@ -285,9 +292,11 @@ async def list_article_quotes(article_id: ArticleIdPath, request: Request) -> Re
     response_model=list[LinkOut],
     responses=problems(404),
 )
-async def list_article_links(article_id: ArticleIdPath, request: Request) -> Response:
+async def list_article_links(
+    article_id: ArticleIdPath, request: Request, offsets: OffsetsQuery = "codepoints"
+) -> Response:
     """The article's READ MORE links, resolved to stored articles where they exist."""
-    return await serve_document(request, article_id=article_id, layer="links")
+    return await serve_document(request, article_id=article_id, layer="links", offsets=offsets)
 
 
 @router.get(
