@@ -77,20 +77,26 @@ def _is_offset(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _convert(node: Any, to_utf16: Callable[[int], int]) -> None:
+def _convert(node: Any, to_utf16: Callable[[int], int], seen: set[int] | None = None) -> None:
+    # Models may share a part (a statement and its segment, one speaker mention): each
+    # object is converted once however many times it is reached.
+    seen = set() if seen is None else seen
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     if isinstance(node, list):
         for item in node:
-            _convert(item, to_utf16)
+            _convert(item, to_utf16, seen)
     elif isinstance(node, dict):
         if _is_offset(node.get("start")) and _is_offset(node.get("end")):
             node["start"], node["end"] = to_utf16(node["start"]), to_utf16(node["end"])
         for value in node.values():
             if isinstance(value, list | dict):
-                _convert(value, to_utf16)
+                _convert(value, to_utf16, seen)
     elif isinstance(node, BaseModel):
         values = node.__dict__
         if _is_offset(values.get("start")) and _is_offset(values.get("end")):
             node.start, node.end = to_utf16(values["start"]), to_utf16(values["end"])  # type: ignore[attr-defined]
         for value in values.values():
             if isinstance(value, list | BaseModel):
-                _convert(value, to_utf16)
+                _convert(value, to_utf16, seen)
