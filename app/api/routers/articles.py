@@ -112,10 +112,11 @@ def list_articles(
         Sort | None, Query(description="`relevance` (the default with `q`), `newest` or `oldest`.")
     ] = None,
     count: CountQuery = False,
+    offsets: OffsetsQuery = "codepoints",
 ) -> ArticleSearchPage:
     """Article summaries matching every filter; with `q`, ranked, each with a snippet."""
     items, cursor_next = list_service.list_articles(
-        session, limit=limit, cursor=cursor, filters=filters, sort=sort
+        session, limit=limit, cursor=cursor, filters=filters, sort=sort, offsets=offsets
     )
     return ArticleSearchPage(
         items=items,
@@ -178,10 +179,13 @@ def export_articles(
     request: Request,
     filters: ArticleFiltersDep,
     after: AfterQuery = None,
+    offsets: OffsetsQuery = "codepoints",
 ) -> Response:
     """Stream every article matching the filters, without a cap; resume with `after`."""
     fmt = export_service.negotiate(request.headers.get("accept"))
-    rows = export_service.export_articles(request.app.state.engine, filters, after=after, fmt=fmt)
+    rows = export_service.export_articles(
+        request.app.state.engine, filters, after=after, fmt=fmt, offsets=offsets
+    )
     return export_service.stream(request, rows, fmt, name="articles")
 
 
