@@ -61,7 +61,7 @@ def convert(node: Any, text: str) -> None:
     object in it with integer `start` and `end` (every offset pair the API serves is one).
     """
     if (to_utf16 := utf16_offsets(text)) is not None:
-        _convert(node, to_utf16)
+        _convert(node, to_utf16, set())
 
 
 def convert_json(body: str, text: str) -> str:
@@ -69,34 +69,32 @@ def convert_json(body: str, text: str) -> str:
     if (to_utf16 := utf16_offsets(text)) is None:
         return body
     document = pydantic_core.from_json(body)
-    _convert(document, to_utf16)
+    _convert(document, to_utf16, set())
     return pydantic_core.to_json(document).decode()
 
 
-def _is_offset(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _convert(node: Any, to_utf16: Callable[[int], int], seen: set[int] | None = None) -> None:
-    # Models may share a part (a statement and its segment, one speaker mention): each
-    # object is converted once however many times it is reached.
-    seen = set() if seen is None else seen
-    if id(node) in seen:
-        return
-    seen.add(id(node))
-    if isinstance(node, list):
+def _convert(node: Any, to_utf16: Callable[[int], int], seen: set[int]) -> None:
+    kind = type(node)
+    if kind is list:
         for item in node:
             _convert(item, to_utf16, seen)
-    elif isinstance(node, dict):
-        if _is_offset(node.get("start")) and _is_offset(node.get("end")):
-            node["start"], node["end"] = to_utf16(node["start"]), to_utf16(node["end"])
+    elif kind is dict:  # parsed JSON: a tree, each object reached once
+        start, end = node.get("start"), node.get("end")
+        if type(start) is int and type(end) is int:
+            node["start"], node["end"] = to_utf16(start), to_utf16(end)
         for value in node.values():
-            if isinstance(value, list | dict):
+            if type(value) is list or type(value) is dict:
                 _convert(value, to_utf16, seen)
     elif isinstance(node, BaseModel):
+        # Models may share a part (a statement and its segment, one speaker mention):
+        # each is converted once however many times it is reached.
+        if id(node) in seen:
+            return
+        seen.add(id(node))
         values = node.__dict__
-        if _is_offset(values.get("start")) and _is_offset(values.get("end")):
-            node.start, node.end = to_utf16(values["start"]), to_utf16(values["end"])  # type: ignore[attr-defined]
+        start, end = values.get("start"), values.get("end")
+        if type(start) is int and type(end) is int:
+            node.start, node.end = to_utf16(start), to_utf16(end)  # type: ignore[attr-defined]
         for value in values.values():
-            if isinstance(value, list | BaseModel):
+            if type(value) is list or isinstance(value, BaseModel):
                 _convert(value, to_utf16, seen)
