@@ -2,8 +2,9 @@
 
 Resources with a stored version answer `If-None-Match` from the version alone, before
 any body is read: an article's documents from `article.rev` (marked `-utf16` with UTF-16
-offsets), corpus-wide reads from `store_version.rev` and the URL (`corpus_version`). Every other GET (health, readiness,
-the OpenAPI document) gets an ETag hashed from its small body by `ConditionalMiddleware`.
+offsets), corpus-wide reads from `store_version.rev` and the URL (`corpus_version`).
+Every other GET (health, readiness, the OpenAPI document) gets an ETag hashed from its
+small body by `ConditionalMiddleware`.
 `GZipWithETags` marks a gzipped representation's ETag (`"…-gz"`): a strong ETag names
 one sequence of bytes, and the compressed bytes are another; a 304 answers with the tag
 the client holds.

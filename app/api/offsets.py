@@ -38,7 +38,7 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def in_bmp(text: str) -> bool:
-    """Whether every character of `text` is in the BMP: its offsets are the same in both units."""
+    """Whether every character of `text` is in the BMP: offsets are the same in both units."""
     return _ASTRAL.search(text) is None
 
 

@@ -173,6 +173,8 @@ def test_quotes_across_articles_each_converted_with_its_own_text(stored):
     assert {q["article_id"] for q in default["items"]} == set(text_of)
     for cp, u16 in zip(default["items"], utf16["items"], strict=True):
         assert_twins(cp, u16, text_of[cp["article_id"]])
+    page = stored.get("/quotes", params={"limit": 1, "offsets": "utf16"}).json()
+    assert "offsets=utf16" in page["next"]  # the next page in the same unit
     default, utf16 = twins(stored, "/quotes", limit=100, group="attribution")
     assert default["items"] and all(s["segments"] for s in default["items"])
     for cp, u16 in zip(default["items"], utf16["items"], strict=True):
