@@ -1,9 +1,10 @@
 """Conditional GETs and compression: strong ETags, 304s, Cache-Control, gzip.
 
 Resources with a stored version answer `If-None-Match` from the version alone, before
-any body is read: an article's documents from `article.rev`, corpus-wide reads from
-`store_version.rev` and the URL (`corpus_version`). Every other GET (health, readiness,
-the OpenAPI document) gets an ETag hashed from its small body by `ConditionalMiddleware`.
+any body is read: an article's documents from `article.rev` (marked `-utf16` with UTF-16
+offsets), corpus-wide reads from `store_version.rev` and the URL (`corpus_version`).
+Every other GET (health, readiness, the OpenAPI document) gets an ETag hashed from its
+small body by `ConditionalMiddleware`.
 `GZipWithETags` marks a gzipped representation's ETag (`"…-gz"`): a strong ETag names
 one sequence of bytes, and the compressed bytes are another; a 304 answers with the tag
 the client holds.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+import pydantic_core
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
@@ -21,6 +23,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.offsets import OffsetUnit, convert_json, in_bmp
 from app.api.services import documents
 from app.db import UNAVAILABLE
 from app.errors import NotFound
@@ -33,6 +36,8 @@ DATA_CACHE = "public, no-cache"
 LIVE_CACHE = "no-store"
 LIVE_PATHS = frozenset({"/health", "/ready"})
 GZIP_SUFFIX = "-gz"
+# Marks the ETag of an article's document with UTF-16 offsets.
+UTF16_SUFFIX = "-utf16"
 # Bodies smaller than this gain little from compression.
 GZIP_MINIMUM_BYTES = 1024
 # zlib's default level: level 9 costs twice the CPU for a body 1-2% smaller.
@@ -89,35 +94,72 @@ async def _corpus_version(request: Request, response: Response) -> None:
 CorpusVersion = Depends(_corpus_version)
 
 
-async def serve_document(request: Request, *, article_id: str, layer: str) -> Response:
+def document_etag(rev: str, offsets: OffsetUnit) -> str:
+    """The ETag of an article's document at `rev` in one offset unit.
+
+    The two units are two representations (the same bytes only while the text stays in
+    the BMP): a tag held for one must never earn a 304 for the other.
+    """
+    return quoted(rev if offsets == "codepoints" else f"{rev}{UTF16_SUFFIX}")
+
+
+async def serve_document(
+    request: Request, *, article_id: str, layer: str, offsets: OffsetUnit = "codepoints"
+) -> Response:
     """An article's stored document (`detail` or a layer), or 304 when the client has it.
 
     The stored read is a primary-key lookup, cheaper inline (`LoopReader`) than through
-    the threadpool; rendering (only after a change) goes to the threadpool.
+    the threadpool; rendering (only after a change) goes to the threadpool. In UTF-16
+    offsets the stored document is converted as it is served, and only when its text has
+    characters outside the BMP (otherwise the offsets are the same).
     """
     reader: LoopReader = request.app.state.reader
     if_none_match = request.headers.get("if-none-match")
     if if_none_match:
         rev = reader.article_rev(article_id)
-        if rev is not None and (held := matches(if_none_match, quoted(rev))):
+        if rev is not None and (held := matches(if_none_match, document_etag(rev, offsets))):
             return not_modified(held)
-    found = reader.document(article_id, layer)
+    if offsets == "utf16":
+        rev, body = await _stored_in_utf16(request, article_id=article_id, layer=layer)
+    else:
+        rev, body = await _stored(request, article_id=article_id, layer=layer)
+    return Response(
+        content=body.encode(),
+        media_type="application/json",
+        headers={"ETag": document_etag(rev, offsets), "Cache-Control": DATA_CACHE},
+    )
+
+
+async def _render(request: Request, *, article_id: str, rev: str) -> dict[str, str]:
+    return await run_in_threadpool(
+        documents.render_document, request.app.state.engine, article_id=article_id, rev=rev
+    )
+
+
+async def _stored(request: Request, *, article_id: str, layer: str) -> tuple[str, str]:
+    """(rev, the document as stored, rendered first if it is not current)."""
+    found = request.app.state.reader.document(article_id, layer)
     if found is None:
         raise NotFound(f"No article with id '{article_id}'.")
     rev, body = found
     if body is None:
-        body = await run_in_threadpool(
-            documents.render_document,
-            request.app.state.engine,
-            article_id=article_id,
-            rev=rev,
-            layer=layer,
-        )
-    return Response(
-        content=body.encode(),
-        media_type="application/json",
-        headers={"ETag": quoted(rev), "Cache-Control": DATA_CACHE},
-    )
+        body = (await _render(request, article_id=article_id, rev=rev))[layer]
+    return rev, body
+
+
+async def _stored_in_utf16(request: Request, *, article_id: str, layer: str) -> tuple[str, str]:
+    """(rev, the document with UTF-16 offsets): converted with the text it was rendered from."""
+    found = request.app.state.reader.document_and_text(article_id, layer)
+    if found is None:
+        raise NotFound(f"No article with id '{article_id}'.")
+    rev, body, text = found
+    if body is None:
+        layers = await _render(request, article_id=article_id, rev=rev)
+        # The rendering may have read a newer text than `rev`'s: its own detail holds it.
+        body, text = layers[layer], pydantic_core.from_json(layers["detail"])["text"]
+    if in_bmp(text):  # the offsets are the same
+        return rev, body
+    return rev, await run_in_threadpool(convert_json, body, text)
 
 
 # GET /articles/{article_id} and its layers, as the articles router declares them.

@@ -71,8 +71,11 @@ class Page(Out, Generic[T]):
 
 
 class TextSpan(Out):
-    start: int = Field(description="Code-point offset into `text`, inclusive.")
-    end: int = Field(description="Code-point offset into `text`, exclusive.")
+    start: int = Field(
+        description="Offset into `text`, inclusive: in code points, or in UTF-16 code units "
+        "with `offsets=utf16`."
+    )
+    end: int = Field(description="Offset into `text`, exclusive, in the same unit.")
     text: str
 
 

@@ -83,6 +83,14 @@ class LoopReader:
                 )
                 for layer in DOCUMENT_LAYERS
             },
+            # The same, with the text its offsets index, read in the same statement.
+            **{
+                f"{layer} text": (
+                    f"SELECT a.rev, d.rev, d.{layer}, a.text FROM article a LEFT JOIN"
+                    f" article_document d ON d.article_id = a.id WHERE a.id = {mark}"
+                )
+                for layer in DOCUMENT_LAYERS
+            },
         }
 
     def _fetch(self, query: str, params: tuple[str, ...] = ()) -> Any:
@@ -127,6 +135,14 @@ class LoopReader:
             return None
         rev, rendered_rev, body = row
         return rev, body if rendered_rev == rev else None
+
+    def document_and_text(self, article_id: str, layer: str) -> tuple[str, str | None, str] | None:
+        """As `document`, with the article's text at that rev; None for no article."""
+        row = self._fetch(f"{layer} text", (article_id,))
+        if row is None:
+            return None
+        rev, rendered_rev, body, text = row
+        return rev, body if rendered_rev == rev else None, text
 
     def close(self) -> None:
         if self._connection is not None:

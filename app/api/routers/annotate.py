@@ -8,6 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from app.annotate.pipeline import annotate
 from app.api.bodies import read_document_body, within_work_budget
 from app.api.deps import NlpDep, SettingsDep
+from app.api.offsets import OffsetsQuery, convert
 from app.api.openapi import openapi_body, problems
 from app.api.presenters import local_document
 from app.api.schemas import AnnotateRequest, AnnotationDocument
@@ -25,18 +26,20 @@ router = APIRouter(tags=["annotate"])
     responses=problems(413, 415, 422, 503),
 )
 async def annotate_document(
-    request: Request, settings: SettingsDep, nlp: NlpDep
+    request: Request, settings: SettingsDep, nlp: NlpDep, offsets: OffsetsQuery = "codepoints"
 ) -> AnnotationDocument:
     """Annotate a document without storing it.
 
     The body is an `AnnotateRequest` as JSON, or the text alone as `text/plain`.
 
-    Offsets are code-point offsets into the returned `text`: the submitted text with
-    line endings normalised.
+    Offsets are into the returned `text`: the submitted text with line endings normalised.
     """
     body = await read_document_body(request, AnnotateRequest, max_chars=settings.max_document_chars)
     published = body.published_at.date() if body.published_at else None
     async with request.app.state.annotation_slots.slot():
         await within_work_budget(body.text, nlp=nlp, settings=settings)
         annotation = await run_in_threadpool(annotate, body.text, nlp=nlp, published_at=published)
-    return local_document(annotation)
+    document = local_document(annotation)
+    if offsets == "utf16":
+        convert(document, document.text)
+    return document

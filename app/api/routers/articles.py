@@ -20,6 +20,7 @@ from app.api.deps import (
     SessionDep,
     SettingsDep,
 )
+from app.api.offsets import OffsetsQuery
 from app.api.openapi import openapi_body, problems
 from app.api.paging import next_page
 from app.api.schemas import (
@@ -111,10 +112,11 @@ def list_articles(
         Sort | None, Query(description="`relevance` (the default with `q`), `newest` or `oldest`.")
     ] = None,
     count: CountQuery = False,
+    offsets: OffsetsQuery = "codepoints",
 ) -> ArticleSearchPage:
     """Article summaries matching every filter; with `q`, ranked, each with a snippet."""
     items, cursor_next = list_service.list_articles(
-        session, limit=limit, cursor=cursor, filters=filters, sort=sort
+        session, limit=limit, cursor=cursor, filters=filters, sort=sort, offsets=offsets
     )
     return ArticleSearchPage(
         items=items,
@@ -177,10 +179,13 @@ def export_articles(
     request: Request,
     filters: ArticleFiltersDep,
     after: AfterQuery = None,
+    offsets: OffsetsQuery = "codepoints",
 ) -> Response:
     """Stream every article matching the filters, without a cap; resume with `after`."""
     fmt = export_service.negotiate(request.headers.get("accept"))
-    rows = export_service.export_articles(request.app.state.engine, filters, after=after, fmt=fmt)
+    rows = export_service.export_articles(
+        request.app.state.engine, filters, after=after, fmt=fmt, offsets=offsets
+    )
     return export_service.stream(request, rows, fmt, name="articles")
 
 
@@ -242,9 +247,11 @@ async def create_article(
     response_model=ArticleDetail,
     responses=problems(404),
 )
-async def get_article(article_id: ArticleIdPath, request: Request) -> Response:
+async def get_article(
+    article_id: ArticleIdPath, request: Request, offsets: OffsetsQuery = "codepoints"
+) -> Response:
     """The article with its text, structure, entities, quotes, links and dates."""
-    return await serve_document(request, article_id=article_id, layer="detail")
+    return await serve_document(request, article_id=article_id, layer="detail", offsets=offsets)
 
 
 @router.delete(
@@ -266,9 +273,11 @@ def delete_article(article_id: ArticleIdPath, request: Request) -> Response:
     response_model=list[EntityMentions],
     responses=problems(404),
 )
-async def list_article_entities(article_id: ArticleIdPath, request: Request) -> Response:
+async def list_article_entities(
+    article_id: ArticleIdPath, request: Request, offsets: OffsetsQuery = "codepoints"
+) -> Response:
     """The article's entities, each with its mentions (offsets into the article text)."""
-    return await serve_document(request, article_id=article_id, layer="entities")
+    return await serve_document(request, article_id=article_id, layer="entities", offsets=offsets)
 
 
 @router.get(
@@ -277,9 +286,11 @@ async def list_article_entities(article_id: ArticleIdPath, request: Request) -> 
     response_model=list[QuoteOut],
     responses=problems(404),
 )
-async def list_article_quotes(article_id: ArticleIdPath, request: Request) -> Response:
+async def list_article_quotes(
+    article_id: ArticleIdPath, request: Request, offsets: OffsetsQuery = "codepoints"
+) -> Response:
     """Who said what in the article."""
-    return await serve_document(request, article_id=article_id, layer="quotes")
+    return await serve_document(request, article_id=article_id, layer="quotes", offsets=offsets)
 
 
 @router.get(
@@ -288,9 +299,11 @@ async def list_article_quotes(article_id: ArticleIdPath, request: Request) -> Re
     response_model=list[LinkOut],
     responses=problems(404),
 )
-async def list_article_links(article_id: ArticleIdPath, request: Request) -> Response:
+async def list_article_links(
+    article_id: ArticleIdPath, request: Request, offsets: OffsetsQuery = "codepoints"
+) -> Response:
     """The article's READ MORE links, resolved to stored articles where they exist."""
-    return await serve_document(request, article_id=article_id, layer="links")
+    return await serve_document(request, article_id=article_id, layer="links", offsets=offsets)
 
 
 @router.get(

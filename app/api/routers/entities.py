@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.api.conditional import CorpusVersion
 from app.api.deps import CursorQuery, LimitQuery, SessionDep
+from app.api.offsets import OffsetsQuery
 from app.api.openapi import problems
 from app.api.paging import next_page
 from app.api.presenters import article_summary
@@ -99,9 +100,14 @@ def list_entity_quotes(
     session: SessionDep,
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
+    offsets: OffsetsQuery = "codepoints",
 ) -> QuotePage:
     """What the entity said, across the corpus."""
     items, cursor_next = quote_service.list_quotes(
-        session, limit=limit, cursor=cursor, filters=QuoteFilters(speaker_id=entity_id)
+        session,
+        limit=limit,
+        cursor=cursor,
+        filters=QuoteFilters(speaker_id=entity_id),
+        offsets=offsets,
     )
     return QuotePage(items=items, **next_page(request, response, cursor_next))

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.api.conditional import CorpusVersion
 from app.api.deps import CursorQuery, LimitQuery, SessionDep
+from app.api.offsets import OffsetsQuery
 from app.api.openapi import problems
 from app.api.paging import next_page
 from app.api.schemas import LinkPage
@@ -37,6 +38,7 @@ def list_links(
     target_article_id: Annotated[
         str | None, text_query("Links that point at this article.")
     ] = None,
+    offsets: OffsetsQuery = "codepoints",
 ) -> LinkPage:
     """Every article's READ MORE links."""
     items, cursor_next = link_service.list_links(
@@ -46,5 +48,6 @@ def list_links(
         resolved=resolved,
         article_id=article_id,
         target_article_id=target_article_id,
+        offsets=offsets,
     )
     return LinkPage(items=items, **next_page(request, response, cursor_next))

@@ -18,6 +18,7 @@ from app.api.deps import (
     LimitQuery,
     SessionDep,
 )
+from app.api.offsets import OffsetsQuery
 from app.api.openapi import problems
 from app.api.paging import next_page
 from app.api.schemas import AttributionPage, Facets, Histogram, QuoteSearchPage
@@ -105,16 +106,17 @@ def list_quotes(
             "select the statements having a matching segment."
         ),
     ] = None,
+    offsets: OffsetsQuery = "codepoints",
 ) -> QuoteSearchPage | AttributionPage:
     """Quotes matching every filter; with `q`, ranked, each with a snippet. With
     `group=attribution`, statements with their segments."""
     if group == "attribution":
         statements, cursor_next = quote_service.list_attributions(
-            session, limit=limit, cursor=cursor, filters=filters
+            session, limit=limit, cursor=cursor, filters=filters, offsets=offsets
         )
         return AttributionPage(items=statements, **next_page(request, response, cursor_next))
     items, cursor_next = quote_service.list_quotes(
-        session, limit=limit, cursor=cursor, filters=filters, sort=sort
+        session, limit=limit, cursor=cursor, filters=filters, sort=sort, offsets=offsets
     )
     return QuoteSearchPage(
         items=items,
@@ -173,8 +175,15 @@ def quote_histogram(
         **problems(406, 422),
     },
 )
-def export_quotes(request: Request, filters: QuoteFiltersDep, after: AfterQuery = None) -> Response:
+def export_quotes(
+    request: Request,
+    filters: QuoteFiltersDep,
+    after: AfterQuery = None,
+    offsets: OffsetsQuery = "codepoints",
+) -> Response:
     """Stream every quote matching the filters, without a cap; resume with `after`."""
     fmt = export_service.negotiate(request.headers.get("accept"))
-    rows = export_service.export_quotes(request.app.state.engine, filters, after=after, fmt=fmt)
+    rows = export_service.export_quotes(
+        request.app.state.engine, filters, after=after, fmt=fmt, offsets=offsets
+    )
     return export_service.stream(request, rows, fmt, name="quotes")

@@ -15,8 +15,9 @@ from sqlalchemy import distinct, func, select, true
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
+from app.api.offsets import OffsetUnit, convert
 from app.api.pagination import paginate
-from app.api.schemas import ArticleListItem, FacetValue, Histogram
+from app.api.schemas import ArticleListItem, FacetValue, Histogram, Snippet
 from app.api.services.analytics import (
     Interval,
     Sort,
@@ -89,6 +90,7 @@ def list_articles(
     cursor: str | None = None,
     filters: ArticleFilters = ArticleFilters(),
     sort: Sort | None = None,
+    offsets: OffsetUnit = "codepoints",
 ) -> tuple[list[ArticleListItem], str | None]:
     """One page of summaries: by relevance (the default with `q`), newest or oldest first."""
     search = search_of(filters.q)
@@ -114,12 +116,19 @@ def list_articles(
     snippets: dict[str, Any] = {}
     if search is not None and rows:
         texts = session.execute(select(A.id, A.text).where(A.id.in_([r.id for r in rows])))
-        snippets = {i: make_snippet(text, search) for i, text in texts}
+        snippets = {i: _snippet(text, search, offsets) for i, text in texts}
     items = [
         ArticleListItem.model_validate({**row._mapping, "snippet": snippets.get(row.id)})
         for row in rows
     ]
     return items, next_cursor
+
+
+def _snippet(text: str, search: SearchQuery, unit: OffsetUnit) -> Snippet:
+    snippet = make_snippet(text, search)
+    if unit == "utf16":
+        convert(snippet, text)
+    return snippet
 
 
 def count_articles(session: Session, filters: ArticleFilters) -> int:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from app.api import offsets
 from app.api.presenters import (
     article_summary,
     link_out,
@@ -24,6 +28,25 @@ def get_article(session: Session, *, article_id: str) -> models.Article:
     if article is None:
         raise NotFound(f"No article with id '{article_id}'.")
     return article
+
+
+def convert_offsets(session: Session, items: Sequence[Any], *, unit: offsets.OffsetUnit) -> None:
+    """Give `items` (each with an `article_id` whose text its offsets index) offsets in `unit`.
+
+    Stored offsets are code points; for UTF-16 each item is converted with its article's
+    text, read here for the articles of `items` alone.
+    """
+    if unit == "codepoints" or not items:
+        return
+    ids = {item.article_id for item in items}
+    A = models.Article
+    rows = session.execute(select(A.id, A.text).where(A.id.in_(ids)))  # type: ignore[call-overload, attr-defined]
+    texts: dict[str, str] = dict(rows.all())
+    for item in items:
+        # An article deleted since the page was read has no text left to count in: its
+        # items are stale already, and are served as read rather than failing the page.
+        if (text := texts.get(item.article_id)) is not None:
+            offsets.convert(item, text)
 
 
 def get_article_detail(session: Session, *, article_id: str) -> ArticleDetail:

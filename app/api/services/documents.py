@@ -39,8 +39,8 @@ def render(session: Session, *, article_id: str) -> dict[str, str]:
     }
 
 
-def render_document(engine: Engine, *, article_id: str, rev: str, layer: str) -> str:
-    """Render the article's documents, keep them as of `rev`, and return one layer.
+def render_document(engine: Engine, *, article_id: str, rev: str) -> dict[str, str]:
+    """Render the article's documents, keep them as of `rev`, and return them by layer.
 
     `rev` was read before the rows rendered here: if a write lands in between, the
     documents are kept under the older rev and simply rendered again on the next read.
@@ -53,4 +53,4 @@ def render_document(engine: Engine, *, article_id: str, rev: str, layer: str) ->
     except DBAPIError:
         # Deleted meanwhile, or the store is busy writing: serve what was rendered.
         pass
-    return layers[layer]
+    return layers

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.api.conditional import DATA_CACHE, corpus_etag, matches, not_modified
+from app.api.offsets import OffsetUnit, convert
 from app.api.presenters import quote_out
 from app.api.schemas import QuoteWithArticle
 from app.api.services import article_lists, articles, quotes
@@ -51,7 +52,12 @@ def negotiate(accept: str | None) -> Format:
 
 
 def export_articles(
-    engine: Engine, filters: article_lists.ArticleFilters, *, after: str | None, fmt: Format
+    engine: Engine,
+    filters: article_lists.ArticleFilters,
+    *,
+    after: str | None,
+    fmt: Format,
+    offsets: OffsetUnit = "codepoints",
 ) -> Iterator[str]:
     """Every article matching `filters` after the id `after`: NDJSON (the article with its
     annotations) or CSV (the summary columns)."""
@@ -68,6 +74,8 @@ def export_articles(
             for article_id in ids:
                 detail = articles.get_article_detail(session, article_id=article_id)
                 session.expunge_all()  # an article's rows are not needed past its line
+                if offsets == "utf16":
+                    convert(detail, detail.text)
                 yield detail.model_dump_json() + "\n"
             continue
         rows = session.execute(
@@ -79,7 +87,12 @@ def export_articles(
 
 
 def export_quotes(
-    engine: Engine, filters: quotes.QuoteFilters, *, after: str | None, fmt: Format
+    engine: Engine,
+    filters: quotes.QuoteFilters,
+    *,
+    after: str | None,
+    fmt: Format,
+    offsets: OffsetUnit = "codepoints",
 ) -> Iterator[str]:
     """Every quote matching `filters` after the id `after`: NDJSON or CSV."""
     search = search_of(filters.q)
@@ -102,6 +115,7 @@ def export_quotes(
             )
             for r in rows
         ]
+        articles.convert_offsets(session, items, unit=offsets)
         if fmt == "ndjson":
             yield "".join(item.model_dump_json() + "\n" for item in items)
             continue

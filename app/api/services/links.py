@@ -9,10 +9,11 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from app.api.offsets import OffsetUnit
 from app.api.pagination import paginate
 from app.api.presenters import link_out
 from app.api.schemas import ArticleRef, LinkWithArticle, RelatedArticle, SharedEntity
-from app.api.services.articles import get_article
+from app.api.services.articles import convert_offsets, get_article
 from app.store import tables as models
 
 
@@ -24,6 +25,7 @@ def list_links(
     resolved: bool | None = None,
     article_id: str | None = None,
     target_article_id: str | None = None,
+    offsets: OffsetUnit = "codepoints",
 ) -> tuple[list[LinkWithArticle], str | None]:
     """Every article's READ MORE links; `resolved=false` lists what the store does not hold.
 
@@ -60,6 +62,7 @@ def list_links(
         )
         for r in rows
     ]
+    convert_offsets(session, items, unit=offsets)
     return items, next_cursor
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from app.annotate.types import QuoteKind
+from app.api.offsets import OffsetUnit
 from app.api.pagination import paginate
 from app.api.presenters import quote_out
 from app.api.schemas import AttributionOut, FacetValue, Histogram, QuoteListItem
@@ -26,7 +27,7 @@ from app.api.services.analytics import (
     search_of,
     sort_for,
 )
-from app.api.services.articles import get_article
+from app.api.services.articles import convert_offsets, get_article
 from app.api.services.entities import get_entity
 from app.api.snippets import make_snippet
 from app.store import tables as models
@@ -87,6 +88,7 @@ def list_quotes(
     cursor: str | None = None,
     filters: QuoteFilters = QuoteFilters(),
     sort: Sort | None = None,
+    offsets: OffsetUnit = "codepoints",
 ) -> tuple[list[QuoteListItem], str | None]:
     """One page of quotes: by relevance (the default with `q`), by article (the default
     without), or by their article's date, newest or oldest first."""
@@ -124,15 +126,18 @@ def list_quotes(
         session, query, order, limit=limit, cursor=cursor, kinds=kinds, rows=True
     )
     names = speaker_names(session, rows)
-    return [
+    items = [
         QuoteListItem(
             **quote_out(row, names.get(row.speaker_entity_id or "")).model_dump(),
             article_id=row.article_id,
             score=getattr(row, "score", None),
+            # Into the article's text, as the quote's own offsets are.
             snippet=make_snippet(row.text, search, offset=row.start) if search else None,
         )
         for row in rows
-    ], next_cursor
+    ]
+    convert_offsets(session, items, unit=offsets)
+    return items, next_cursor
 
 
 def list_attributions(
@@ -141,6 +146,7 @@ def list_attributions(
     limit: int,
     cursor: str | None = None,
     filters: QuoteFilters = QuoteFilters(),
+    offsets: OffsetUnit = "codepoints",
 ) -> tuple[list[AttributionOut], str | None]:
     """One page of statements (one per attribution) having a segment that matches every
     filter, each with all its segments, in article order."""
@@ -173,6 +179,7 @@ def list_attributions(
             groups[(row.article_id, row.attribution_id)].append(row)
     names = speaker_names(session, [row for rows in groups.values() for row in rows])
     statements = [_statement(groups[(h.article_id, h.attribution_id)], names) for h in heads]
+    convert_offsets(session, statements, unit=offsets)
     return statements, next_cursor
 
 
