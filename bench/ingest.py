@@ -7,7 +7,7 @@ In one run, over the same texts:
 1. bare model: `nlp.pipe` of the pipeline Gazette loads (same components), `n_process=N`;
 2. whole ingest: `python -m app load`'s path (a job in a fresh store, N pool processes:
    parse, entities, quotes, links, dates, storage, entity linking, link resolution);
-3. restart: a `uvicorn` serving the stored corpus as its seed folder, from spawn until
+3. restart: `python -m app serve` serving the stored corpus as its seed folder, from spawn until
    `/ready` answers 200 (every document found unchanged).
 Prints both rates, the ratio (goal <= 1.25), the restart time (goal < 3 s) and the peak
 resident memory of the pool's worker processes (goal < 500 MB). Both timings include
@@ -148,8 +148,8 @@ def _restart(url: str, seed: Path, *, port: int, workers: int) -> float:
         [
             sys.executable,
             "-m",
-            "uvicorn",
-            "app.main:app",
+            "app",
+            "serve",
             "--host",
             "127.0.0.1",
             "--port",

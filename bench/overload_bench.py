@@ -1,6 +1,6 @@
 """Overload: N concurrent annotations at the size cap against a live server.
 
-Starts `uvicorn app.main:app` (as `make run` does) on PORT with a throwaway SQLite store,
+Starts `python -m app serve` (as `make run` does, with its connection limits) on PORT with a throwaway SQLite store,
 posts N documents of synthetic prose at GAZETTE_MAX_DOCUMENT_CHARS to /annotate at once
 while polling /health, and prints each status, the slowest /health and the server's peak
 resident memory. The figures to hold: every answer 200 or 429/503, /health under 2 s,
@@ -57,9 +57,8 @@ def main() -> None:
         "GAZETTE_LOG_LEVEL": "WARNING",
     }
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/uvicorn"), "app.main:app", "--host", "127.0.0.1",
-         "--port", str(port), "--http", "app.api.protocol:HeaderTimeoutProtocol",
-         "--limit-concurrency", "200"],
+        [str(ROOT / ".venv/bin/python"), "-m", "app", "serve", "--host", "127.0.0.1",
+         "--port", str(port)],
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:

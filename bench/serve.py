@@ -4,8 +4,8 @@
         [--ids 200] [--port 8201] [--ceiling-port 8202] [--seed 7] [--only detail,list]
 
 STORE is a SQLite file loaded by `python -m app load` (e.g. the BBC corpus). The service
-runs as `make run` starts it (`uvicorn app.main:app`, one worker; the startup load off, so
-the corpus is all it serves). With `--postgres URL` the SQLite store is first copied into
+runs as `make run` starts it (`python -m app serve`: uvicorn, one worker, the connection
+limits; the startup load off, so the corpus is all it serves). With `--postgres URL` the SQLite store is first copied into
 that (emptied) Postgres database and the service runs on it.
 
 Every endpoint is driven by wrk (`-t2 -cN`, `--latency`) rotating over `--ids` URLs: article
@@ -197,11 +197,11 @@ def main() -> None:
         "GAZETTE_LOAD_ON_STARTUP": "false",
         "GAZETTE_LOG_LEVEL": "WARNING",
     }
-    uvicorn = str(ROOT / ".venv" / "bin" / "uvicorn")
+    python = str(ROOT / ".venv" / "bin" / "python")
     base = f"http://127.0.0.1:{args.port}"
     ceiling_base = f"http://127.0.0.1:{args.ceiling_port}"
     service = subprocess.Popen(
-        [uvicorn, "app.main:app", "--host", "127.0.0.1", "--port", str(args.port)],
+        [python, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(args.port)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -4,9 +4,9 @@
 
 CORPUS.jsonl has one `{"text": ...}` object a line (e.g. the BBC corpus).
 
-1. Memory: starts the real service (uvicorn, temporary SQLite store, seed folder loaded),
-   posts articles to POST /annotate, then reads the process's resident size (VmRSS, and
-   its peak VmHWM) and prints it as a ratio of the 500 MB budget.
+1. Memory: starts the real service (`python -m app serve`, temporary SQLite store, seed
+   folder loaded), posts articles to POST /annotate, then reads the process's resident
+   size (VmRSS, and its peak VmHWM) and prints it as a ratio of the 500 MB budget.
 2. Speed: annotates the same articles in child processes with the NumPy ops without BLIS
    (what the service uses) and with thinc's default ops, alternating, best round of each;
    prints words per second, the time ratio between the two, and the share of the time
@@ -95,7 +95,7 @@ def memory(texts: list[str], port: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "GAZETTE_DATABASE_URL": f"sqlite:///{tmp}/bench.db"}
         server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)],
+            [sys.executable, "-m", "app", "serve", "--port", str(port)],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
