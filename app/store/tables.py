@@ -61,6 +61,12 @@ def _article_fk(*, nullable: bool = False, ondelete: str = "CASCADE") -> Column:
     )
 
 
+def _entity_fk(*, nullable: bool = False, ondelete: str | None = None) -> Column:
+    return Column(
+        String(40), ForeignKey("entity.id", ondelete=ondelete), nullable=nullable, index=True
+    )
+
+
 class Article(SQLModel, table=True):
     __tablename__ = "article"
     # Dated articles first, then the undated, each by sort_at then id: newest first reads
@@ -173,11 +179,7 @@ class EntityAlias(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("entity_id", "alias_key"),)
 
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
-    entity_id: str = Field(
-        sa_column=Column(
-            String(40), ForeignKey("entity.id", ondelete="CASCADE"), nullable=False, index=True
-        )
-    )
+    entity_id: str = Field(sa_column=_entity_fk(ondelete="CASCADE"))
     alias: str = Field(sa_column=Column(String(300), nullable=False))
     alias_key: str = Field(sa_column=Column(String(300), nullable=False, index=True))
 
@@ -194,9 +196,7 @@ class ArticleEntity(SQLModel, table=True):
 
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
     article_id: str = Field(sa_column=_article_fk())
-    entity_id: str = Field(
-        sa_column=Column(String(40), ForeignKey("entity.id"), nullable=False, index=True)
-    )
+    entity_id: str = Field(sa_column=_entity_fk())
     position: int = Field(sa_column=Column(Integer, nullable=False))
     name: str = Field(sa_column=Column(Text, nullable=False))
     mention_count: int = Field(sa_column=Column(Integer, nullable=False))
@@ -207,9 +207,7 @@ class Mention(SQLModel, table=True):
 
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
     article_id: str = Field(sa_column=_article_fk())
-    entity_id: str = Field(
-        sa_column=Column(String(40), ForeignKey("entity.id"), nullable=False, index=True)
-    )
+    entity_id: str = Field(sa_column=_entity_fk())
     start: int = Field(sa_column=Column(Integer, nullable=False))
     end: int = Field(sa_column=Column(Integer, nullable=False))
     text: str = Field(sa_column=Column(Text, nullable=False))
@@ -232,10 +230,7 @@ class Quote(SQLModel, table=True):
     start: int = Field(sa_column=Column(Integer, nullable=False))
     end: int = Field(sa_column=Column(Integer, nullable=False))
     text: str = Field(sa_column=Column(Text, nullable=False))
-    speaker_entity_id: str | None = Field(
-        default=None,
-        sa_column=Column(String(40), ForeignKey("entity.id"), nullable=True, index=True),
-    )
+    speaker_entity_id: str | None = Field(default=None, sa_column=_entity_fk(nullable=True))
     speaker_start: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     speaker_end: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     speaker_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
