@@ -25,8 +25,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from app.annotate.document import normalize_text  # noqa: E402
 from app.ingest.core import IngestDocument  # noqa: E402
 from app.ingest.sources import iter_documents  # noqa: E402
+from bench.serve import wait_until_up  # noqa: E402
 
 RATIO_GOAL, RESTART_GOAL_S, RSS_GOAL_MB = 1.25, 3.0, 500
 
@@ -159,16 +158,8 @@ def _restart(url: str, seed: Path, *, port: int, workers: int) -> float:
         env=env,
     )
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=1) as r:
-                    if r.status == 200:
-                        return time.perf_counter() - started
-            except (urllib.error.URLError, ConnectionError):
-                pass
-            if server.poll() is not None or time.perf_counter() - started > 120:
-                raise RuntimeError("the service did not become ready")
-            time.sleep(0.02)
+        wait_until_up(f"http://127.0.0.1:{port}", interval=0.02, process=server)
+        return time.perf_counter() - started
     finally:
         server.terminate()
         server.wait(timeout=30)

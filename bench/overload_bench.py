@@ -22,6 +22,10 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.serve import wait_until_up  # noqa: E402
+
 PARAGRAPH = (
     "The council of Northbridge approved a budget of 4.2 million pounds on Tuesday, the "
     'mayor, Alice Romero, said. "We have listened to residents," she told reporters outside '
@@ -62,16 +66,7 @@ def main() -> None:
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                sys.exit("server not ready")
-            time.sleep(0.5)
+        wait_until_up(base, process=server)
         chars = int(env.get("GAZETTE_MAX_DOCUMENT_CHARS", "200000"))
         text = document(kind, chars)
         results: list[tuple[int, float]] = []

@@ -21,11 +21,14 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.serve import wait_until_up  # noqa: E402
+
 BUDGET_MB = 500.0
 
 SPEED_CHILD = r"""
@@ -77,19 +80,6 @@ def proc_status(pid: int) -> dict[str, float]:
     return values
 
 
-def wait_ready(base: str, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/ready", timeout=2) as response:
-                if json.load(response)["ready"]:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit("the service did not become ready")
-
-
 def memory(texts: list[str], port: int) -> None:
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
@@ -102,7 +92,7 @@ def memory(texts: list[str], port: int) -> None:
             stderr=subprocess.DEVNULL,
         )
         try:
-            wait_ready(base)
+            wait_until_up(base, timeout=300, process=server)
             after_load = proc_status(server.pid)
             for text in texts:
                 request = urllib.request.Request(
