@@ -26,4 +26,5 @@ EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/health', timeout=2)"
 
-CMD ["sh", "-c", "exec uvicorn app.main:app --host 0.0.0.0 --port ${PORT}"]
+# uvicorn with the service's connection limits (README, "Connections and proxies").
+CMD ["sh", "-c", "exec python -m app serve --host 0.0.0.0 --port ${PORT}"]

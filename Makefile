@@ -24,14 +24,10 @@ install: $(VENV)/.installed
 
 dev: $(VENV)/.dev-installed
 
-# Connection limits (README, "Connections and proxies"): headers within 10 s, idle keep-alive
-# connections closed after 5 s, at most 200 connections and requests at once (503 beyond).
-UVICORN_LIMITS ?= --http app.api.protocol:HeaderTimeoutProtocol --timeout-keep-alive 5 \
-	--limit-concurrency 200 --backlog 256 --h11-max-incomplete-event-size 65536
-
-## Serve on SQLite (or GAZETTE_DATABASE_URL) with the seed folder loaded at startup.
+## Serve on SQLite (or GAZETTE_DATABASE_URL) with the seed folder loaded at startup, with the
+## connection limits `python -m app serve` gives uvicorn (README, "Connections and proxies").
 run: install
-	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) $(UVICORN_LIMITS)
+	$(BIN)/python -m app serve --host $(HOST) --port $(PORT)
 
 ## Run the test suite (SQLite; set GAZETTE_TEST_DATABASE_URL to run it on Postgres).
 test: dev

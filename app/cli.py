@@ -1,4 +1,4 @@
-"""Command line: `python -m app load PATH…`, `worker`, `annotate FILE`, `migrate`."""
+"""Command line: `python -m app serve`, `load PATH…`, `worker`, `annotate FILE`, `migrate`."""
 
 from __future__ import annotations
 
@@ -9,10 +9,28 @@ from pathlib import Path
 
 from app.config import get_settings
 
+# Connection limits (README, "Connections and proxies"): request headers within 10 s
+# (app.api.protocol), idle keep-alive connections closed after 5 s, at most 200 connections
+# and requests at once (503 beyond). `serve` gives them to uvicorn as defaults, so an option
+# on the command line or uvicorn's own UVICORN_* variable still overrides each.
+SERVE_LIMITS = {
+    "http": "app.api.protocol:HeaderTimeoutProtocol",
+    "timeout_keep_alive": 5,
+    "limit_concurrency": 200,
+    "backlog": 256,
+    "h11_max_incomplete_event_size": 65536,
+}
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "serve",
+        help="serve the API (app.main:app) with uvicorn and the connection limits; every "
+        "further argument is uvicorn's (--host, --port, --workers...)",
+        add_help=False,  # --help is uvicorn's
+    )
     load = commands.add_parser("load", help="ingest files, folders and JSONL into the store")
     load.add_argument("paths", nargs="+", type=Path)
     load.add_argument("--batch-size", type=int, default=None)
@@ -30,7 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     annotate = commands.add_parser("annotate", help="print the annotation of a file as JSON")
     annotate.add_argument("path", type=Path)
     commands.add_parser("migrate", help="upgrade the database schema to the newest migration")
-    args = parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "serve":
+        return _serve(rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "load":
         return _load(args.paths, batch_size=args.batch_size, quiet=args.quiet, workers=args.workers)
     if args.command == "worker":
@@ -38,6 +60,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "annotate":
         return _annotate(args.path)
     return _migrate()
+
+
+def _serve(arguments: list[str]) -> int:
+    from uvicorn.main import main as uvicorn_main
+
+    uvicorn_main.main(
+        ["app.main:app", *arguments], prog_name="python -m app serve", default_map=SERVE_LIMITS
+    )
+    return 0  # not reached: uvicorn exits when it stops
 
 
 def _migrate() -> int:

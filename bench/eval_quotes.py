@@ -2,8 +2,8 @@
 
     python bench/eval_quotes.py INPUT.jsonl OUTPUT.jsonl [--limit N]
 
-Each input record needs `id` and `text`. The app runs in process (an ASGI client on
-`create_app`, a throw-away SQLite store), so what is scored is what the API serves.
+Each input record needs `id` and `text`. The app runs in process (see `served.py`), so
+what is scored is what the API serves.
 Each output record is `{id, quotes:[{start,end,kind,speaker_name,speaker_start,
 speaker_end,attribution}]}`, one per served quote segment, with `speaker_name` the
 resolved entity's name, else the mention text, and `attribution` the served
@@ -16,19 +16,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fastapi.testclient import TestClient  # noqa: E402
-
-from app.annotate.nlp import load_nlp  # noqa: E402
-from app.config import Settings  # noqa: E402
-from app.main import create_app  # noqa: E402
+from bench.served import annotate_served, served_client  # noqa: E402
 
 
 def served_quotes(document: dict) -> list[dict]:
@@ -59,31 +53,17 @@ def main() -> None:
     if args.limit:
         records = records[: args.limit]
         Path(args.output + ".ids").write_text("".join(r["id"] + "\n" for r in records))
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(
-            database_url=f"sqlite:///{tmp}/bench.db",
-            seed_dir=Path(tmp) / "seed",
-            load_on_startup=False,
-            max_document_chars=10_000_000,
-            log_level="WARNING",
-        )
-        app = create_app(settings, nlp=load_nlp())
-        logging.getLogger("httpx").setLevel(logging.WARNING)
-        started = time.perf_counter()
-        words = 0
-        with TestClient(app) as client, open(args.output, "w", encoding="utf-8") as out:
-            for record in records:
-                response = client.post("/annotate", json={"text": record["text"]})
-                if response.status_code != 200:
-                    raise SystemExit(f"{record['id']}: {response.status_code} {response.text}")
-                document = response.json()
-                if document["text"] != record["text"]:
-                    raise SystemExit(f"{record['id']}: normalisation changed the text")
-                words += len(record["text"].split())
-                out.write(
-                    json.dumps({"id": record["id"], "quotes": served_quotes(document)}) + "\n"
-                )
-    elapsed = time.perf_counter() - started
+    words = 0
+    with served_client() as client, open(args.output, "w", encoding="utf-8") as out:
+        started = time.perf_counter()  # the model is loaded: annotation alone is timed
+        for record in records:
+            try:
+                document = annotate_served(client, record["text"])
+            except SystemExit as failed:
+                raise SystemExit(f"{record['id']}: {failed}") from None
+            words += len(record["text"].split())
+            out.write(json.dumps({"id": record["id"], "quotes": served_quotes(document)}) + "\n")
+        elapsed = time.perf_counter() - started
     print(
         f"{len(records)} articles, {words} words in {elapsed:.1f}s ({words / elapsed:.0f} words/s)",
         file=sys.stderr,

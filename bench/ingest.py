@@ -7,7 +7,7 @@ In one run, over the same texts:
 1. bare model: `nlp.pipe` of the pipeline Gazette loads (same components), `n_process=N`;
 2. whole ingest: `python -m app load`'s path (a job in a fresh store, N pool processes:
    parse, entities, quotes, links, dates, storage, entity linking, link resolution);
-3. restart: a `uvicorn` serving the stored corpus as its seed folder, from spawn until
+3. restart: `python -m app serve` serving the stored corpus as its seed folder, from spawn until
    `/ready` answers 200 (every document found unchanged).
 Prints both rates, the ratio (goal <= 1.25), the restart time (goal < 3 s) and the peak
 resident memory of the pool's worker processes (goal < 500 MB). Both timings include
@@ -25,8 +25,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from app.annotate.document import normalize_text  # noqa: E402
 from app.ingest.core import IngestDocument  # noqa: E402
 from app.ingest.sources import iter_documents  # noqa: E402
+from bench.serve import wait_until_up  # noqa: E402
 
 RATIO_GOAL, RESTART_GOAL_S, RSS_GOAL_MB = 1.25, 3.0, 500
 
@@ -148,8 +147,8 @@ def _restart(url: str, seed: Path, *, port: int, workers: int) -> float:
         [
             sys.executable,
             "-m",
-            "uvicorn",
-            "app.main:app",
+            "app",
+            "serve",
             "--host",
             "127.0.0.1",
             "--port",
@@ -159,16 +158,8 @@ def _restart(url: str, seed: Path, *, port: int, workers: int) -> float:
         env=env,
     )
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=1) as r:
-                    if r.status == 200:
-                        return time.perf_counter() - started
-            except (urllib.error.URLError, ConnectionError):
-                pass
-            if server.poll() is not None or time.perf_counter() - started > 120:
-                raise RuntimeError("the service did not become ready")
-            time.sleep(0.02)
+        wait_until_up(f"http://127.0.0.1:{port}", interval=0.02, process=server)
+        return time.perf_counter() - started
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -1,6 +1,6 @@
 """Overload: N concurrent annotations at the size cap against a live server.
 
-Starts `uvicorn app.main:app` (as `make run` does) on PORT with a throwaway SQLite store,
+Starts `python -m app serve` (as `make run` does, with its connection limits) on PORT with a throwaway SQLite store,
 posts N documents of synthetic prose at GAZETTE_MAX_DOCUMENT_CHARS to /annotate at once
 while polling /health, and prints each status, the slowest /health and the server's peak
 resident memory. The figures to hold: every answer 200 or 429/503, /health under 2 s,
@@ -22,6 +22,10 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.serve import wait_until_up  # noqa: E402
+
 PARAGRAPH = (
     "The council of Northbridge approved a budget of 4.2 million pounds on Tuesday, the "
     'mayor, Alice Romero, said. "We have listened to residents," she told reporters outside '
@@ -57,22 +61,12 @@ def main() -> None:
         "GAZETTE_LOG_LEVEL": "WARNING",
     }
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/uvicorn"), "app.main:app", "--host", "127.0.0.1",
-         "--port", str(port), "--http", "app.api.protocol:HeaderTimeoutProtocol",
-         "--limit-concurrency", "200"],
+        [str(ROOT / ".venv/bin/python"), "-m", "app", "serve", "--host", "127.0.0.1",
+         "--port", str(port)],
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                sys.exit("server not ready")
-            time.sleep(0.5)
+        wait_until_up(base, process=server)
         chars = int(env.get("GAZETTE_MAX_DOCUMENT_CHARS", "200000"))
         text = document(kind, chars)
         results: list[tuple[int, float]] = []

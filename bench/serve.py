@@ -4,8 +4,8 @@
         [--ids 200] [--port 8201] [--ceiling-port 8202] [--seed 7] [--only detail,list]
 
 STORE is a SQLite file loaded by `python -m app load` (e.g. the BBC corpus). The service
-runs as `make run` starts it (`uvicorn app.main:app`, one worker; the startup load off, so
-the corpus is all it serves). With `--postgres URL` the SQLite store is first copied into
+runs as `make run` starts it (`python -m app serve`: uvicorn, one worker, the connection
+limits; the startup load off, so the corpus is all it serves). With `--postgres URL` the SQLite store is first copied into
 that (emptied) Postgres database and the service runs on it.
 
 Every endpoint is driven by wrk (`-t2 -cN`, `--latency`) rotating over `--ids` URLs: article
@@ -125,7 +125,16 @@ def copy_to_postgres(sqlite_url: str, postgres_url: str) -> None:
     target.dispose()
 
 
-def wait_until_up(base: str, path: str, timeout: float = 120.0) -> None:
+def wait_until_up(
+    base: str,
+    path: str = "/ready",
+    *,
+    timeout: float = 120.0,
+    interval: float = 0.3,
+    process: subprocess.Popen | None = None,
+) -> None:
+    """Poll `base + path` until it answers 200 (/ready: the startup load is done); exits
+    if it has not after `timeout` seconds, or if `process`, the server, has stopped."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -133,8 +142,10 @@ def wait_until_up(base: str, path: str, timeout: float = 120.0) -> None:
                 return
         except httpx.HTTPError:
             pass
-        time.sleep(0.3)
-    raise SystemExit(f"{base} did not come up")
+        if process is not None and process.poll() is not None:
+            raise SystemExit(f"the server of {base} stopped (exit code {process.returncode})")
+        time.sleep(interval)
+    raise SystemExit(f"{base}{path} did not answer 200 within {timeout:.0f} s")
 
 
 def first_pages(base: str, count: int) -> list[str]:
@@ -197,11 +208,11 @@ def main() -> None:
         "GAZETTE_LOAD_ON_STARTUP": "false",
         "GAZETTE_LOG_LEVEL": "WARNING",
     }
-    uvicorn = str(ROOT / ".venv" / "bin" / "uvicorn")
+    python = str(ROOT / ".venv" / "bin" / "python")
     base = f"http://127.0.0.1:{args.port}"
     ceiling_base = f"http://127.0.0.1:{args.ceiling_port}"
     service = subprocess.Popen(
-        [uvicorn, "app.main:app", "--host", "127.0.0.1", "--port", str(args.port)],
+        [python, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(args.port)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -209,7 +220,7 @@ def main() -> None:
     )
     ceiling = None
     try:
-        wait_until_up(base, "/ready")
+        wait_until_up(base, process=service)
         urls["list"] = first_pages(base, args.ids)
         endpoints = args.only.split(",") if args.only else list(ENDPOINTS)
         bodies: dict[str, str] = {}
@@ -226,7 +237,7 @@ def main() -> None:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        wait_until_up(ceiling_base, urls[endpoints[0]][0])
+        wait_until_up(ceiling_base, urls[endpoints[0]][0], process=ceiling)
         backend = "postgres" if args.postgres else "sqlite"
         print(
             f"{backend}, one worker, wrk -t2 -c{args.connections} -d{args.duration}s, "

@@ -4,9 +4,9 @@
 
 CORPUS.jsonl has one `{"text": ...}` object a line (e.g. the BBC corpus).
 
-1. Memory: starts the real service (uvicorn, temporary SQLite store, seed folder loaded),
-   posts articles to POST /annotate, then reads the process's resident size (VmRSS, and
-   its peak VmHWM) and prints it as a ratio of the 500 MB budget.
+1. Memory: starts the real service (`python -m app serve`, temporary SQLite store, seed
+   folder loaded), posts articles to POST /annotate, then reads the process's resident
+   size (VmRSS, and its peak VmHWM) and prints it as a ratio of the 500 MB budget.
 2. Speed: annotates the same articles in child processes with the NumPy ops without BLIS
    (what the service uses) and with thinc's default ops, alternating, best round of each;
    prints words per second, the time ratio between the two, and the share of the time
@@ -21,11 +21,14 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.serve import wait_until_up  # noqa: E402
+
 BUDGET_MB = 500.0
 
 SPEED_CHILD = r"""
@@ -77,32 +80,19 @@ def proc_status(pid: int) -> dict[str, float]:
     return values
 
 
-def wait_ready(base: str, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/ready", timeout=2) as response:
-                if json.load(response)["ready"]:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit("the service did not become ready")
-
-
 def memory(texts: list[str], port: int) -> None:
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "GAZETTE_DATABASE_URL": f"sqlite:///{tmp}/bench.db"}
         server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)],
+            [sys.executable, "-m", "app", "serve", "--port", str(port)],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         try:
-            wait_ready(base)
+            wait_until_up(base, timeout=300, process=server)
             after_load = proc_status(server.pid)
             for text in texts:
                 request = urllib.request.Request(

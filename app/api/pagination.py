@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, false, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -72,7 +72,10 @@ def after(order: Sequence[tuple[ColumnElement[Any], bool]], values: Sequence[Any
     clauses = []
     for i, (column, descending) in enumerate(order):
         equal = [c == v for (c, _), v in zip(order[:i], values[:i], strict=True)]
-        beyond = column < values[i] if descending else column > values[i]
+        if isinstance(values[i], bool):  # SQL orders false first, but says it with = alone
+            beyond = column == (not values[i]) if values[i] == descending else false()
+        else:
+            beyond = column < values[i] if descending else column > values[i]
         clauses.append(and_(*equal, beyond))
     return or_(*clauses)
 

@@ -1,10 +1,10 @@
-"""The HTTP protocol `make run` serves with: uvicorn's, plus a deadline for request headers.
+"""The HTTP protocol `python -m app serve` serves with: uvicorn's, plus a deadline for headers.
 
 uvicorn closes idle keep-alive connections (`--timeout-keep-alive`) but waits for ever on a
 connection that sends nothing, or sends its headers a byte at a time: a few such clients
 hold sockets and file descriptors until the process runs out. Here a connection must
 deliver each request's headers within HEADER_TIMEOUT_SECONDS of opening or of the request's
-first byte, or it is closed. Serve with `uvicorn --http app.api.protocol:HeaderTimeoutProtocol`.
+first byte, or it is closed. Elsewhere: `uvicorn --http app.api.protocol:HeaderTimeoutProtocol`.
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from app.store.tables import as_utc
+
 # An id is kept exactly as sent, or refused: it starts and ends with a letter, a digit or
 # `_`, so `collide.`, `-collide` and `.collide-` are refused rather than folded into
 # `collide`, and `.`, `..` and `-` (which mean something else in a URL) are never ids.
@@ -49,7 +51,7 @@ def check_plain_text(value: str) -> str:
 def check_datetime(value: datetime) -> datetime:
     """`value` if the stores can hold it (naive values are UTC), else ValueError."""
     try:
-        utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        utc = as_utc(value)
     except OverflowError:
         utc = None
     if utc is None or not EARLIEST <= utc <= LATEST:

@@ -9,7 +9,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -50,9 +61,17 @@ def _article_fk(*, nullable: bool = False, ondelete: str = "CASCADE") -> Column:
     )
 
 
+def _entity_fk(*, nullable: bool = False, ondelete: str | None = None) -> Column:
+    return Column(
+        String(40), ForeignKey("entity.id", ondelete=ondelete), nullable=nullable, index=True
+    )
+
+
 class Article(SQLModel, table=True):
     __tablename__ = "article"
-    __table_args__ = (Index("ix_article_sort", "sort_at", "id"),)
+    # Dated articles first, then the undated, each by sort_at then id: newest first reads
+    # this index backwards, oldest first reads ix_article_oldest (below) forwards.
+    __table_args__ = (Index("ix_article_newest", "dated", "sort_at", "id"),)
 
     # Stable across reloads: given by the document (file name, JSONL id) or its content hash.
     id: str = Field(sa_column=Column(String(128), primary_key=True))
@@ -64,7 +83,11 @@ class Article(SQLModel, table=True):
     url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     origin: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     published_at: datetime | None = Field(default=None, sa_column=_when(nullable=True, index=True))
-    # published_at when known, else created_at: the total order of "newest first".
+    # Whether published_at is known: undated articles sort after every dated one, either way.
+    dated: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+    # published_at when known, else created_at: with `dated` and the id, the lists' total order.
     sort_at: datetime = Field(sa_column=_when())
     content_hash: str = Field(sa_column=Column(String(64), nullable=False, index=True))
     annotator_version: str = Field(sa_column=Column(String(32), nullable=False))
@@ -73,6 +96,10 @@ class Article(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_when())
     # Changes whenever anything the article's detail shows changes (app/store/versions.py).
     rev: str = Field(default="", sa_column=Column(String(32), nullable=False, server_default=""))
+
+
+_article = Article.__table__  # type: ignore[attr-defined]
+Index("ix_article_oldest", _article.c.dated.desc(), _article.c.sort_at, _article.c.id)
 
 
 class ArticleDocument(SQLModel, table=True):
@@ -152,11 +179,7 @@ class EntityAlias(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("entity_id", "alias_key"),)
 
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
-    entity_id: str = Field(
-        sa_column=Column(
-            String(40), ForeignKey("entity.id", ondelete="CASCADE"), nullable=False, index=True
-        )
-    )
+    entity_id: str = Field(sa_column=_entity_fk(ondelete="CASCADE"))
     alias: str = Field(sa_column=Column(String(300), nullable=False))
     alias_key: str = Field(sa_column=Column(String(300), nullable=False, index=True))
 
@@ -173,9 +196,7 @@ class ArticleEntity(SQLModel, table=True):
 
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
     article_id: str = Field(sa_column=_article_fk())
-    entity_id: str = Field(
-        sa_column=Column(String(40), ForeignKey("entity.id"), nullable=False, index=True)
-    )
+    entity_id: str = Field(sa_column=_entity_fk())
     position: int = Field(sa_column=Column(Integer, nullable=False))
     name: str = Field(sa_column=Column(Text, nullable=False))
     mention_count: int = Field(sa_column=Column(Integer, nullable=False))
@@ -186,9 +207,7 @@ class Mention(SQLModel, table=True):
 
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
     article_id: str = Field(sa_column=_article_fk())
-    entity_id: str = Field(
-        sa_column=Column(String(40), ForeignKey("entity.id"), nullable=False, index=True)
-    )
+    entity_id: str = Field(sa_column=_entity_fk())
     start: int = Field(sa_column=Column(Integer, nullable=False))
     end: int = Field(sa_column=Column(Integer, nullable=False))
     text: str = Field(sa_column=Column(Text, nullable=False))
@@ -211,10 +230,7 @@ class Quote(SQLModel, table=True):
     start: int = Field(sa_column=Column(Integer, nullable=False))
     end: int = Field(sa_column=Column(Integer, nullable=False))
     text: str = Field(sa_column=Column(Text, nullable=False))
-    speaker_entity_id: str | None = Field(
-        default=None,
-        sa_column=Column(String(40), ForeignKey("entity.id"), nullable=True, index=True),
-    )
+    speaker_entity_id: str | None = Field(default=None, sa_column=_entity_fk(nullable=True))
     speaker_start: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     speaker_end: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     speaker_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -77,6 +77,7 @@ def save_article(
     article.url = fields.url
     article.origin = fields.origin
     article.published_at = fields.published_at
+    article.dated = fields.published_at is not None
     article.sort_at = fields.published_at or article.created_at or now
     article.content_hash = content_hash
     article.annotator_version = annotator_version

@@ -17,7 +17,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # Plain ALTERs, not a batch copy: the table keeps its search triggers.
+    # Plain ALTERs, not a batch copy: both stores add a column with a constant default in
+    # place, without rewriting every quote.
     op.add_column(
         "quote",
         sa.Column("attribution_id", sa.String(length=20), server_default="", nullable=False),

@@ -122,3 +122,31 @@ def test_a_file_name_that_is_no_valid_id_is_stored_under_its_url_safe_form(cli_e
     )
     assert main(["load", "--quiet", str(folder)]) == 0
     assert _titles(cli_env) == {"my-file-1": "Harbour reopens"}
+
+
+def test_serve_starts_uvicorn_with_the_limits_which_options_and_variables_override(monkeypatch):
+    import uvicorn.main  # noqa: F401  (the module, which the package shadows with its command)
+
+    served: dict = {}
+    monkeypatch.setattr(
+        sys.modules["uvicorn.main"], "run", lambda app, **config: served.update(app=app, **config)
+    )
+    for name in ("HTTP", "TIMEOUT_KEEP_ALIVE", "BACKLOG", "H11_MAX_INCOMPLETE_EVENT_SIZE"):
+        monkeypatch.delenv(f"UVICORN_{name}", raising=False)
+    monkeypatch.setenv("UVICORN_LIMIT_CONCURRENCY", "50")
+    with pytest.raises(SystemExit) as stopped:
+        main(["serve", "--port", "8123", "--backlog", "100"])
+    assert stopped.value.code == 0
+    assert served["app"] == "app.main:app" and served["port"] == 8123
+    assert served["http"] == "app.api.protocol:HeaderTimeoutProtocol"
+    assert served["timeout_keep_alive"] == 5
+    assert served["h11_max_incomplete_event_size"] == 65536
+    assert served["limit_concurrency"] == 50  # the variable
+    assert served["backlog"] == 100  # the option
+
+
+def test_other_commands_refuse_arguments_they_do_not_take(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["migrate", "--port", "8123"])
+    assert stopped.value.code == 2
+    assert "unrecognized arguments: --port 8123" in capsys.readouterr().err

@@ -135,27 +135,47 @@ def test_post_article_as_plain_text(client):
     assert article["title"] == "Storm closes harbour"
 
 
-def test_articles_are_newest_first_and_paginate_without_gaps(client):
-    for day in range(1, 8):
-        _post(
-            client,
-            f"Story number {day}\n\nSomething happened on day {day}.",
-            id=f"story-{day}",
-            published_at=f"2024-03-0{day}T10:00:00Z",
-        )
-    _post(client, "Undated story\n\nNo date was given.", id="undated")
-    seen, url = [], "/articles?limit=3"
+def _walk(client, url: str) -> list[str]:
+    """The ids of every page of a list, following `next` from `url`."""
+    seen = []
     while url:
         response = client.get(url)
-        assert response.status_code == 200
+        assert response.status_code == 200, response.text
         body = response.json()
         seen.extend(item["id"] for item in body["items"])
         if body["next"]:
             assert response.headers["link"].startswith("<")
         url = body["next"]
-    dated = [i for i in seen if i.startswith("story")]
-    assert dated == [f"story-{d}" for d in range(7, 0, -1)]
-    assert sorted(seen) == sorted({*seen}) and len(seen) == 8
+    return seen
+
+
+def test_articles_page_by_date_with_the_undated_last_either_way(client):
+    # Posted in this order, the undated ones between the dated: their creation times
+    # interleave with the dated articles', and fall after "early" and before "future".
+    articles = [
+        ("mid", "2024-03-04T10:00:00Z"),
+        ("undated-1", None),
+        ("early-b", "2024-03-01T10:00:00Z"),
+        ("future", "2099-01-01T00:00:00Z"),
+        ("undated-2", None),
+        ("early-a", "2024-03-01T10:00:00Z"),  # the same instant as early-b: the id decides
+        ("undated-3", None),
+        ("oldest", "1999-12-31T23:00:00-02:00"),
+    ]
+    for article_id, published in articles:
+        body = {"text": f"Story {article_id}\n\nSomething happened.", "id": article_id}
+        if published:
+            body["published_at"] = published
+        assert client.post("/articles", json=body).status_code == 201
+    newest = ["future", "mid", "early-b", "early-a", "oldest", "undated-3", "undated-2",
+              "undated-1"]  # fmt: skip
+    oldest = ["oldest", "early-a", "early-b", "mid", "future", "undated-1", "undated-2",
+              "undated-3"]  # fmt: skip
+    # Every limit puts a page boundary at another place, the dated/undated one included.
+    for limit in (1, 2, 3, 4, 5, 100):
+        assert _walk(client, f"/articles?limit={limit}") == newest, limit
+        assert _walk(client, f"/articles?limit={limit}&sort=newest") == newest, limit
+        assert _walk(client, f"/articles?limit={limit}&sort=oldest") == oldest, limit
 
 
 def test_articles_search_and_date_filters(client):

@@ -64,3 +64,36 @@ def test_last_key_is_filled_for_entities_stored_before_it_existed(database_url):
         last = connection.execute(text("SELECT last_key FROM entity WHERE id = 'person-1'"))
         assert last.scalar() == "haftar"
     engine.dispose()
+
+
+def test_articles_stored_before_dated_existed_are_dated_by_their_published_at(database_url):
+    from sqlalchemy import text
+
+    from app.db import create_db_engine
+    from app.store.migrate import upgrade
+
+    upgrade(database_url, "0007")
+    engine = create_db_engine(database_url)
+    with engine.begin() as connection:
+        for article_id, published in (("with-date", "'2024-01-02 00:00:00'"), ("no-date", "NULL")):
+            connection.execute(
+                text(
+                    "INSERT INTO article (id, slug, title, title_key, text, published_at, sort_at,"
+                    " content_hash, annotator_version, word_count, created_at, updated_at, rev)"
+                    f" VALUES ('{article_id}', 's', 't', 't', 'x', {published}, CURRENT_TIMESTAMP,"
+                    " 'h', '0', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'r')"
+                )
+            )
+        connection.execute(
+            text(
+                'INSERT INTO quote (id, article_id, position, kind, start, "end", text)'
+                " VALUES ('no-date-q1', 'no-date', 1, 'indirect', 0, 1, 'x')"
+            )
+        )
+    upgrade(database_url)
+    with engine.connect() as connection:
+        dated = dict(connection.execute(text("SELECT id, dated FROM article")).all())
+        quotes = connection.execute(text("SELECT id FROM quote")).scalars().all()
+    assert dated == {"with-date": True, "no-date": False}
+    assert quotes == ["no-date-q1"]  # the article's rows are kept, not cascaded away
+    engine.dispose()

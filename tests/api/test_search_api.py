@@ -141,10 +141,10 @@ def test_relevance_needs_a_query_and_pages_without_repeats(corpus):
         seen += [item["id"] for item in body["items"]]
         url = body["next"]
     assert seen == everything
-    # Undated articles sort by when they were stored: after every date of this corpus.
+    # The undated article comes last in either order.
     newest = ids(corpus, q="said", sort="newest")
-    assert newest == ["budget", "harbour", "scatter", "fox", "paris"]
-    assert ids(corpus, q="said", sort="oldest")[0] == "paris"
+    assert newest == ["harbour", "scatter", "fox", "paris", "budget"]
+    assert ids(corpus, q="said", sort="oldest") == ["paris", "fox", "scatter", "harbour", "budget"]
     # A cursor of one order is not accepted by another.
     cursor = corpus.get("/articles", params={"q": "said", "limit": 1}).json()["next"]
     cursor = cursor.split("cursor=")[1]
@@ -268,8 +268,18 @@ def test_quote_search_facets_and_filters(corpus):
     ) + total(corpus, "/quotes", article_id="budget")
     dated = ids(corpus, "/quotes", published_after="2024-01-01")
     assert dated and all(not i.startswith(("budget", "paris")) for i in dated)
-    newest = corpus.get("/quotes", params={"sort": "newest", "limit": 100}).json()["items"]
-    assert [q["article_id"] for q in newest][-1] == "paris"
+    # By their article's date, the undated article's quotes last either way.
+    for sort in ("newest", "oldest"):
+        by_date = corpus.get("/quotes", params={"sort": sort, "limit": 100}).json()["items"]
+        quoted = list(dict.fromkeys(q["article_id"] for q in by_date))
+        assert quoted == [i for i in ids(corpus, sort=sort) if i in quoted]
+        assert quoted[-1] == "budget" and len(quoted) > 2
+        paged, url = [], f"/quotes?sort={sort}&limit=2"
+        while url:
+            body = corpus.get(url).json()
+            paged += [q["id"] for q in body["items"]]
+            url = body["next"]
+        assert paged == [q["id"] for q in by_date]
     for base in ({}, {"q": "said OR harbour OR budget"}, {"mentions": carter}):
         body = corpus.get(
             "/quotes/facets", params={"facet": ["speaker", "kind", "cue"], "size": 100, **base}

@@ -109,7 +109,11 @@ def list_articles(
     limit: LimitQuery = 20,
     cursor: CursorQuery = None,
     sort: Annotated[
-        Sort | None, Query(description="`relevance` (the default with `q`), `newest` or `oldest`.")
+        Sort | None,
+        Query(
+            description="`relevance` (the default with `q`), `newest` (the default without) or "
+            "`oldest` by publication date, undated articles last either way."
+        ),
     ] = None,
     count: CountQuery = False,
     offsets: OffsetsQuery = "codepoints",

@@ -93,7 +93,7 @@ def list_quotes(
         Sort | None,
         Query(
             description="`relevance` (the default with `q`), or `newest`/`oldest` by the "
-            "article's date; without either, in article order."
+            "article's date, undated articles last; without either, in article order."
         ),
     ] = None,
     count: CountQuery = False,

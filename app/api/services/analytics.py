@@ -12,6 +12,7 @@ from sqlmodel import Session
 from app.api.schemas import Bucket, FacetValue, Histogram
 from app.errors import InvalidInput
 from app.store.search import SearchQuery, is_postgres, parse_query
+from app.store.tables import Article
 
 Sort = Literal["relevance", "newest", "oldest"]
 Interval = Literal["day", "week", "month", "year"]
@@ -28,6 +29,15 @@ def sort_for(search: SearchQuery | None, sort: Sort | None, *, default: Sort = "
     if sort == "relevance" and search is None:
         raise InvalidInput("sort=relevance ranks search results: it needs a query in `q`.")
     return sort or ("relevance" if search is not None else default)
+
+
+def by_date(sort: Sort, *, article_id: Any = Article.id) -> list[tuple[Any, bool]]:
+    """The (column, descending) order of articles newest or oldest first: the dated by
+    date, then the undated (by when they were stored) either way; the id breaks ties.
+    Articles and the quotes in their order share it; ix_article_newest and
+    ix_article_oldest serve it."""
+    descending = sort == "newest"
+    return [(Article.dated, True), (Article.sort_at, descending), (article_id, descending)]
 
 
 def count(session: Session, query: Any) -> int:

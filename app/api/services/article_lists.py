@@ -21,6 +21,7 @@ from app.api.schemas import ArticleListItem, FacetValue, Histogram, Snippet
 from app.api.services.analytics import (
     Interval,
     Sort,
+    by_date,
     count,
     date_bounds,
     facet_values,
@@ -107,9 +108,10 @@ def list_articles(
         order: list[tuple[Any, bool]] = [(ranked.c.score, True), (A.id, False)]
         kinds: list[type] = [float, str]
     else:
-        query = select(*SUMMARY, A.sort_at).where(*conditions(session, filters, search=search))
-        descending = sort == "newest"
-        order, kinds = [(A.sort_at, descending), (A.id, descending)], [datetime, str]
+        query = select(*SUMMARY, A.dated, A.sort_at).where(
+            *conditions(session, filters, search=search)
+        )
+        order, kinds = by_date(sort), [bool, datetime, str]
     rows, next_cursor = paginate(
         session, query, order, limit=limit, cursor=cursor, kinds=kinds, rows=True
     )

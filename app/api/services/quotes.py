@@ -20,6 +20,7 @@ from app.api.schemas import AttributionOut, FacetValue, Histogram, QuoteListItem
 from app.api.services.analytics import (
     Interval,
     Sort,
+    by_date,
     count,
     date_bounds,
     facet_values,
@@ -115,13 +116,12 @@ def list_quotes(
         order, kinds = [(Q.article_id, False), (Q.position, False)], [str, int]
     else:
         query = (
-            select(*columns, A.sort_at)
+            select(*columns, A.dated, A.sort_at)
             .join(A, A.id == Q.article_id)
             .where(*conditions(session, filters, search=search))
         )
-        descending = sort == "newest"
-        order = [(A.sort_at, descending), (Q.article_id, descending), (Q.position, False)]
-        kinds = [datetime, str, int]
+        order = [*by_date(sort, article_id=Q.article_id), (Q.position, False)]
+        kinds = [bool, datetime, str, int]
     rows, next_cursor = paginate(
         session, query, order, limit=limit, cursor=cursor, kinds=kinds, rows=True
     )
