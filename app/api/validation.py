@@ -1,7 +1,8 @@
 """Edge validation: types and parameters that turn hostile input into a 422 naming the field.
 
 Use these for every new parameter or body field, so that nothing a client sends reaches the
-database or the annotator in a form they cannot take:
+database or the annotator in a form they cannot take (the body field types are defined in
+`app.ingest.records`, which reads JSONL records by the same rules):
 
 - `PlainText`: a body string with no NUL and no lone surrogate (Postgres refuses both,
   SQLite drivers cannot encode the second); `DocumentText` also refuses control characters.
