@@ -126,6 +126,22 @@ def client(make_client):
     return make_client()
 
 
+@pytest.fixture
+def cli_env(monkeypatch, database_url, nlp):
+    """`python -m app` (`app.cli.main`) on the test database, jobs in this process."""
+    from app import config
+    from app.annotate import nlp as nlp_module
+
+    monkeypatch.setenv("GAZETTE_DATABASE_URL", database_url)
+    monkeypatch.setenv("GAZETTE_WORKERS", "0")
+    monkeypatch.delenv("GAZETTE_BROKER_URL", raising=False)
+    config.get_settings.cache_clear()
+    # The model is already loaded for the test session; loading it again would only cost time.
+    monkeypatch.setattr(nlp_module, "load_nlp", lambda: nlp)
+    yield database_url
+    config.get_settings.cache_clear()
+
+
 def seed_document() -> bytes:
     return next(SEED_DIR.glob("*.txt")).read_bytes()
 

@@ -5,20 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.annotate.types import BlockKind, EntityType, LinkKind, QuoteKind
-from app.api.validation import (
-    NO_NUL_PATTERN,
-    TEXT_PATTERN,
-    ArticleIdField,
-    DocumentText,
-    IsoDateTime,
-    PlainText,
-)
-
-# A headline longer than this is a paragraph sent in the wrong field.
-MAX_TITLE_CHARS = 1000
+from app.ingest.records import ArticleRecord, DocumentFields
 
 T = TypeVar("T")
 
@@ -181,40 +171,19 @@ class AnnotationDocument(Out):
     dates: list[DateOut] = []
 
 
-class AnnotateRequest(BaseModel):
+class AnnotateRequest(DocumentFields):
+    # Nothing is stored: a field it does not take is a mistake worth a 422.
     model_config = ConfigDict(extra="forbid")
-
-    text: DocumentText = Field(
-        min_length=1,
-        description="The article as plain text (at most GAZETTE_MAX_DOCUMENT_CHARS characters).",
-        # In the OpenAPI document only: the validators below say what is wrong more clearly.
-        json_schema_extra={"pattern": TEXT_PATTERN},
-    )
-    title: PlainText | None = Field(
-        default=None,
-        max_length=MAX_TITLE_CHARS,
-        description="The headline, when it is not the first line of `text` (stored articles).",
-        json_schema_extra={"pattern": NO_NUL_PATTERN},
-    )
-    published_at: IsoDateTime | None = Field(
-        default=None,
-        description="Publication time, ISO 8601; relative dates are resolved against it.",
-    )
-
-    @field_validator("text")
-    @classmethod
-    def _has_words(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("the text is blank: it has no characters but white space")
-        return value
 
 
 # --- Articles ---------------------------------------------------------------------------
 
 
-class ArticleIn(AnnotateRequest):
-    id: ArticleIdField | None = None
-    url: HttpUrl | None = Field(default=None, description="Where the article was published.")
+class ArticleIn(ArticleRecord):
+    """An article to store, as `POST /articles` and `POST /jobs` take it and as
+    `python -m app load` reads a JSONL line. Fields not named here are ignored, so that a
+    line of a JSONL corpus, with its own annotations and metadata, posts as it is; without
+    a `title`, `meta.title` is the title."""
 
 
 class ArticleSummary(Out):

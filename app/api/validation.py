@@ -1,7 +1,8 @@
 """Edge validation: types and parameters that turn hostile input into a 422 naming the field.
 
 Use these for every new parameter or body field, so that nothing a client sends reaches the
-database or the annotator in a form they cannot take:
+database or the annotator in a form they cannot take (the body field types are defined in
+`app.ingest.records`, which reads JSONL records by the same rules):
 
 - `PlainText`: a body string with no NUL and no lone surrogate (Postgres refuses both,
   SQLite drivers cannot encode the second); `DocumentText` also refuses control characters.
@@ -15,75 +16,27 @@ database or the annotator in a form they cannot take:
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import StringConstraints
 
-from app.ingest.rules import (
-    ARTICLE_ID_MAX_CHARS,
-    ARTICLE_ID_PATTERN,
-    ARTICLE_ID_RULE,
-    check_datetime,
-    check_plain_text,
-)
+# The record field types live in the ingest layer, which reads documents from JSONL too;
+# re-exported here so that every edge type is found in one place.
+from app.ingest.records import NO_NUL_PATTERN as NO_NUL_PATTERN
+from app.ingest.records import TEXT_PATTERN as TEXT_PATTERN
+from app.ingest.records import ArticleIdField as ArticleIdField
+from app.ingest.records import DocumentText as DocumentText
+from app.ingest.records import IsoDateTime as IsoDateTime
+from app.ingest.records import PlainText as PlainText
+from app.ingest.records import check_document_text as check_document_text
 
 # A query or path string never needs more; longer ones are refused rather than searched for.
 MAX_PARAM_CHARS = 200
-# No NUL in a query or path string (the pattern is also in the OpenAPI document, so that
-# generated clients and fuzzers know it); URL decoding already replaces lone surrogates.
-PARAM_PATTERN = r"^[^\x00]*$"
-NO_NUL_PATTERN = PARAM_PATTERN
-# A document: no control character but tab, line feed, carriage return and form feed, and
-# something besides white space.
-_CONTROLS = r"\x00-\x08\x0b\x0e-\x1f\x7f-\x9f"
-TEXT_PATTERN = rf"^[^{_CONTROLS}]*[^\s{_CONTROLS}][^{_CONTROLS}]*$"
-_CONTROL = re.compile(f"[{_CONTROLS}]")
-
-
-def check_document_text(value: str) -> str:
-    """A document sent to the API: plain text without control characters (binary data)."""
-    check_plain_text(value)
-    found = _CONTROL.search(value)
-    if found:
-        raise ValueError(
-            f"it contains the control character U+{ord(found.group()):04X} at offset "
-            f"{found.start()}: send plain text"
-        )
-    return value
-
+# No NUL in a query or path string; URL decoding already replaces lone surrogates.
+PARAM_PATTERN = NO_NUL_PATTERN
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
-
-_NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
-
-
-def _iso_only(value: Any) -> Any:
-    # Pydantic reads numbers (and numeric strings) as Unix times: 0 or "0.5" is no date here.
-    if isinstance(value, datetime):
-        return value
-    if not isinstance(value, str) or _NUMBER.match(value):
-        raise ValueError("a datetime is an ISO 8601 string, e.g. 2024-03-01T12:00:00Z")
-    return value
-
-
-PlainText = Annotated[str, AfterValidator(check_plain_text)]
-DocumentText = Annotated[str, AfterValidator(check_document_text)]
-IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only), AfterValidator(check_datetime)]
-ArticleIdField = Annotated[
-    str,
-    Field(
-        min_length=1,
-        max_length=ARTICLE_ID_MAX_CHARS,
-        pattern=ARTICLE_ID_PATTERN,
-        description=(
-            f"Your id for the article: {ARTICLE_ID_RULE}. It is kept exactly as sent; "
-            "posting the same id again replaces the article."
-        ),
-    ),
-]
 
 
 def text_query(description: str | None = None, *, max_length: int = MAX_PARAM_CHARS) -> Any:

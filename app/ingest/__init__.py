@@ -1,1 +1,1 @@
-"""Ingest: document sources, the one ingest function and the startup loader."""
+"""Ingest: the record model, document sources, the one ingest function and the startup loader."""

@@ -20,6 +20,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from spacy.language import Language
@@ -39,7 +40,7 @@ from app.ingest.core import (
     prepare,
     store_annotated,
 )
-from app.ingest.sources import SourceError, parse_datetime
+from app.ingest.sources import SourceError
 from app.store.tables import IngestJob, IngestJobDocument, utcnow
 
 log = logging.getLogger(__name__)
@@ -360,8 +361,10 @@ def _dump(document: IngestDocument) -> str:
 
 
 def _load(raw: str | None) -> IngestDocument:
+    """The document `_dump` wrote: checked when it came in, so only read back."""
     record = json.loads(raw or "{}")
-    record["published_at"] = parse_datetime(record.get("published_at"))
+    if record.get("published_at") is not None:
+        record["published_at"] = datetime.fromisoformat(record["published_at"])
     return IngestDocument(**record)
 
 

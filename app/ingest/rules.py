@@ -1,7 +1,9 @@
 """What a document must satisfy to be stored, whichever way it comes in (API, CLI, loader).
 
-The API applies these same rules at its edge (`app.api.validation`) so that a bad value
-is a 422 naming the field; the CLI and the loader report the document as skipped.
+A record (an API body, a JSONL line) is checked by them when it is read, through the field
+types of `app.ingest.records`: the API answers a 422 naming the field, the CLI and the
+loader report the record as skipped with the same reason. `core.document_problem` applies
+them once more to every document, text files included.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Reading documents from files, folders and JSONL into `IngestDocument`s.
 
-A file that cannot be read is reported as a `SourceError` in the stream, never raised.
+A JSONL line is read by `ArticleRecord`, the model `POST /articles` reads its body with. A
+file that cannot be read, or a record that is refused, is reported as a `SourceError` in
+the stream, never raised.
 """
 
 from __future__ import annotations
@@ -8,11 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from app.annotate.document import UnreadableDocument, decode_bytes
 from app.ingest.core import IngestDocument
+from app.ingest.records import ArticleRecord, record_problem
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 
@@ -21,16 +25,6 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 class SourceError:
     origin: str
     reason: str
-
-
-def parse_datetime(value: object) -> datetime | None:
-    """An ISO 8601 date or datetime; naive values are taken as UTC."""
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise ValueError("published_at must be an ISO 8601 string")
-    parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def list_files(paths: Iterable[Path]) -> list[Path]:
@@ -80,25 +74,20 @@ def _jsonl_documents(path: Path) -> Iterator[IngestDocument | SourceError]:
             if not raw.strip():
                 continue
             try:
-                yield document_from_record(json.loads(decode_bytes(raw)), origin=origin)
-            except (ValueError, UnreadableDocument) as exc:
+                record = json.loads(decode_bytes(raw))
+            except UnreadableDocument as exc:
                 yield SourceError(origin, str(exc))
+                continue
+            except (ValueError, RecursionError) as exc:
+                yield SourceError(origin, f"not valid JSON: {exc}")
+                continue
+            try:
+                yield document_from_record(record, origin=origin)
+            except ValidationError as exc:
+                yield SourceError(origin, record_problem(exc))
 
 
 def document_from_record(record: object, *, origin: str) -> IngestDocument:
-    """`{id?, text, title?, url?, published_at?}` as an `IngestDocument`."""
-    if not isinstance(record, dict):
-        raise ValueError("a record must be a JSON object")
-    text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise ValueError("a record needs a non-empty 'text' string")
-    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
-    title = record.get("title") or meta.get("title")
-    return IngestDocument(
-        text=text,
-        id=str(record["id"]) if record.get("id") is not None else None,
-        title=str(title) if title else None,
-        url=str(record["url"]) if record.get("url") else None,
-        published_at=parse_datetime(record.get("published_at")),
-        origin=origin,
-    )
+    """A JSONL record as an `IngestDocument`, by the rules of `POST /articles`; raises
+    `ValidationError` when it is refused."""
+    return ArticleRecord.model_validate(record).to_document(origin=origin)

@@ -18,21 +18,6 @@ from tests.conftest import seed_document
 pytestmark = pytest.mark.nlp
 
 
-@pytest.fixture
-def cli_env(monkeypatch, database_url, nlp):
-    from app import config
-    from app.annotate import nlp as nlp_module
-
-    monkeypatch.setenv("GAZETTE_DATABASE_URL", database_url)
-    monkeypatch.setenv("GAZETTE_WORKERS", "0")
-    monkeypatch.delenv("GAZETTE_BROKER_URL", raising=False)
-    config.get_settings.cache_clear()
-    # The model is already loaded for the test session; loading it again would only cost time.
-    monkeypatch.setattr(nlp_module, "load_nlp", lambda: nlp)
-    yield database_url
-    config.get_settings.cache_clear()
-
-
 def _titles(database_url: str) -> dict[str, str]:
     from app.db import create_db_engine
 

@@ -9,7 +9,6 @@ from sqlmodel import Session
 
 from app.api.presenters import article_summary
 from app.api.schemas import ArticleIn, IngestOut
-from app.api.services.jobs import ingest_document
 from app.errors import Conflict, InvalidInput, ServiceBusy
 from app.ingest.core import Outcome, ingest_now
 from app.store.locking import write_session
@@ -22,7 +21,7 @@ class IngestFailed(RuntimeError):
 
 
 def ingest_article(engine: Engine, document: ArticleIn, *, nlp: Language) -> IngestOut:
-    result = ingest_now(engine, ingest_document(document), nlp=nlp)
+    result = ingest_now(engine, document.to_document(origin="api"), nlp=nlp)
     if result.outcome is Outcome.skipped:
         raise InvalidInput(f"The document was not stored: {result.reason}.")
     if result.outcome is Outcome.failed and result.transient:

@@ -6,21 +6,8 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import Engine
 
 from app.api.schemas import ArticleIn, JobCounts, JobOut, JobProblem
-from app.ingest.core import IngestDocument
 from app.ingest.jobs import JobStatus, job_status, submit_job
 from app.ingest.runners import Runner
-
-
-def ingest_document(document: ArticleIn, *, origin: str = "api") -> IngestDocument:
-    """An API document as the ingest function takes it."""
-    return IngestDocument(
-        text=document.text,
-        id=document.id,
-        title=document.title,
-        url=str(document.url) if document.url else None,
-        published_at=document.published_at,
-        origin=origin,
-    )
 
 
 def submit(
@@ -29,7 +16,7 @@ def submit(
     """Record the job, hand its pieces to the workers, and answer at once."""
     job = submit_job(
         engine,
-        [ingest_document(d) for d in documents],
+        [d.to_document(origin="api") for d in documents],
         origin="api",
         batch_size=batch_size,
     )
