@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 import sys
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from app.cli import main
+from app.logs import StderrHandler
 from app.store.tables import Article
 from tests.conftest import seed_document
 
@@ -29,6 +31,11 @@ def cli_env(monkeypatch, database_url, nlp):
     config.get_settings.cache_clear()
     # The model is already loaded for the test session; loading it again would only cost time.
     monkeypatch.setattr(nlp_module, "load_nlp", lambda: nlp)
+    # The command runs in a process of its own, where no app has installed the service's log
+    # handler: one an app of an earlier test installed must not write into its output.
+    root = logging.getLogger()
+    service_handlers = [h for h in root.handlers if isinstance(h, StderrHandler)]
+    monkeypatch.setattr(root, "handlers", [h for h in root.handlers if h not in service_handlers])
     yield database_url
     config.get_settings.cache_clear()
 

@@ -97,10 +97,13 @@ def test_unexpected_errors_are_problems_too(make_client, monkeypatch):
 
     monkeypatch.setattr(LoopReader, "document", broken)
     client = make_client()
-    response = client.get("/articles/anything")
+    response = client.get("/articles/anything", headers={"X-Request-ID": "req-42"})
     assert response.status_code == 500
     assert response.headers["content-type"].startswith(PROBLEM)
     assert "boom" not in response.text
+    # The detail names the request id the log line has, so a report can be traced.
+    assert "req-42" in response.json()["detail"]
+    assert response.headers["X-Request-ID"] == "req-42"
 
 
 def test_a_failed_ingest_leaves_the_stored_article_whole(make_client, monkeypatch):

@@ -1,0 +1,256 @@
+"""What operators rely on: log lines, request ids, the access log and one traceback per
+unexpected error."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+import pytest
+import uvicorn
+
+from app.logs import RequestIdFilter, StderrHandler
+from app.main import create_app
+
+UTC_MILLIS = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
+GENERATED_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def _json_lines(err: str) -> list[dict]:
+    return [json.loads(line) for line in err.splitlines() if line.strip()]
+
+
+def _access_records(caplog, path: str) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == "app.access" and r.path == path]
+
+
+def _broken_reader(monkeypatch) -> None:
+    """Every read of a stored article fails with an error no handler knows."""
+    from app.store.versions import LoopReader
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("boom in the reader")
+
+    monkeypatch.setattr(LoopReader, "document", broken)
+
+
+# --- log lines -------------------------------------------------------------------------
+
+
+def test_text_lines_have_a_utc_timestamp_with_milliseconds_and_the_request_id(make_client, capsys):
+    client = make_client()
+    capsys.readouterr()
+    response = client.get("/health", headers={"X-Request-ID": "trace-0001"})
+    assert response.status_code == 200
+    lines = capsys.readouterr().err.splitlines()
+    access = [line for line in lines if " app.access " in line]
+    assert len(access) == 1, lines
+    assert re.fullmatch(
+        rf"{UTC_MILLIS} INFO app\.access \[trace-0001\] GET /health 200 \d+\.\dms", access[0]
+    ), access[0]
+    # Lines written outside any request say so.
+    logging.getLogger("app").warning("outside a request")
+    (outside,) = capsys.readouterr().err.splitlines()
+    assert re.fullmatch(rf"{UTC_MILLIS} WARNING app \[-\] outside a request", outside)
+
+
+def test_json_lines_are_one_object_each_with_time_level_logger_message_and_request_id(
+    make_client, capsys
+):
+    client = make_client(log_format="json")
+    capsys.readouterr()
+    client.get("/articles/nope", headers={"X-Request-ID": "trace-0002"})
+    logging.getLogger("app").info("outside a request")
+    records = _json_lines(capsys.readouterr().err)
+    (access,) = [r for r in records if r["logger"] == "app.access"]
+    assert re.fullmatch(UTC_MILLIS, access["time"])
+    assert access["level"] == "INFO"
+    assert access["message"].startswith("GET /articles/nope 404 ")
+    assert access["request_id"] == "trace-0002"
+    assert (access["method"], access["path"], access["status"]) == ("GET", "/articles/nope", 404)
+    assert access["duration_ms"] >= 0
+    assert "exception" not in access
+    (outside,) = [r for r in records if r["message"] == "outside a request"]
+    assert outside["request_id"] is None
+
+
+def test_json_lines_carry_the_traceback_of_an_unexpected_error(make_client, capsys, monkeypatch):
+    client = make_client(log_format="json")
+    _broken_reader(monkeypatch)
+    capsys.readouterr()
+    response = client.get("/articles/anything", headers={"X-Request-ID": "trace-0003"})
+    assert response.status_code == 500
+    records = _json_lines(capsys.readouterr().err)
+    (failure,) = [r for r in records if "exception" in r]
+    assert failure["level"] == "ERROR"
+    assert failure["request_id"] == "trace-0003"
+    assert "Traceback (most recent call last)" in failure["exception"]
+    assert "RuntimeError: boom in the reader" in failure["exception"]
+
+
+def test_apps_built_one_after_another_share_one_handler(make_client):
+    make_client()
+    make_client(log_format="json")
+    ours = [h for h in logging.getLogger().handlers if isinstance(h, StderrHandler)]
+    assert len(ours) == 1
+    # uvicorn's loggers write through it, and its access log stays silent.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        assert logging.getLogger(name).handlers == [] and logging.getLogger(name).propagate
+    assert not logging.getLogger("uvicorn.access").isEnabledFor(logging.INFO)
+
+
+# --- request ids and the access log ----------------------------------------------------
+
+
+def test_a_request_id_sent_is_echoed_and_on_every_line_of_its_request(
+    make_client, caplog, monkeypatch
+):
+    from app.api.routers import annotate as annotate_router
+
+    original = annotate_router.annotate
+
+    def logging_annotate(*args, **kwargs):
+        # Written from the threadpool, where the annotation runs.
+        logging.getLogger("app.test").info("annotating in a worker thread")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(annotate_router, "annotate", logging_annotate)
+    client = make_client()
+    caplog.handler.addFilter(RequestIdFilter())
+    caplog.clear()  # the startup's lines
+    response = client.post(
+        "/annotate",
+        json={"text": 'Title\n\nThe mayor said "yes".'},
+        headers={"X-Request-ID": "client-id_1.2:3"},
+    )
+    assert response.status_code == 200
+    assert response.headers["X-Request-ID"] == "client-id_1.2:3"
+    ours = [r for r in caplog.records if r.name.startswith("app")]
+    assert {r.name for r in ours} >= {"app.test", "app.access"}
+    assert all(r.request_id == "client-id_1.2:3" for r in ours)
+
+
+@pytest.mark.parametrize("sent", [None, "", "has spaces", "x" * 129, 'quote"d', "tab\tbed"])
+def test_a_missing_or_malformed_request_id_is_replaced_by_a_new_one(make_client, sent):
+    client = make_client()
+    headers = {} if sent is None else {"X-Request-ID": sent}
+    first = client.get("/health", headers=headers)
+    second = client.get("/health", headers=headers)
+    assert GENERATED_ID.fullmatch(first.headers["X-Request-ID"])
+    assert first.headers["X-Request-ID"] != second.headers["X-Request-ID"]
+
+
+def test_error_responses_carry_the_request_id_too(make_client):
+    client = make_client()
+    for response in (
+        client.get("/articles/nope"),
+        client.get("/no-such-route"),
+        client.request("PATCH", "/articles"),
+    ):
+        assert response.status_code >= 400
+        assert GENERATED_ID.fullmatch(response.headers["X-Request-ID"])
+
+
+def test_one_access_line_per_request_with_method_path_status_and_latency(make_client, caplog):
+    client = make_client()
+    caplog.clear()
+    client.get("/articles/nope")
+    client.head("/health")
+    client.get("/articles/a%20b?limit=5")
+    (missing,) = _access_records(caplog, "/articles/nope")
+    assert (missing.method, missing.status) == ("GET", 404)
+    assert 0 <= missing.duration_ms < 10_000
+    assert re.fullmatch(r"GET /articles/nope 404 \d+\.\dms", missing.getMessage())
+    (head,) = _access_records(caplog, "/health")
+    assert (head.method, head.status) == ("HEAD", 200)
+    # The path as sent, percent-encoding kept and the query left out.
+    (encoded,) = _access_records(caplog, "/articles/a%20b")
+    assert encoded.status == 404
+    assert len([r for r in caplog.records if r.name == "app.access"]) == 3
+
+
+# --- unexpected errors -----------------------------------------------------------------
+
+
+def test_an_unexpected_error_is_logged_once_with_its_request_id(make_client, caplog, monkeypatch):
+    client = make_client()
+    _broken_reader(monkeypatch)
+    caplog.handler.addFilter(RequestIdFilter())
+    caplog.clear()
+    response = client.get("/articles/anything", headers={"X-Request-ID": "trace-0500"})
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.headers["X-Request-ID"] == "trace-0500"
+    body = response.json()
+    assert body["status"] == 500 and "trace-0500" in body["detail"]
+    assert "boom" not in response.text
+    tracebacks = [r for r in caplog.records if r.exc_info]
+    assert len(tracebacks) == 1
+    assert tracebacks[0].request_id == "trace-0500"
+    assert "/articles/anything" in tracebacks[0].getMessage()
+    (access,) = _access_records(caplog, "/articles/anything")
+    assert access.status == 500
+
+
+@contextmanager
+def _uvicorn(settings, nlp) -> Iterator[str]:
+    """The app served by uvicorn in a thread, with uvicorn's own logging set up first, as
+    `uvicorn app.main:app` does before it imports the app."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(None, lifespan="on")  # configures uvicorn's logging
+    config.app = create_app(settings, nlp=nlp)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])))
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not server.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+            time.sleep(0.02)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        sock.close()
+
+
+def test_under_uvicorn_an_unexpected_error_leaves_one_traceback(settings, nlp, capsys, monkeypatch):
+    _broken_reader(monkeypatch)
+    with _uvicorn(settings, nlp) as base:
+        response = httpx.get(f"{base}/articles/x", headers={"X-Request-ID": "trace-0501"})
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith("application/problem+json")
+    err = capsys.readouterr().err
+    assert err.count("Traceback (most recent call last)") == 1, err
+    assert "Exception in ASGI application" not in err
+    (logged,) = [line for line in err.splitlines() if "unhandled error" in line]
+    assert "[trace-0501]" in logged
+
+
+def test_under_uvicorn_every_line_has_the_format_and_one_access_line_per_request(
+    settings, nlp, capsys
+):
+    settings = settings.model_copy(update={"log_format": "json"})
+    with _uvicorn(settings, nlp) as base:
+        response = httpx.get(f"{base}/health", headers={"X-Request-ID": "trace-0200"})
+    assert response.headers["X-Request-ID"] == "trace-0200"
+    records = _json_lines(capsys.readouterr().err)  # every line is a JSON object
+    assert all(re.fullmatch(UTC_MILLIS, r["time"]) for r in records)
+    messages = {r["message"] for r in records if r["logger"] == "uvicorn.error"}
+    assert "Application startup complete." in messages
+    assert not [r for r in records if r["logger"] == "uvicorn.access"]
+    (access,) = [r for r in records if r["logger"] == "app.access"]
+    assert (access["path"], access["status"], access["request_id"]) == (
+        "/health",
+        200,
+        "trace-0200",
+    )
