@@ -29,9 +29,9 @@ from app.store.versions import LoopReader
 # Stored data changes with writes (an article's detail even with other articles'
 # writes): caches may keep it but must revalidate, which costs a 304.
 DATA_CACHE = "public, no-cache"
-# Health and readiness describe this moment.
+# Health, readiness and metrics describe this moment.
 LIVE_CACHE = "no-store"
-LIVE_PATHS = frozenset({"/health", "/ready"})
+LIVE_PATHS = frozenset({"/health", "/ready", "/metrics"})
 GZIP_SUFFIX = "-gz"
 # Bodies smaller than this gain little from compression.
 GZIP_MINIMUM_BYTES = 1024

@@ -1,5 +1,5 @@
-"""What operators rely on: log lines, request ids, the access log and one traceback per
-unexpected error."""
+"""What operators rely on: log lines, request ids, the access log, one traceback per
+unexpected error, and /metrics."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ from contextlib import contextmanager
 import httpx
 import pytest
 import uvicorn
+from prometheus_client.parser import text_string_to_metric_families
 
 from app.logs import RequestIdFilter, StderrHandler
 from app.main import create_app
+from app.metrics import ANNOTATION_SECONDS
 
 UTC_MILLIS = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
 GENERATED_ID = re.compile(r"[0-9a-f]{32}")
@@ -115,14 +117,14 @@ def test_a_request_id_sent_is_echoed_and_on_every_line_of_its_request(
 ):
     from app.api.routers import annotate as annotate_router
 
-    original = annotate_router.annotate
+    original = annotate_router.annotate_text
 
     def logging_annotate(*args, **kwargs):
         # Written from the threadpool, where the annotation runs.
         logging.getLogger("app.test").info("annotating in a worker thread")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(annotate_router, "annotate", logging_annotate)
+    monkeypatch.setattr(annotate_router, "annotate_text", logging_annotate)
     client = make_client()
     caplog.handler.addFilter(RequestIdFilter())
     caplog.clear()  # the startup's lines
@@ -254,3 +256,115 @@ def test_under_uvicorn_every_line_has_the_format_and_one_access_line_per_request
         200,
         "trace-0200",
     )
+
+
+# --- metrics ---------------------------------------------------------------------------
+
+
+def _scrape(client) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+    }
+
+
+def _requests(metrics, handler: str, method: str, status: int) -> float:
+    labels = (("handler", handler), ("method", method), ("status", str(status)))
+    return metrics.get(("http_requests_total", labels), 0.0)
+
+
+@pytest.mark.nlp
+def test_metrics_count_requests_and_latency_by_route_template_and_status(make_client):
+    client = make_client()
+    assert client.post("/articles", json={"id": "one", "text": "A title\n\nSome words."}).is_success
+    client.get("/articles/one")  # the stored-document shortcut
+    client.get("/articles/one")
+    client.get("/articles/nope")
+    client.head("/articles/one")
+    client.get("/articles/facets", params={"facet": "entity"})
+    client.get("/no-such-route/at-all")
+    client.request("BREW", "/articles")
+    metrics = _scrape(client)
+    assert _requests(metrics, "/articles/{article_id}", "GET", 200) == 2
+    assert _requests(metrics, "/articles/{article_id}", "GET", 404) == 1
+    assert _requests(metrics, "/articles/{article_id}", "HEAD", 200) == 1
+    assert _requests(metrics, "/articles/facets", "GET", 200) == 1
+    assert _requests(metrics, "/articles", "POST", 201) == 1
+    assert _requests(metrics, "none", "GET", 404) == 1
+    assert _requests(metrics, "/articles", "other", 405) == 1
+    labels = (("handler", "/articles/{article_id}"), ("method", "GET"), ("status", "200"))
+    assert metrics[("http_request_duration_seconds_count", labels)] == 2
+    bucket = tuple(sorted((*labels, ("le", "+Inf"))))
+    assert metrics[("http_request_duration_seconds_bucket", bucket)] == 2
+    # The process's own metrics come along.
+    assert any(name.startswith("process_") or name.startswith("python_") for name, _ in metrics)
+
+
+@pytest.mark.nlp
+def test_metrics_report_articles_stored_and_the_load(make_client):
+    client = make_client()
+    metrics = _scrape(client)
+    assert metrics[("gazette_articles_stored", ())] == 0
+    assert metrics[("gazette_database_available", ())] == 1
+    assert metrics[("gazette_load_finished", ())] == 1
+    for name in ("gazette_load_documents", "gazette_load_documents_done"):
+        assert metrics[(name, ())] == 0
+    for n in range(2):
+        text = f"Title {n}\n\nWords of story {n}."
+        assert client.post("/articles", json={"id": f"a{n}", "text": text}).status_code == 201
+    assert _scrape(client)[("gazette_articles_stored", ())] == 2
+    assert client.delete("/articles/a0").status_code == 204
+    assert _scrape(client)[("gazette_articles_stored", ())] == 1
+
+
+@pytest.mark.nlp
+def test_metrics_report_the_startup_load(make_client, settings, seed_text):
+    from tests.conftest import wait_until_ready
+
+    settings.seed_dir.mkdir()
+    (settings.seed_dir / "story.txt").write_text(seed_text, encoding="utf-8")
+    (settings.seed_dir / "empty.txt").write_text("  \n", encoding="utf-8")
+    client = make_client(load_on_startup=True)
+    assert wait_until_ready(client)["ready"]
+    metrics = _scrape(client)
+    assert metrics[("gazette_load_documents", ())] == 2
+    assert metrics[("gazette_load_documents_done", ())] == 2
+    assert metrics[("gazette_load_documents_failed", ())] == 0
+    assert metrics[("gazette_load_finished", ())] == 1
+    assert metrics[("gazette_articles_stored", ())] == 1
+
+
+def test_metrics_stay_open_when_reads_need_a_key(make_client):
+    client = make_client(read_keys_required=True, key=None)
+    assert client.get("/articles").status_code == 401
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert "http_requests_total" in response.text
+    assert "/metrics" not in client.get("/openapi.json").json()["paths"]
+
+
+def _annotations_observed() -> float:
+    (family,) = ANNOTATION_SECONDS.collect()
+    return next(s.value for s in family.samples if s.name == "gazette_annotation_seconds_count")
+
+
+@pytest.mark.nlp
+def test_annotation_time_is_observed_per_document(make_client):
+    client = make_client()
+    before = _annotations_observed()
+    response = client.post("/annotate", json={"text": 'Title\n\nThe mayor said "yes".'})
+    assert response.status_code == 200
+    assert _annotations_observed() == before + 1
+    response = client.post("/articles", json={"id": "s", "text": "Title\n\nA story."})
+    assert response.status_code == 201
+    assert _annotations_observed() == before + 2
+    # An unchanged document is not annotated again.
+    client.post("/articles", json={"id": "s", "text": "Title\n\nA story."})
+    assert _annotations_observed() == before + 2
+    scraped = _scrape(client)
+    assert scraped[("gazette_annotation_seconds_count", ())] == before + 2
+    assert scraped[("gazette_annotation_seconds_sum", ())] > 0
