@@ -1,5 +1,5 @@
 """What operators rely on: log lines, request ids, the access log, one traceback per
-unexpected error, and /metrics."""
+unexpected error, /metrics, and CORS for browser clients."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from app.metrics import ANNOTATION_SECONDS
 
 UTC_MILLIS = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
 GENERATED_ID = re.compile(r"[0-9a-f]{32}")
+ORIGIN = "https://news.example"
 
 
 def _json_lines(err: str) -> list[dict]:
@@ -368,3 +369,68 @@ def test_annotation_time_is_observed_per_document(make_client):
     scraped = _scrape(client)
     assert scraped[("gazette_annotation_seconds_count", ())] == before + 2
     assert scraped[("gazette_annotation_seconds_sum", ())] > 0
+
+
+# --- CORS ------------------------------------------------------------------------------
+
+
+def test_an_allowed_preflight_names_the_methods_and_headers_a_browser_may_use(make_client):
+    client = make_client(cors_origins=ORIGIN)
+    response = client.options(
+        "/articles",
+        headers={
+            "Origin": ORIGIN,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type, if-none-match, "
+            "x-request-id",
+        },
+    )
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == ORIGIN
+    methods = {m.strip() for m in response.headers["access-control-allow-methods"].split(",")}
+    assert methods == {"GET", "HEAD", "POST", "DELETE"}
+    allowed = response.headers["access-control-allow-headers"].lower()
+    for header in ("authorization", "content-type", "if-none-match", "x-request-id"):
+        assert header in allowed
+    assert GENERATED_ID.fullmatch(response.headers["X-Request-ID"])
+
+
+@pytest.mark.parametrize(
+    ("headers", "named"),
+    [
+        ({"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET"}, "origin"),
+        ({"Origin": ORIGIN, "Access-Control-Request-Method": "PATCH"}, "PATCH"),
+        (
+            {
+                "Origin": ORIGIN,
+                "Access-Control-Request-Method": "GET",
+                "Access-Control-Request-Headers": "authorization, x-secret",
+            },
+            "x-secret",
+        ),
+    ],
+)
+def test_a_refused_preflight_is_a_problem_naming_what_is_refused(make_client, headers, named):
+    client = make_client(cors_origins=ORIGIN)
+    response = client.options("/articles", headers=headers)
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert (body["status"], body["title"]) == (400, "Bad Request")
+    assert "CORS" in body["detail"] and named in body["detail"]
+    assert "authorization" not in body["detail"]  # an allowed header is not blamed
+    assert GENERATED_ID.fullmatch(response.headers["X-Request-ID"])
+
+
+def test_simple_requests_expose_the_headers_a_client_reads(make_client, monkeypatch):
+    client = make_client(cors_origins=ORIGIN)
+    response = client.get("/articles", headers={"Origin": ORIGIN})
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == ORIGIN
+    exposed = {h.strip() for h in response.headers["access-control-expose-headers"].split(",")}
+    assert exposed == {"ETag", "Link", "Location", "X-Request-ID", "Retry-After"}
+    # An unexpected error reaches the browser as well, readable.
+    _broken_reader(monkeypatch)
+    failed = client.get("/articles/anything", headers={"Origin": ORIGIN})
+    assert failed.status_code == 500
+    assert failed.headers["access-control-allow-origin"] == ORIGIN
