@@ -193,6 +193,10 @@ def _add_error_handlers(app: FastAPI) -> None:
             # Starlette names only the methods of the one route it tried; a path can have more.
             method = request.scope.get(ORIGINAL_METHOD, request.method)
             allow = allowed_methods(request.app.openapi(), request.url.path)
+            if not allow and exc.headers:
+                # A route the document leaves out (/docs, /metrics): Starlette's own list.
+                offered = {m.strip() for m in exc.headers.get("Allow", "").split(",")} - {""}
+                allow = sorted(offered | ({"HEAD"} if "GET" in offered else set()))
             response = problem(
                 405, f"{method} is not allowed on {request.url.path}; use {', '.join(allow)}."
             )
