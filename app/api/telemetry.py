@@ -121,9 +121,11 @@ class RouteTemplates:
 
     @classmethod
     def of(cls, app: FastAPI) -> RouteTemplates:
-        """Every route of `app`: those of the OpenAPI document and those it leaves out."""
-        templates = set(app.openapi()["paths"])
+        """Every route of `app`, documented or not (read from the routes, not from the
+        OpenAPI document, which takes a second to build)."""
+        templates = set()
         for route in app.routes:
+            # FastAPI keeps an included router as one entry, its routes as its contexts.
             contexts = getattr(route, "effective_route_contexts", None)
             for each in contexts() if callable(contexts) else [route]:
                 if isinstance(path := getattr(each, "path", None), str):
