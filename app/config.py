@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,6 +30,11 @@ class Settings(BaseSettings):
         default=True, description="Upgrade the database schema to the newest migration at startup."
     )
     log_level: str = Field(default="INFO", description="Logging level of the service.")
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="Log lines as text, or one JSON object a line (time, level, logger, "
+        "message, request_id, exception).",
+    )
     max_document_chars: int = Field(
         default=200_000,
         description="Largest document accepted by POST /articles and POST /annotate, in characters.",

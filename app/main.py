@@ -7,43 +7,46 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http import HTTPStatus
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from spacy.language import Language
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__
-from app.api import conditional, docs
-from app.api.guards import AllowedHostsMiddleware, AnnotationSlots
+from app.api import conditional, docs, telemetry
+from app.api.guards import AllowedHostsMiddleware, AnnotationSlots, ProblemCORSMiddleware
 from app.api.http import ORIGINAL_METHOD, HeadAsGet, allowed_methods, routed_methods
-from app.api.openapi import PROBLEM_JSON, build_openapi, problems
+from app.api.openapi import build_openapi, problems
+from app.api.problems import problem
 from app.api.routers import annotate, articles, entities, jobs, links, quotes, system
-from app.api.schemas import Problem
 from app.api.security import ReadKey, log_key_mode
+from app.api.telemetry import REQUEST_ID_HEADER, UnexpectedErrors
 from app.config import Settings, get_settings
 from app.db import UNAVAILABLE, DatabaseStatus, create_db_engine, describe
 from app.errors import GazetteError
 from app.ingest.loader import LoadState, start_background_load
 from app.ingest.runners import make_runner
+from app.logs import configure_logging
 
 log = logging.getLogger("app")
 
 # Seconds a client is asked to wait when the database is unavailable.
 DATABASE_RETRY_AFTER = 5
+# What a browser client sends beyond the CORS-safelisted headers, and what it may read.
+CORS_REQUEST_HEADERS = ["Authorization", "Content-Type", "If-None-Match", REQUEST_ID_HEADER]
+CORS_RESPONSE_HEADERS = ["ETag", "Link", "Location", "Retry-After", REQUEST_ID_HEADER]
 
 
 def create_app(settings: Settings | None = None, *, nlp: Language | None = None) -> FastAPI:
     """Build the application. Tests pass their own settings and an already loaded model."""
     settings = settings or get_settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
+    # Replaces the handler an earlier call installed: apps built one after another (tests)
+    # do not stack handlers, and uvicorn's loggers take the same format.
+    configure_logging(settings.log_level, settings.log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -105,14 +108,6 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
     )
     if settings.allowed_host_list != ["*"]:
         app.add_middleware(AllowedHostsMiddleware, allowed_hosts=settings.allowed_host_list)
-    if settings.cors_origin_list:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_origin_list,
-            allow_methods=["GET", "POST", "DELETE"],
-            allow_headers=["Content-Type"],
-            expose_headers=["Link", "Location"],
-        )
     app.state.settings = settings
     app.state.engine = create_db_engine(
         settings.database_url,
@@ -134,22 +129,27 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
     # Outside the conditional middleware, so that HEAD gets GET's ETag and 304s too.
     app.add_middleware(HeadAsGet)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
+    # Inside CORS, so that a browser can read the 500 too.
+    app.add_middleware(UnexpectedErrors)
+    if settings.cors_origin_list:
+        app.add_middleware(
+            ProblemCORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=_methods_offered(app),
+            allow_headers=CORS_REQUEST_HEADERS,
+            expose_headers=CORS_RESPONSE_HEADERS,
+        )
+    # Outermost: every response, refused preflights included, has a request id, a log line
+    # and its count.
+    telemetry.install(app)
     return app
 
 
-def problem(
-    status: int,
-    detail: str,
-    *,
-    title: str | None = None,
-    errors: list[dict[str, Any]] | None = None,
-) -> JSONResponse:
-    body = Problem(
-        title=title or HTTPStatus(status).phrase, status=status, detail=detail, errors=errors
-    )
-    return JSONResponse(
-        body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_JSON
-    )
+def _methods_offered(app: FastAPI) -> list[str]:
+    """Every method some route of the API takes (HEAD wherever GET is)."""
+    paths = app.openapi()["paths"].values()
+    methods = {method.upper() for operations in paths for method in operations}
+    return sorted(methods | ({"HEAD"} if "GET" in methods else set()))
 
 
 def _add_error_handlers(app: FastAPI) -> None:
@@ -206,8 +206,10 @@ def _add_error_handlers(app: FastAPI) -> None:
         return response
 
     @app.exception_handler(Exception)
-    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+    async def unexpected_error(_request: Request, _exc: Exception) -> JSONResponse:
+        # Reached only by an error in the middleware outside `UnexpectedErrors`, which logs
+        # everything inside it. Starlette re-raises after this answer and the server logs
+        # the traceback, so it is not logged here too.
         return problem(500, "An unexpected error occurred; it has been logged.")
 
 

@@ -129,8 +129,11 @@ def client(make_client):
 @pytest.fixture
 def cli_env(monkeypatch, database_url, nlp):
     """`python -m app` (`app.cli.main`) on the test database, jobs in this process."""
+    import logging
+
     from app import config
     from app.annotate import nlp as nlp_module
+    from app.logs import StderrHandler
 
     monkeypatch.setenv("GAZETTE_DATABASE_URL", database_url)
     monkeypatch.setenv("GAZETTE_WORKERS", "0")
@@ -138,6 +141,11 @@ def cli_env(monkeypatch, database_url, nlp):
     config.get_settings.cache_clear()
     # The model is already loaded for the test session; loading it again would only cost time.
     monkeypatch.setattr(nlp_module, "load_nlp", lambda: nlp)
+    # The command runs in a process of its own, where no app has installed the service's log
+    # handler: one an app of an earlier test installed must not write into its output.
+    root = logging.getLogger()
+    service_handlers = [h for h in root.handlers if isinstance(h, StderrHandler)]
+    monkeypatch.setattr(root, "handlers", [h for h in root.handlers if h not in service_handlers])
     yield database_url
     config.get_settings.cache_clear()
 

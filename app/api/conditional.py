@@ -32,9 +32,9 @@ from app.store.versions import LoopReader
 # Stored data changes with writes (an article's detail even with other articles'
 # writes): caches may keep it but must revalidate, which costs a 304.
 DATA_CACHE = "public, no-cache"
-# Health and readiness describe this moment.
+# Health, readiness and metrics describe this moment.
 LIVE_CACHE = "no-store"
-LIVE_PATHS = frozenset({"/health", "/ready"})
+LIVE_PATHS = frozenset({"/health", "/ready", "/metrics"})
 GZIP_SUFFIX = "-gz"
 # Marks the ETag of an article's document with UTF-16 offsets.
 UTF16_SUFFIX = "-utf16"

@@ -1,4 +1,4 @@
-"""Guards in front of the routes: allowed hosts and the bound on concurrent annotation."""
+"""Guards in front of the routes: allowed hosts, CORS and the bound on concurrent annotation."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from contextlib import asynccontextmanager
 
 from starlette._utils import parse_host_header
 from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.errors import ServiceBusy
@@ -46,6 +48,48 @@ class AllowedHostsMiddleware(TrustedHostMiddleware):
         headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", b"%d" % len(body))]
         await send({"type": "http.response.start", "status": 400, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+class ProblemCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS, refusing a preflight with a problem document that says what of the
+    origin, method and headers is not allowed (Starlette answers in plain text)."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code != 400:
+            return response
+        refused = []
+        origin = request_headers["origin"]
+        if not self.is_allowed_origin(origin=origin):
+            refused.append(f"the origin {origin!r} is not allowed")
+        method = request_headers["access-control-request-method"]
+        if method not in self.allow_methods:
+            refused.append(
+                f"the method {method!r} is not allowed (allowed: {', '.join(self.allow_methods)})"
+            )
+        requested = request_headers.get("access-control-request-headers") or ""
+        headers = [h.strip() for h in requested.split(",") if h.strip()]
+        if not self.allow_all_headers and (
+            disallowed := [h for h in headers if h.lower() not in self.allow_headers]
+        ):
+            refused.append(f"the headers {', '.join(disallowed)} are not allowed")
+        private = "access-control-request-private-network" in request_headers
+        if private and not self.allow_private_network:
+            refused.append("private network access is not allowed")
+        if not refused:  # a reason of Starlette's that the checks above do not know
+            refused.append(bytes(response.body).decode(errors="replace"))
+        body = json.dumps(
+            {
+                "type": "about:blank",
+                "title": "Bad Request",
+                "status": 400,
+                "detail": "The CORS preflight request is refused: " + "; ".join(refused) + ".",
+            }
+        )
+        headers_out = {
+            k: v for k, v in response.headers.items() if k not in ("content-length", "content-type")
+        }
+        return Response(body, status_code=400, media_type=PROBLEM_JSON, headers=headers_out)
 
 
 class AnnotationSlots:

@@ -46,7 +46,7 @@ def allowed_methods(openapi: dict[str, Any], path: str) -> list[str]:
         methods.update(method.upper() for method in paths[path])
     else:
         for template, operations in paths.items():
-            if _pattern(template).fullmatch(path):
+            if path_pattern(template).fullmatch(path):
                 methods.update(method.upper() for method in operations)
     if "GET" in methods:
         methods.add("HEAD")
@@ -67,6 +67,7 @@ def routed_methods(routes: Iterable[BaseRoute], scope: Scope) -> list[str]:
 
 
 @lru_cache(maxsize=256)
-def _pattern(template: str) -> re.Pattern[str]:
+def path_pattern(template: str) -> re.Pattern[str]:
+    """A pattern matching the paths of a route template (`/articles/{article_id}`)."""
     parts = re.split(r"(\{[^}]+\})", template)
     return re.compile("".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts))

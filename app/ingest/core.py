@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -34,6 +35,7 @@ from app.ingest.rules import (
     check_plain_text,
     is_valid_article_id,
 )
+from app.metrics import observe_annotation
 from app.store.locking import write_session
 from app.store.tables import Article
 from app.store.writes import ArticleFields, save_article
@@ -219,17 +221,25 @@ def annotate_pending(pending: list[Pending], *, nlp: Language) -> list[Annotatio
     Pure: text in, annotations out, nothing read or written.
     """
     documents = [Document(p.text, _as_date(p.document.published_at)) for p in pending]
+    started = time.perf_counter()
     try:
-        return list(annotate_many(documents, nlp=nlp, batch_size=len(documents) or 1))
+        batch = annotate_many(documents, nlp=nlp, batch_size=len(documents) or 1)
+        annotations: list[Annotation | Exception] = list(batch)
     except Exception:
         log.warning("batch annotation failed; annotating its documents one by one")
+    else:
+        observe_annotation(time.perf_counter() - started, documents=len(documents))
+        return annotations
     results: list[Annotation | Exception] = []
     for document in documents:
+        started = time.perf_counter()
         try:
             results.extend(annotate_many([document], nlp=nlp))
         except Exception as exc:
             log.exception("could not annotate a document")
             results.append(exc)
+        else:
+            observe_annotation(time.perf_counter() - started)
     return results
 
 

@@ -20,6 +20,7 @@ from spacy.language import Language
 from sqlalchemy.engine import Engine
 
 from app.ingest.jobs import SubmittedJob, work_with_retries
+from app.metrics import collecting, observe_annotation_times
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ class LocalRunner:
 
     def _submit(self, job_id: str, piece: Sequence[int], *, again: bool = True) -> None:
         executor = self._pool()
+        future: Future[Any]
         if self.workers == 0:
             future = executor.submit(
                 work_with_retries,
@@ -104,6 +106,9 @@ class LocalRunner:
                 self._submit(job_id, piece, again=False)
             elif exc is not None:
                 log.error("job %s: a piece failed", job_id, exc_info=exc)
+            elif self.workers:
+                # Observed in the pool process; this process's /metrics reports them.
+                observe_annotation_times(future.result() or ())
 
         future.add_done_callback(done)
 
@@ -151,7 +156,15 @@ def process_resources(database_url: str) -> tuple[Engine, Language]:
     return _process["engine"], _process["nlp"]
 
 
-def _work_in_pool(database_url: str, job_id: str, positions: list[int], max_tries: int) -> None:
-    """Work one piece in a pool process; the model and engine are loaded on its first piece."""
+def _work_in_pool(
+    database_url: str, job_id: str, positions: list[int], max_tries: int
+) -> list[float]:
+    """Work one piece in a pool process; the model and engine are loaded on its first piece.
+
+    Returns the seconds each document of the piece took to annotate, for the service's
+    metrics: this process's own registry is never scraped.
+    """
     engine, nlp = process_resources(database_url)
-    work_with_retries(engine, job_id, positions, nlp=nlp, max_tries=max_tries)
+    with collecting() as annotation_times:
+        work_with_retries(engine, job_id, positions, nlp=nlp, max_tries=max_tries)
+    return annotation_times

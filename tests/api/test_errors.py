@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 PROBLEM = "application/problem+json"
+# The test app lets browsers call it from this origin (CORS), to check refused preflights.
+CORS_ORIGIN = "https://news.example"
 
 CASES = [
     ("get", "/articles/nope", {}, 404),
@@ -65,12 +67,43 @@ CASES = [
     ("post", "/articles", {"json": {"text": "A title", "id": "x" * 200}}, 422),
     ("post", "/articles", {"json": {"text": "A title", "id": "a b"}}, 422),
     ("post", "/articles", {"json": {"text": "A title", "url": "not a url"}}, 422),
+    ("options", "/articles", {}, 405),
+    # CORS preflights the configuration refuses: an origin, a method, a header.
+    (
+        "options",
+        "/articles",
+        {
+            "headers": {
+                "Origin": "https://elsewhere.example",
+                "Access-Control-Request-Method": "GET",
+            }
+        },
+        400,
+    ),
+    (
+        "options",
+        "/articles/x",
+        {"headers": {"Origin": CORS_ORIGIN, "Access-Control-Request-Method": "PATCH"}},
+        400,
+    ),
+    (
+        "options",
+        "/annotate",
+        {
+            "headers": {
+                "Origin": CORS_ORIGIN,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type, x-debug",
+            }
+        },
+        400,
+    ),
 ]
 
 
 @pytest.mark.parametrize(("method", "url", "kwargs", "status"), CASES)
 def test_error_shape(make_client, method, url, kwargs, status):
-    client = make_client(max_document_chars=2000)
+    client = make_client(max_document_chars=2000, cors_origins=CORS_ORIGIN)
     response = client.request(method.upper(), url, **kwargs)
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith(PROBLEM)
@@ -97,10 +130,13 @@ def test_unexpected_errors_are_problems_too(make_client, monkeypatch):
 
     monkeypatch.setattr(LoopReader, "document", broken)
     client = make_client()
-    response = client.get("/articles/anything")
+    response = client.get("/articles/anything", headers={"X-Request-ID": "req-42"})
     assert response.status_code == 500
     assert response.headers["content-type"].startswith(PROBLEM)
     assert "boom" not in response.text
+    # The detail names the request id the log line has, so a report can be traced.
+    assert "req-42" in response.json()["detail"]
+    assert response.headers["X-Request-ID"] == "req-42"
 
 
 def test_a_failed_ingest_leaves_the_stored_article_whole(make_client, monkeypatch):

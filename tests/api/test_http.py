@@ -51,9 +51,10 @@ def test_head_answers_like_get_on_every_get_route(client, stored):
         ("POST", "/articles/x", "DELETE, GET, HEAD"),
         ("GET", "/annotate", "POST"),
         ("DELETE", "/entities", "GET, HEAD"),
-        # Pages the OpenAPI document leaves out.
+        # Routes the OpenAPI document leaves out.
         ("POST", "/docs", "GET, HEAD"),
         ("DELETE", "/openapi.json", "GET, HEAD"),
+        ("POST", "/metrics", "GET, HEAD"),
     ],
 )
 def test_405_allow_lists_every_method_of_the_path(client, method, path, allow):

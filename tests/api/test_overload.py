@@ -56,14 +56,14 @@ def test_annotations_beyond_the_limit_wait_then_get_503_with_retry_after(make_cl
     from app.api.routers import annotate as annotate_router
 
     inside, release = threading.Event(), threading.Event()
-    real = annotate_router.annotate
+    real = annotate_router.annotate_text
 
     def slow_annotate(*args, **kwargs):
         inside.set()
         release.wait(30)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(annotate_router, "annotate", slow_annotate)
+    monkeypatch.setattr(annotate_router, "annotate_text", slow_annotate)
     client = make_client(max_concurrent_annotations=1, annotation_wait_seconds=0.2)
     first: list = []
     worker = threading.Thread(

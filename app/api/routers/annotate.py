@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
-from app.annotate.pipeline import annotate
 from app.api.bodies import read_document_body, within_work_budget
 from app.api.deps import NlpDep, SettingsDep
 from app.api.offsets import OffsetsQuery, convert
@@ -13,6 +12,7 @@ from app.api.openapi import openapi_body, problems
 from app.api.presenters import local_document
 from app.api.schemas import AnnotateRequest, AnnotationDocument
 from app.api.security import WriteKey
+from app.api.services.annotation import annotate_text
 
 router = APIRouter(tags=["annotate"])
 
@@ -38,7 +38,9 @@ async def annotate_document(
     published = body.published_at.date() if body.published_at else None
     async with request.app.state.annotation_slots.slot():
         await within_work_budget(body.text, nlp=nlp, settings=settings)
-        annotation = await run_in_threadpool(annotate, body.text, nlp=nlp, published_at=published)
+        annotation = await run_in_threadpool(
+            annotate_text, body.text, nlp=nlp, published_at=published
+        )
     document = local_document(annotation)
     if offsets == "utf16":
         convert(document, document.text)

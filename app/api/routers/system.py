@@ -1,13 +1,17 @@
-"""Liveness and readiness: neither waits on annotation, and /health not on the database."""
+"""Liveness, readiness and metrics: none waits on annotation, and /health not on the database."""
 
 from __future__ import annotations
 
 import asyncio
 
 from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import PlainTextResponse
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
 from app import __version__
 from app.api.schemas import Health, Readiness
+from app.api.telemetry import render_metrics
 
 router = APIRouter(tags=["system"])
 
@@ -62,3 +66,22 @@ async def _probe_database(request: Request) -> str | None:
         return await asyncio.wait_for(asyncio.shield(probe), timeout=PROBE_TIMEOUT_SECONDS)
     except TimeoutError:
         return f"no answer to SELECT 1 within {PROBE_TIMEOUT_SECONDS:g} s"
+
+
+@router.get(
+    "/metrics",
+    operation_id="get_metrics",
+    response_class=PlainTextResponse,
+    # For the monitoring system, in its own format (README, "Operations"); the OpenAPI
+    # document is the news API's, as generated clients read it.
+    include_in_schema=False,
+)
+async def get_metrics(request: Request) -> PlainTextResponse:
+    """Request counts and latencies by route template and status, annotation time per
+    document, articles stored, the startup load's progress, and the process's own metrics
+    (Prometheus text format). Open without a key, like /health: restrict it at the proxy
+    when the service faces the internet.
+    """
+    # In a thread: collecting reads the store (only when it has changed since the last scrape).
+    body = await run_in_threadpool(render_metrics, request.app.state)
+    return PlainTextResponse(body, media_type=CONTENT_TYPE_PLAIN_0_0_4)

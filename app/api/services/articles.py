@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -127,3 +128,15 @@ def article_links(session: Session, *, article_id: str) -> list[LinkOut]:
         .order_by(models.RelatedLink.position)
     ).all()
     return [link_out(link, target_article) for link, target_article in rows]
+
+
+def stored_article_count(engine: Engine, *, known: tuple[str, int] | None) -> tuple[str, int]:
+    """(store rev, number of articles stored); counted only when the store has changed
+    since `known` was read, so that a scrape every few seconds costs one indexed read."""
+    with Session(engine) as session:
+        version = session.get(models.StoreVersion, 1)
+        rev = version.rev if version is not None else ""
+        if known is not None and rev == known[0]:
+            return known
+        count = session.scalar(select(func.count()).select_from(models.Article)) or 0
+    return rev, count
