@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import __version__
 from app.api import conditional, docs, telemetry
 from app.api.guards import AllowedHostsMiddleware, AnnotationSlots, ProblemCORSMiddleware
-from app.api.http import ORIGINAL_METHOD, HeadAsGet, allowed_methods, routed_methods
+from app.api.http import ORIGINAL_METHOD, HeadAsGet, allowed_methods
 from app.api.openapi import build_openapi, problems
 from app.api.problems import problem
 from app.api.routers import annotate, articles, entities, jobs, links, quotes, system
@@ -196,9 +196,11 @@ def _add_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             # Starlette names only the methods of the one route it tried; a path can have more.
             method = request.scope.get(ORIGINAL_METHOD, request.method)
-            allow = allowed_methods(request.app.openapi(), request.url.path) or routed_methods(
-                request.app.routes, request.scope
-            )
+            allow = allowed_methods(request.app.openapi(), request.url.path)
+            if not allow and exc.headers:
+                # A route the document leaves out (/docs, /metrics): Starlette's own list.
+                offered = {m.strip() for m in exc.headers.get("Allow", "").split(",")} - {""}
+                allow = sorted(offered | ({"HEAD"} if "GET" in offered else set()))
             response = problem(
                 405, f"{method} is not allowed on {request.url.path}; use {', '.join(allow)}."
             )

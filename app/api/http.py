@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # The method the client sent, when HeadAsGet answered a HEAD through the GET route.
@@ -48,19 +46,6 @@ def allowed_methods(openapi: dict[str, Any], path: str) -> list[str]:
         for template, operations in paths.items():
             if path_pattern(template).fullmatch(path):
                 methods.update(method.upper() for method in operations)
-    if "GET" in methods:
-        methods.add("HEAD")
-    return sorted(methods)
-
-
-def routed_methods(routes: Iterable[BaseRoute], scope: Scope) -> list[str]:
-    """Every method the routes matching the request's path take (HEAD wherever GET is): for
-    paths the OpenAPI document leaves out, such as the docs pages."""
-    methods: set[str] = set()
-    for route in routes:
-        match, _ = route.matches(scope)
-        if match is not Match.NONE:
-            methods.update(getattr(route, "methods", None) or ())
     if "GET" in methods:
         methods.add("HEAD")
     return sorted(methods)
