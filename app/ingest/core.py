@@ -214,17 +214,25 @@ def stored_versions(engine: Engine, article_ids: list[str]) -> dict[str, tuple[s
 
 
 def annotate_pending(pending: list[Pending], *, nlp: Language) -> list[Annotation | Exception]:
-    """Annotate in one batch; if the batch fails, one by one so only the bad document fails.
+    """Annotate in one batch; if the batch fails, the documents it had not yet annotated
+    one by one, so only the bad document fails.
 
     Pure: text in, annotations out, nothing read or written.
     """
     documents = [Document(p.text, _as_date(p.document.published_at)) for p in pending]
-    try:
-        return list(annotate_many(documents, nlp=nlp, batch_size=len(documents) or 1))
-    except Exception:
-        log.warning("batch annotation failed; annotating its documents one by one")
     results: list[Annotation | Exception] = []
-    for document in documents:
+    try:
+        # Annotations come in order: those made before a failure are good and kept.
+        for annotation in annotate_many(documents, nlp=nlp, batch_size=len(documents) or 1):
+            results.append(annotation)
+        return results
+    except Exception:
+        log.warning(
+            "batch annotation failed after %d of %d documents; annotating the rest one by one",
+            len(results),
+            len(documents),
+        )
+    for document in documents[len(results) :]:
         try:
             results.extend(annotate_many([document], nlp=nlp))
         except Exception as exc:
