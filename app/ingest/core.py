@@ -216,22 +216,28 @@ def stored_versions(engine: Engine, article_ids: list[str]) -> dict[str, tuple[s
 
 
 def annotate_pending(pending: list[Pending], *, nlp: Language) -> list[Annotation | Exception]:
-    """Annotate in one batch; if the batch fails, one by one so only the bad document fails.
+    """Annotate in one batch; if the batch fails, the documents it had not yet annotated
+    one by one, so only the bad document fails.
 
     Pure: text in, annotations out, nothing read or written.
     """
     documents = [Document(p.text, _as_date(p.document.published_at)) for p in pending]
+    results: list[Annotation | Exception] = []
     started = time.perf_counter()
     try:
-        batch = annotate_many(documents, nlp=nlp, batch_size=len(documents) or 1)
-        annotations: list[Annotation | Exception] = list(batch)
+        # Annotations come in order: those made before a failure are good and kept.
+        for annotation in annotate_many(documents, nlp=nlp, batch_size=len(documents) or 1):
+            results.append(annotation)
     except Exception:
-        log.warning("batch annotation failed; annotating its documents one by one")
+        log.warning(
+            "batch annotation failed after %d of %d documents; annotating the rest one by one",
+            len(results),
+            len(documents),
+        )
     else:
         observe_annotation(time.perf_counter() - started, documents=len(documents))
-        return annotations
-    results: list[Annotation | Exception] = []
-    for document in documents:
+        return results
+    for document in documents[len(results) :]:
         started = time.perf_counter()
         try:
             results.extend(annotate_many([document], nlp=nlp))
