@@ -17,19 +17,26 @@ from app.annotate.types import Quote, QuoteKind
 def assign_attributions(text: str, quotes: list[Quote]) -> list[Quote]:
     """`quotes` (in text order) with their `attribution_id` set."""
     groups: list[list[Quote]] = []
-    by_cue: dict[int, list[Quote]] = {}
+    by_cue: dict[int, int] = {}  # cue offset -> index of its group
+    # The last group (in order of creation) holding a quotation, not only reported
+    # clauses: kept as groups grow rather than looked for again at every quote.
+    last_quoted = -1
     for quote in quotes:
+        quoted = quote.kind != QuoteKind.indirect
         if quote.cue is not None:
-            group = by_cue.get(quote.cue.start)
-            if group is not None and all(_same_attribution(q, quote) for q in group):
-                group.append(quote)
+            n = by_cue.get(quote.cue.start)
+            if n is not None and all(_same_attribution(q, quote) for q in groups[n]):
+                groups[n].append(quote)
+                if quoted:
+                    last_quoted = max(last_quoted, n)
                 continue
-            by_cue[quote.cue.start] = [quote]
-            groups.append(by_cue[quote.cue.start])
+            by_cue[quote.cue.start] = len(groups)
+            groups.append([quote])
+            if quoted:
+                last_quoted = len(groups) - 1
             continue
         # The last quotation before it, past reported clauses lying between them.
-        quoted = [g for g in groups if any(q.kind != QuoteKind.indirect for q in g)]
-        previous = quoted[-1][-1] if quoted else None
+        previous = groups[last_quoted][-1] if last_quoted >= 0 else None
         if (
             previous is not None
             and quote.kind == QuoteKind.direct
@@ -37,9 +44,11 @@ def assign_attributions(text: str, quotes: list[Quote]) -> list[Quote]:
             and previous.speaker_mention == quote.speaker_mention
             and _continues(text, previous, quote)
         ):
-            quoted[-1].append(quote)
+            groups[last_quoted].append(quote)
             continue
         groups.append([quote])
+        if quoted:
+            last_quoted = len(groups) - 1
     folded = _fold_fragments(groups)
     folded.sort(key=lambda g: min(q.start for q in g))
     for n, group in enumerate(folded, 1):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left, bisect_right
 
 from spacy.tokens import Doc, Token
 
@@ -29,10 +30,48 @@ FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 CLAUSE_STARTS = frozenset({"DET", "PRON", "PROPN", "NOUN", "ADJ", "NUM"})
 
 
+class Quotations:
+    """The direct quotations of an article, looked up by offset.
+
+    Quotations never overlap (their marks are paired one after another), so sorted by
+    start they are sorted by end too, and every lookup is a binary search: a scan of
+    every quotation for every reporting verb is quadratic in a long article.
+    """
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.ends = [e for _, e in spans]
+
+    def overlap(self, start: int, end: int) -> int:
+        """How many characters of [start, end) lie inside quotations."""
+        total = 0
+        i = bisect_right(self.ends, start)
+        while i < len(self.starts) and self.starts[i] < end:
+            total += min(end, self.ends[i]) - max(start, self.starts[i])
+            i += 1
+        return total
+
+    def first_start(self, start: int, end: int) -> int | None:
+        """The start of the first quotation opening inside (start, end), if any."""
+        i = bisect_right(self.starts, start)
+        return self.starts[i] if i < len(self.starts) and self.starts[i] < end else None
+
+    def any_within(self, start: int, end: int) -> bool:
+        """Whether a whole quotation lies inside [start, end]."""
+        i = bisect_left(self.starts, start)
+        return i < len(self.starts) and self.ends[i] <= end
+
+    def starts_in(self, start: int, end: int) -> list[int]:
+        """The starts of the quotations opening in (start, end]."""
+        i, j = bisect_right(self.starts, start), bisect_right(self.starts, end)
+        return self.starts[i:j]
+
+
 def reported_speech(art: QuoteContext, found: list[Attribution]) -> list[Attribution]:
     """Reported speech: a reporting verb and the clause it reports."""
     doc = art.doc
-    direct = [(f.start, f.end) for f in found if f.kind is QuoteKind.direct]
+    direct = Quotations([(f.start, f.end) for f in found if f.kind is QuoteKind.direct])
     fragments = {f.cue[0]: f for f in found if f.kind is QuoteKind.partial and f.cue is not None}
     out = []
     for token in doc:
@@ -53,7 +92,7 @@ def reported_speech(art: QuoteContext, found: list[Attribution]) -> list[Attribu
 def _reported_at(
     art: QuoteContext,
     token: Token,
-    direct: list[tuple[int, int]],
+    direct: Quotations,
     fragments: dict[int, Attribution],
 ) -> Attribution | None:
     """The reported speech whose cue is `token`, if any."""
@@ -89,12 +128,13 @@ def _reported_at(
             # "... blame for focusing on 'he said this'": the clause runs on to the end
             # of the quoted words it leads to.
             c_end = max(c_end, fragment.end)
-    inside = sum(max(0, min(c_end, e) - max(c_start, s)) for s, e in direct)
+    inside = direct.overlap(c_start, c_end)
     if inside > 0.5 * (c_end - c_start):
         return None
     if inside:
         # The clause runs on into a quotation of its own ("... lesson: '...'"): stop there.
-        c_end = min([s for s, _ in direct if c_start < s < c_end] + [c_end])
+        opening = direct.first_start(c_start, c_end)
+        c_end = c_end if opening is None else opening
         while c_end > c_start and art.text[c_end - 1] in CLAUSE_TRAILERS:
             c_end -= 1
         if c_end - c_start < 10 or c_start <= token.idx < c_end:
@@ -102,11 +142,11 @@ def _reported_at(
     s_start = doc[speaker[0]].idx
     if c_start <= s_start < c_end and not c_start <= token.idx < c_end:
         return None  # "said Elmendorf, who supports ...": the speaker, not a report
-    if c_end <= token.idx and any(c_end <= s and e <= token.idx for s, e in direct):
+    if c_end <= token.idx and direct.any_within(c_end, token.idx):
         return None  # "X asserted it: 'A,' he claimed": the cue is the quotation's
     cue_end = doc[cue_range[1] - 1].idx + len(doc[cue_range[1] - 1])
     if c_end <= token.idx and any(
-        0 < s - cue_end <= 4 and not art.text[cue_end:s].strip(" ,:\"“'‘") for s, _ in direct
+        not art.text[cue_end:s].strip(" ,:\"“'‘") for s in direct.starts_in(cue_end, cue_end + 4)
     ):
         return None  # "Suddenly, after the divorce, Crawford said, '...'": it introduces that
     item = Attribution(QuoteKind.indirect, c_start, c_end, art.paragraph_at(c_start))
