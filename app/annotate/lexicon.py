@@ -193,6 +193,18 @@ HEARER_VERBS = _words("tell inform assure warn remind advise brief")
 # Words before a quoted name that make it a name, not words said ("a show called '...'").
 NAMING_WORDS = _words("called titled entitled named dubbed")
 
+# -- parse labels ------------------------------------------------------------------------
+
+# Dependency labels of a verb's subject.
+SUBJECT_DEPS = _words("nsubj nsubjpass")
+# A clause's own subject, the dummy "it" and "there" included ("there is no deal").
+CLAUSE_SUBJECT_DEPS = SUBJECT_DEPS | _words("expl")
+# Words of a name that hang from its head ("Hillary" in "Hillary Clinton").
+NAME_PART_DEPS = _words("compound flat")
+# Parts of speech that can name a speaker, and those of verbs.
+NOMINAL_POS = _words("PROPN NOUN PRON")
+VERBAL_POS = _words("VERB AUX")
+
 # -- pronouns and forms of address ------------------------------------------------------
 
 # Third-person pronouns with the gender they refer to.

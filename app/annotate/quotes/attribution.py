@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from app.annotate.document import in_ranges
 from app.annotate.lexicon import (
+    NAME_PART_DEPS,
     NAMING_WORDS,
+    NOMINAL_POS,
     PERSONAL_PRONOUNS,
     SMALL_WORDS,
     SPEECH_VERBS,
+    VERBAL_POS,
 )
 from app.annotate.quotes.context import (
     Attribution,
@@ -198,7 +202,7 @@ def _name_colon_lines(art: QuoteContext, found: list[Attribution], index: Entity
             c_end -= 1
         if len(text[c_start:c_end].split()) < 3:
             continue
-        if any(s < c_end and c_start < e for s, e in taken):
+        if in_ranges(c_start, c_end, taken):
             continue
         item = Attribution(QuoteKind.indirect, c_start, c_end, p)
         item.speaker, item.key = (first, last + 1), key
@@ -260,7 +264,7 @@ def _previous_subject(art: QuoteContext, first: int) -> Token | None:
 
 def _named_subject(art: QuoteContext, root: Token) -> Token | None:
     """The subject of `root` outside any quotation, when it names someone."""
-    subject = subject_of(root) if root.pos_ in ("VERB", "AUX") else None
+    subject = subject_of(root) if root.pos_ in VERBAL_POS else None
     if subject is None or art.quote_of[subject.i] != -1:
         return None
     if subject.ent_type_ in ("PERSON", "ORG") or subject.lower_ in PERSONAL_PRONOUNS:
@@ -277,7 +281,7 @@ def _introducing_cue(art: QuoteContext, paragraph: int) -> tuple | None:
         return None
     colon = art.doc[art.token_at(end - 1)]
     root = colon.sent.root if colon.sent.start <= colon.i else colon.head
-    if art.quote_of[root.i] != -1 or root.pos_ not in ("VERB", "AUX"):
+    if art.quote_of[root.i] != -1 or root.pos_ not in VERBAL_POS:
         return None
     return cue_and_speaker(art, root)
 
@@ -396,8 +400,8 @@ def _according_to(doc: Doc, tokens: list[int]) -> tuple | None:
 def _noun_before(doc: Doc, tokens: list[int]) -> Token | None:
     for i in reversed(tokens[:-1]):
         token = doc[i]
-        if token.pos_ in ("PROPN", "NOUN", "PRON"):
-            while token.dep_ in ("compound", "flat") and token.head.i in tokens:
+        if token.pos_ in NOMINAL_POS:
+            while token.dep_ in NAME_PART_DEPS and token.head.i in tokens:
                 token = token.head
             return token
         if not token.is_punct:

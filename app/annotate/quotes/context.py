@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from app.annotate.document import not_article_text
+from app.annotate.document import in_ranges, not_article_text
+from app.annotate.lexicon import (
+    NAME_PART_DEPS,
+    NOMINAL_POS,
+    SUBJECT_DEPS,
+    VERBAL_POS,
+)
 from app.annotate.quotes.marks import split_paragraphs
 from app.annotate.quotes.speakers import mention_bounds, subject_of
 from app.annotate.types import QuoteKind, Structure
@@ -52,7 +58,7 @@ class QuoteContext:
         return self.token_at(start), self.token_at(end - 1) + 1
 
     def is_excluded(self, offset: int) -> bool:
-        return any(start <= offset < end for start, end in self.excluded)
+        return in_ranges(offset, offset + 1, self.excluded)
 
 
 def cue_and_speaker(
@@ -90,7 +96,7 @@ def _clause_subject_before(art: QuoteContext, comma: int) -> Token | None:
     while top.head.i < comma and top.head is not top and steps < 20:
         top = top.head
         steps += 1
-    if art.quote_of[top.i] != -1 or top.pos_ not in ("VERB", "AUX"):
+    if art.quote_of[top.i] != -1 or top.pos_ not in VERBAL_POS:
         return None
     subject = subject_of(top)
     if subject is None or subject.i >= comma:
@@ -100,9 +106,9 @@ def _clause_subject_before(art: QuoteContext, comma: int) -> Token | None:
 
 def _nominal(subject: Token) -> bool:
     """A subject that can name a speaker: a noun, or "many"/"several", or a name mistagged."""
-    if subject.pos_ in ("NOUN", "PROPN", "PRON", "NUM", "DET"):
+    if subject.pos_ in NOMINAL_POS or subject.pos_ in ("NUM", "DET"):
         return True
-    if subject.dep_ not in ("nsubj", "nsubjpass"):
+    if subject.dep_ not in SUBJECT_DEPS:
         return False
     if subject.pos_ == "ADJ":
         return True  # "Several said ...", "Many of her supporters say ..."
@@ -118,9 +124,9 @@ def noun_near(art: QuoteContext, tokens: list[int], verb: int) -> Token | None:
     # The subject side first: "...," Ramos, 58, told AFP.
     for i in sorted(tokens, key=lambda i: (i > verb, abs(i - verb))):
         token = doc[i]
-        if token.pos_ in ("PROPN", "NOUN", "PRON") and art.quote_of[i] == -1:
+        if token.pos_ in NOMINAL_POS and art.quote_of[i] == -1:
             steps = 0
-            while token.dep_ in ("compound", "flat") and token.head.i in tokens and steps < 5:
+            while token.dep_ in NAME_PART_DEPS and token.head.i in tokens and steps < 5:
                 token = token.head
                 steps += 1
             return token
@@ -129,7 +135,7 @@ def noun_near(art: QuoteContext, tokens: list[int], verb: int) -> Token | None:
 
 def source_of(to: Token) -> Token | None:
     """Who "according to" cites: a name in its phrase first, else its object."""
-    words = [t for t in to.subtree if t is not to and t.pos_ in ("PROPN", "NOUN", "PRON")]
+    words = [t for t in to.subtree if t is not to and t.pos_ in NOMINAL_POS]
     objects = [t for t in words if t.head is to]
     for token in words:
         if token.dep_ == "compound" or token.ent_type_ not in ("PERSON", "ORG", "GPE", "NORP"):

@@ -8,6 +8,7 @@ from bisect import bisect_left, bisect_right
 from spacy.tokens import Doc, Token
 
 from app.annotate.lexicon import (
+    CLAUSE_SUBJECT_DEPS,
     CLAUSE_VERBS,
     HEARER_VERBS,
     REPORTING_VERBS,
@@ -221,8 +222,7 @@ def _clause_after(verb: Token) -> tuple[int, int] | None:
         return None
     verb_of = doc[finite] if doc[finite].pos_ == "VERB" else doc[finite].head
     if not any(
-        c.dep_ in ("nsubj", "nsubjpass", "expl") and start <= c.i < verb_of.i
-        for c in verb_of.children
+        c.dep_ in CLAUSE_SUBJECT_DEPS and start <= c.i < verb_of.i for c in verb_of.children
     ):
         return None
     return start, end
@@ -328,14 +328,14 @@ def _own_subject(clause: Token, verb: Token) -> bool:
     """`clause` has a subject, other than the speaker of `verb` ("... and then he left")."""
     speaker = subject_of(verb)
     return any(
-        c.dep_ in ("nsubj", "nsubjpass", "expl") and (speaker is None or c.lower_ != speaker.lower_)
+        c.dep_ in CLAUSE_SUBJECT_DEPS and (speaker is None or c.lower_ != speaker.lower_)
         for c in clause.children
     )
 
 
 def _is_statement(root: Token) -> bool:
     """A clause with a subject of its own that is not itself a bare "X said"."""
-    has_subject = any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in root.children)
+    has_subject = any(c.dep_ in CLAUSE_SUBJECT_DEPS or c.dep_ == "csubj" for c in root.children)
     if not has_subject and root.right_edge.i - root.left_edge.i < 5:
         return False
     if is_cue(root) and not any(c.dep_ in ("ccomp", "dobj") for c in root.children):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from app.annotate.lexicon import PERSONAL_PRONOUNS, PRONOUN_GENDER
+from app.annotate.lexicon import (
+    PERSONAL_PRONOUNS,
+    PRONOUN_GENDER,
+    SUBJECT_DEPS,
+)
 from app.annotate.quotes.context import (
     Attribution,
     QuoteContext,
@@ -62,7 +66,7 @@ def _antecedent(art: QuoteContext, index: EntityIndex, offset: int, paragraph: i
         root = span.root if span is not None else None
         if root is not None and root.dep_ == "appos":
             root = root.head  # "His mother Katherine Jackson told ..."
-        if root is None or root.dep_ not in ("nsubj", "nsubjpass"):
+        if root is None or root.dep_ not in SUBJECT_DEPS:
             roles.append(2)
         elif (root.head.dep_ == "ROOT" or is_cue(root.head)) and m_start >= near:
             roles.append(0)
@@ -93,7 +97,7 @@ def _infer_genders(art: QuoteContext, index: EntityIndex) -> None:
         # Only a person the sentence is about: its subject ("Michael Jackson's mother ...
         # she" tells nothing of Michael Jackson).
         span = doc.char_span(mentions[0][0], mentions[0][1], alignment_mode="expand")
-        if span is None or span.root.dep_ not in ("nsubj", "nsubjpass", "appos"):
+        if span is None or (span.root.dep_ not in SUBJECT_DEPS and span.root.dep_ != "appos"):
             continue
         tally = votes.setdefault(mentions[0][2], [0, 0])
         for token in sent:
@@ -121,7 +125,7 @@ def _previous_paragraph_speaker(
         if index.types.get(key) != "PERSON":
             continue
         span = art.doc.char_span(m_start, m_end, alignment_mode="expand")
-        if span is not None and span.root.dep_ in ("nsubj", "nsubjpass"):
+        if span is not None and span.root.dep_ in SUBJECT_DEPS:
             return (span.start, span.end), key
     return None, None
 

@@ -7,14 +7,20 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from app.annotate.lexicon import HONORIFICS, RELATIVE_PRONOUNS, SPEECH_VERBS
+from app.annotate.lexicon import (
+    HONORIFICS,
+    NOMINAL_POS,
+    RELATIVE_PRONOUNS,
+    SPEECH_VERBS,
+    VERBAL_POS,
+)
 from app.annotate.types import Entity
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "FAC", "LOC"})
 
 
 def is_cue(token: Token, lexicon: frozenset[str] = SPEECH_VERBS) -> bool:
-    if token.pos_ not in ("VERB", "AUX"):
+    if token.pos_ not in VERBAL_POS:
         return False
     lemma = token.lemma_.lower()
     if lemma == "put":
@@ -59,11 +65,11 @@ def subject_of(verb: Token) -> Token | None:
             objects = [c for c in head.children if c.dep_ == "dobj" and c.i < verb.i]
             if objects:
                 return objects[0]
-        if verb.dep_ in ("conj", "advcl", "xcomp") and head.pos_ in ("VERB", "AUX"):
+        if verb.dep_ in ("conj", "advcl", "xcomp") and head.pos_ in VERBAL_POS:
             verb = head
             climbed = True
             continue
-        if verb.dep_ == "acl" and verb.tag_ != "VBN" and head.pos_ in ("NOUN", "PROPN", "PRON"):
+        if verb.dep_ == "acl" and verb.tag_ != "VBN" and head.pos_ in NOMINAL_POS:
             # "footage of Smith saying ...", or a misparse of "a man yelled ...";
             # but "Smith issued a statement saying ...": the statement's author speaks.
             if head.dep_ == "dobj" and head.pos_ == "NOUN":
@@ -71,7 +77,7 @@ def subject_of(verb: Token) -> Token | None:
                 if author is not None:
                     return author
             return head
-        if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+        if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in VERBAL_POS:
             verb = head.head
             continue
         return None
