@@ -6,8 +6,9 @@ import pytest
 
 from app.annotate.document import parse_structure
 from app.annotate.quotes import extract_quotes
+from app.annotate.quotes.grouping import assign_attributions
 from app.annotate.quotes.marks import pair_marks, split_paragraphs
-from app.annotate.types import Entity, Mention, Quote, QuoteKind
+from app.annotate.types import Cue, Entity, Mention, Quote, QuoteKind, Span
 
 # --- the seed article -------------------------------------------------------------------
 
@@ -682,3 +683,50 @@ def test_quotation_after_a_comma_takes_the_subject_of_the_verb_before(quotes_of)
     )
     (quote, name), *_ = _only(quotes_of(text), QuoteKind.direct)
     assert name == "Tom Reed"
+
+
+# --- grouping into attributions ---------------------------------------------------------
+
+
+def _segment(text: str, words: str, kind: QuoteKind, cue: str = "claimed") -> Quote:
+    start = text.index(words)
+    at = text.index(cue)
+    return Quote(
+        kind=kind,
+        start=start,
+        end=start + len(words),
+        text=words,
+        speaker_mention=Span(start=0, end=8, text=text[:8]),
+        cue=Cue(start=at, end=at + len(cue), text=cue, lemma=cue),
+    )
+
+
+def test_a_clause_and_a_quotation_of_one_cue_in_one_sentence_are_one_statement():
+    text = (
+        "Tom Reed claimed that the bridge, approved in May after a long fight, makes the "
+        "town \u201ca safer place for everyone.\u201d He left."
+    )
+    clause = _segment(text, "that the bridge, approved in May", QuoteKind.indirect)
+    fragment = _segment(text, "a safer place for everyone.", QuoteKind.partial)
+    assign_attributions(text, [clause, fragment])
+    assert clause.attribution_id == fragment.attribution_id
+
+
+def test_a_clause_and_a_quotation_of_one_cue_in_two_sentences_stay_apart():
+    text = (
+        "Tom Reed claimed that the bridge was approved in May. It makes the town "
+        "\u201ca safer place for everyone,\u201d he claimed."
+    )
+    clause = _segment(text, "that the bridge was approved in May", QuoteKind.indirect)
+    fragment = _segment(text, "a safer place for everyone,", QuoteKind.partial)
+    assign_attributions(text, [clause, fragment])
+    assert clause.attribution_id != fragment.attribution_id
+
+
+def test_a_fragment_opening_inside_a_reported_clause_is_part_of_it():
+    text = 'Tom Reed said he began making an effort to "help get eyes up," a reference to drones.'
+    clause = _segment(text, "he began making an effort to", QuoteKind.indirect, cue="said")
+    clause.end = text.index("up,") + 2  # the clause stops before the comma closing the words
+    fragment = _segment(text, "help get eyes up,", QuoteKind.partial, cue="making")
+    assign_attributions(text, [clause, fragment])
+    assert clause.attribution_id == fragment.attribution_id
