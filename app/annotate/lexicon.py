@@ -178,6 +178,12 @@ REPORTING_VERBS = SPEECH_VERBS | _words(
 )
 # Verbs whose object is asked to do something ("urged Y to ...").
 REQUEST_VERBS = _words("call urge ask press demand implore beg encourage invite warn")
+# Verbs after which what someone is to say is not yet said ("urged Y to announce ...",
+# "expects Y to say ..."): requests, and wanting or expecting it.
+UNSAID_AFTER_VERBS = REQUEST_VERBS | _words("expect want need challenge dare")
+# Verbs of reaching someone ("called her to say ..."): the infinitive after their object
+# says why, and the one who called speaks.
+CONTACT_VERBS = _words("call phone telephone email text write contact visit")
 # Verbs that report a whole clause after them ("X said Tuesday he would ..."), whatever the
 # parse made of that clause.
 CLAUSE_VERBS = _words(

@@ -730,3 +730,27 @@ def test_a_fragment_opening_inside_a_reported_clause_is_part_of_it():
     fragment = _segment(text, "help get eyes up,", QuoteKind.partial, cue="making")
     assign_attributions(text, [clause, fragment])
     assert clause.attribution_id == fragment.attribution_id
+
+
+# --- who speaks -------------------------------------------------------------------------
+
+
+@pytest.mark.nlp
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bridge.\n\nTom Reed urged Maria Lopez to announce that the bridge would close in May.",
+        "Bridge.\n\nTom Reed asked Maria Lopez to say the bridge would close in May.",
+        "Bridge.\n\nTom Reed called on Maria Lopez to explain why the bridge would close in May.",
+    ],
+)
+def test_who_is_asked_to_speak_has_not_spoken(quotes_of, text):
+    found = quotes_of(text)
+    assert all(name != "Maria Lopez" for _, name in found)
+
+
+@pytest.mark.nlp
+def test_who_called_someone_to_say_something_said_it(quotes_of):
+    text = "Vote.\n\nSome voters called Maria Lopez to say they would not vote for the new bridge."
+    found = _only(quotes_of(text), QuoteKind.indirect)
+    assert any(q.speaker_mention and q.speaker_mention.text == "Some voters" for q, _ in found)

@@ -12,6 +12,7 @@ from app.annotate.lexicon import (
     NAME_PART_DEPS,
     NOMINAL_POS,
     SUBJECT_DEPS,
+    UNSAID_AFTER_VERBS,
     VERBAL_POS,
 )
 from app.annotate.quotes.marks import split_paragraphs
@@ -65,6 +66,10 @@ def cue_and_speaker(
     art: QuoteContext, verb: Token, around: list[int] | None = None
 ) -> tuple | None:
     """The cue `verb` with its speaker: its subject, else a name in the words `around` it."""
+    if _asked_to(verb):
+        # "Clinton urged Obama to announce a new strategy": Obama has said nothing yet;
+        # what is reported is the request, the cue of the verb above.
+        return None
     subject = subject_of(verb)
     if subject is not None and not _nominal(subject):
         subject = None  # a misparse ("Of Carson, Levine said")
@@ -82,6 +87,17 @@ def cue_and_speaker(
     if subject.lower_ in ("that", "this") and verb.dep_ != "relcl":
         return None  # "That said, ..."
     return (verb.i, verb.i + 1), verb.lemma_.lower(), mention_bounds(subject)
+
+
+def _asked_to(verb: Token) -> bool:
+    """`verb` is what someone else is asked or expected to say ("urged X to announce")."""
+    head = verb.head
+    if verb.dep_ != "xcomp" or head.lemma_.lower() not in UNSAID_AFTER_VERBS:
+        return False
+    if head.lemma_.lower() == "call":
+        # "called on X to say" asks; "called her to say" phoned her and said it.
+        return any(c.dep_ == "prep" and c.lower_ in ("on", "upon") for c in head.children)
+    return any(c.dep_ == "dobj" and c.i < verb.i for c in head.children)
 
 
 def _after_comma(verb: Token) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from app.annotate.lexicon import (
+    CONTACT_VERBS,
     HONORIFICS,
     NOMINAL_POS,
     RELATIVE_PRONOUNS,
@@ -60,7 +61,7 @@ def subject_of(verb: Token) -> Token | None:
         head = verb.head
         if head is verb:
             return None
-        if verb.dep_ == "xcomp":
+        if verb.dep_ == "xcomp" and not _contacts(head):
             # "That prompted Rubio to ... call Trump ...": the object is who acts.
             objects = [c for c in head.children if c.dep_ == "dobj" and c.i < verb.i]
             if objects:
@@ -82,6 +83,13 @@ def subject_of(verb: Token) -> Token | None:
             continue
         return None
     return None
+
+
+def _contacts(verb: Token) -> bool:
+    """ "Voters called her to say ...": reaching someone, not asking them ("called on her")."""
+    return verb.lemma_.lower() in CONTACT_VERBS and not any(
+        c.dep_ == "prep" and c.lower_ in ("on", "upon") for c in verb.children
+    )
 
 
 def mention_bounds(head: Token) -> tuple[int, int]:
