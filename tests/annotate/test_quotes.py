@@ -754,3 +754,17 @@ def test_who_called_someone_to_say_something_said_it(quotes_of):
     text = "Vote.\n\nSome voters called Maria Lopez to say they would not vote for the new bridge."
     found = _only(quotes_of(text), QuoteKind.indirect)
     assert any(q.speaker_mention and q.speaker_mention.text == "Some voters" for q, _ in found)
+
+
+@pytest.mark.nlp
+def test_a_cue_introducing_the_next_quotation_is_not_the_one_before(quotes_of):
+    text = (
+        "Emails.\n\n"
+        "Maria Lopez replies to Tom Reed with, “Why now? Was that on my way to Lyon?” "
+        "Tom Reed then writes back, “You look great.”"
+    )
+    found = {q.text: name for q, name in _only(quotes_of(text), QuoteKind.direct)}
+    assert found == {
+        "Why now? Was that on my way to Lyon?": "Maria Lopez",
+        "You look great.": "Tom Reed",
+    }

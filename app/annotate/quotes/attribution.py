@@ -343,6 +343,10 @@ def _context_cue(
     # "...: 'France is no longer France,' he claimed": a cue right after a quotation
     # left open by its comma is its own, even after a colon.
     cue_follows = ends_open and bool(after_cues) and after_cues[0] - after[0] <= 3
+    if before_cues and _introduces_next(art, after):
+        # "X responded with, '...?' Y then wrote back, '...'": the words after the
+        # quotation run into the next one they introduce.
+        after_cues = []
     if colon_before and not cue_follows:
         order = before_cues[::-1] + after_cues
     elif ends_open or not before_cues:
@@ -377,6 +381,20 @@ def _context_cue(
                 if cue is not None:
                     return cue
     return None
+
+
+def _introduces_next(art: QuoteContext, after: list[int]) -> bool:
+    """The words `after` a quotation end in a comma or colon right before another one."""
+    if not after:
+        return False
+    last = after[-1]
+    nxt = last + 1
+    return (
+        art.doc[last].text in (",", ":")
+        and nxt < len(art.doc)
+        and art.quote_of[nxt] != -1
+        and art.quote_of[nxt] != art.quote_of[after[0] - 1]
+    )
 
 
 def _bare(verb: Token) -> bool:
