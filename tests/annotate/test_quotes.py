@@ -768,3 +768,23 @@ def test_a_cue_introducing_the_next_quotation_is_not_the_one_before(quotes_of):
         "Why now? Was that on my way to Lyon?": "Maria Lopez",
         "You look great.": "Tom Reed",
     }
+
+
+@pytest.mark.nlp
+def test_a_name_glued_to_a_closing_mark_speaks(quotes_of):
+    text = (
+        "Campaign.\n\n"
+        "Maria Lopez spoke in Ohio on Monday.\n\n"
+        "“It is surprising to see somebody so affable traffic in prejudice and paranoia,”"
+        "Lopez said. “Some of his comments do not fit with what I knew of him.”"
+    )
+    found = _only(quotes_of(text), QuoteKind.direct)
+    assert len(found) == 2
+    assert all(name == "Maria Lopez" for _, name in found)
+    assert all(q.speaker_mention and q.speaker_mention.text == "Lopez" for q, _ in found)
+
+
+def test_a_mark_glued_after_a_full_stop_opens_a_quotation():
+    text = 'They came for work, one shop owner said."We were deceived into coming here."'
+    texts = [text[q.start : q.end] for q in pair_marks(text, split_paragraphs(text))]
+    assert texts == ["We were deceived into coming here."]

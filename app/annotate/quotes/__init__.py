@@ -50,6 +50,10 @@ def extract_quotes(doc: Doc, structure: Structure, entities: list[Entity]) -> li
     for n, q in enumerate(marked):
         first = art.token_at(q.open_at)
         last = art.token_at(q.close_at if q.close_at is not None else q.end - 1)
+        if q.close_at is not None and last > first and art.glued_after(q.close_at):
+            # 'paranoia,”Clinton said': the tokenizer kept the next word with the closing
+            # mark; that token is left outside the quotation, so it can name the speaker.
+            last -= 1
         for i in range(first, last + 1):
             art.quote_of[i] = n
         spans.append((first, last))

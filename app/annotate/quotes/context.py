@@ -36,6 +36,10 @@ class Attribution:
     key: str | None = None
 
 
+# Quotation marks a token may carry glued to a word.
+QUOTE_MARKS = ('"', "“", "”")
+
+
 class QuoteContext:
     """Token and paragraph lookups over one parsed article."""
 
@@ -60,6 +64,23 @@ class QuoteContext:
 
     def is_excluded(self, offset: int) -> bool:
         return in_ranges(offset, offset + 1, self.excluded)
+
+    def glued_after(self, mark: int) -> bool:
+        """The token holding the mark at `mark` runs on into a word after it."""
+        token = self.doc[self.token_at(mark)]
+        return token.idx + len(token) > mark + 1 and self.text[mark + 1].isalnum()
+
+    def mention_offsets(self, start: int, end: int) -> tuple[int, int]:
+        """Character offsets of the tokens [start, end) naming someone, without the end of
+        a quotation glued before the first word ('paranoia,”Clinton')."""
+        first, last = self.doc[start], self.doc[end - 1]
+        c_start, c_end = first.idx, last.idx + len(last)
+        cut = max(first.text.rfind(mark) for mark in QUOTE_MARKS)
+        if 0 <= cut < len(first) - 1 and c_start + cut + 1 < c_end:
+            c_start += cut + 1
+            while c_start < c_end - 1 and not self.text[c_start].isalnum():
+                c_start += 1  # the rest of markup before a name ('href="...">Sanders')
+        return c_start, c_end
 
 
 def cue_and_speaker(

@@ -38,11 +38,14 @@ def _resolve(art: QuoteContext, found: list[Attribution], index: EntityIndex) ->
         if gender is not None:
             item.key = _antecedent(art, index, head.idx, item.paragraph, gender)
         else:
-            c_start, c_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-            item.key = index.at(c_start, c_end, prefer=head.idx)
-            if item.key is None and head.pos_ == "PROPN":
-                # A name the entity layer missed here ("Mr Iwata"), known elsewhere.
-                item.key = index.named(head.text)
+            c_start, c_end = art.mention_offsets(start, end)
+            at = max(head.idx, c_start)
+            item.key = index.at(c_start, c_end, prefer=at)
+            word = art.text[at : head.idx + len(head)]
+            if item.key is None and (head.pos_ == "PROPN" or at > head.idx and word.istitle()):
+                # A name the entity layer missed here ("Mr Iwata", or one glued to the
+                # quotation before it and mistagged), known elsewhere.
+                item.key = index.named(word)
 
 
 def _antecedent(art: QuoteContext, index: EntityIndex, offset: int, paragraph: int, gender: str):
@@ -134,8 +137,7 @@ def _to_quote(art: QuoteContext, f: Attribution) -> Quote:
     doc, text = art.doc, art.text
     speaker = None
     if f.speaker is not None:
-        s, e = f.speaker
-        c_start, c_end = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
+        c_start, c_end = art.mention_offsets(*f.speaker)
         speaker = Span(start=c_start, end=c_end, text=text[c_start:c_end])
     cue = None
     if f.cue is not None:
