@@ -788,3 +788,17 @@ def test_a_mark_glued_after_a_full_stop_opens_a_quotation():
     text = 'They came for work, one shop owner said."We were deceived into coming here."'
     texts = [text[q.start : q.end] for q in pair_marks(text, split_paragraphs(text))]
     assert texts == ["We were deceived into coming here."]
+
+
+@pytest.mark.nlp
+def test_a_reopened_quotation_with_a_cue_of_its_own_is_a_new_statement(quotes_of):
+    text = (
+        "Flood.\n\n"
+        "“The river rose fast,” Tom Reed said. “We moved everyone out by noon.\n\n"
+        "“We will rebuild the bridge before winter,” Reed said. “It will cost more.”"
+    )
+    found = {q.text: q for q, _ in _only(quotes_of(text), QuoteKind.direct)}
+    assert "We moved everyone out by noon." in found
+    assert "We will rebuild the bridge before winter," in found
+    first, second = found["We moved everyone out by noon."], found["It will cost more."]
+    assert first.attribution_id != second.attribution_id

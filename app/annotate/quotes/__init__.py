@@ -3,7 +3,8 @@
 The method, in one pass over the article:
 1. quotation marks are paired line by line (`marks`), outside READ MORE
    titles and the Source line; a line left open and re-opened on the next
-   line makes one multi-paragraph quotation;
+   line makes one multi-paragraph quotation, unless a cue of its own follows
+   the re-opened one;
 2. each quotation gets a cue verb from the words around it ("..., X said",
    "X said: ...", "X said officials are '...'", "X called it '...'"), the
    speaker being the cue's subject (`speakers`). Without a cue, a
@@ -44,7 +45,7 @@ def extract_quotes(doc: Doc, structure: Structure, entities: list[Entity]) -> li
         return []
     art = QuoteContext(doc, structure)
     marked = _merge_continued(
-        [q for q in pair_marks(art.text, art.paragraphs) if not art.is_excluded(q.open_at)]
+        art, [q for q in pair_marks(art.text, art.paragraphs) if not art.is_excluded(q.open_at)]
     )
     spans = []
     for n, q in enumerate(marked):

@@ -44,18 +44,41 @@ DASHES = frozenset({"―", "—", "–", "-", "--"})
 SCARE_QUOTE_MAX_WORDS = 4
 
 
-def _merge_continued(marked: list[MarkedQuote]) -> list[MarkedQuote]:
-    """Join the paragraphs of a multi-paragraph quotation into one quotation."""
+def _merge_continued(art: QuoteContext, marked: list[MarkedQuote]) -> list[MarkedQuote]:
+    """Join the paragraphs of a multi-paragraph quotation into one quotation.
+
+    A paragraph re-opening the quotation with a cue of its own after it ('“...,” Smith
+    said.') starts a statement of its own: it stays apart.
+    """
     out: list[MarkedQuote] = []
     for q in marked:
         prev = out[-1] if out else None
-        if prev is not None and prev.continues and q.paragraph == prev.paragraph + 1:
+        if (
+            prev is not None
+            and prev.continues
+            and q.paragraph == prev.paragraph + 1
+            and not _cue_after(art, q)
+        ):
             out[-1] = MarkedQuote(
                 prev.open_at, q.close_at, prev.start, q.end, prev.paragraph, q.continues
             )
         else:
             out.append(q)
     return out
+
+
+def _cue_after(art: QuoteContext, q: MarkedQuote) -> bool:
+    """A speech verb follows the closing mark of `q` in its sentence."""
+    if q.close_at is None:
+        return False
+    doc = art.doc
+    _, end = art.paragraph_tokens(q.paragraph)
+    i = art.token_at(q.close_at) + 1
+    while i < end and doc[i].text not in SENTENCE_END and not doc[i].is_quote:
+        if is_cue(doc[i]):
+            return True
+        i += 1
+    return False
 
 
 def _attribute_marked(
