@@ -802,3 +802,18 @@ def test_a_reopened_quotation_with_a_cue_of_its_own_is_a_new_statement(quotes_of
     assert "We will rebuild the bridge before winter," in found
     first, second = found["We moved everyone out by noon."], found["It will cost more."]
     assert first.attribution_id != second.attribution_id
+
+
+@pytest.mark.nlp
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bridge.\n\nLONDON — Maria Lopez said Monday the bridge would close for repairs in May.",
+        "Bridge.\n\nLyon (AFP) – Mayor Maria Lopez has closed the old bridge, saying that "
+        "“heavy trucks” damage it more than good repairs can mend.",
+    ],
+)
+def test_a_dateline_is_not_the_speaker(quotes_of, text):
+    found = quotes_of(text)
+    assert found
+    assert all(name == "Maria Lopez" for _, name in found)

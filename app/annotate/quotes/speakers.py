@@ -52,12 +52,17 @@ def subject_of(verb: Token) -> Token | None:
             # "X said it was early but added ...", parsed with "added" under the reported
             # clause: the speaker is the subject of the cue above, not of that clause.
             verb = verb.head
-        for child in verb.children:
-            # "X was joined by Y and joked": a conjunct shares the passive subject.
-            if child.dep_ in ("nsubj", "csubj") or (climbed and child.dep_ == "nsubjpass"):
-                if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-                    return verb.head
-                return child
+        # "X was joined by Y and joked": a conjunct shares the passive subject.
+        subjects = [
+            c
+            for c in verb.children
+            if c.dep_ in ("nsubj", "csubj") or (climbed and c.dep_ == "nsubjpass")
+        ]
+        if subjects:
+            child = subjects[0]
+            if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                return verb.head
+            return _past_dateline(child, subjects)
         head = verb.head
         if head is verb:
             return None
@@ -83,6 +88,25 @@ def subject_of(verb: Token) -> Token | None:
             continue
         return None
     return None
+
+
+def _past_dateline(subject: Token, subjects: list[Token]) -> Token:
+    """ "LONDON — Donald Trump said ...", "Washington (AFP) – Hillary Clinton said ...": a
+    place opening the sentence before a dash or bracket is the dateline, parsed as the
+    subject; the name after it speaks (another subject of the verb, or in apposition)."""
+    doc = subject.doc
+    after = doc[subject.i + 1] if subject.i + 1 < len(doc) else None
+    if (
+        subject.ent_type_ not in ("GPE", "LOC")
+        or subject.left_edge.i != subject.sent.start
+        or after is None
+        or after.text not in ("—", "–", "-", "--", "(")
+    ):
+        return subject
+    for other in [*subjects[1:], *(c for c in subject.children if c.dep_ == "appos")]:
+        if other.pos_ in NOMINAL_POS and other.ent_type_ not in ("GPE", "LOC"):
+            return other
+    return subject
 
 
 def _contacts(verb: Token) -> bool:
