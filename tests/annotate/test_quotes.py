@@ -817,3 +817,15 @@ def test_a_dateline_is_not_the_speaker(quotes_of, text):
     found = quotes_of(text)
     assert found
     assert all(name == "Maria Lopez" for _, name in found)
+
+
+@pytest.mark.nlp
+def test_a_thing_used_to_say_something_does_not_speak(quotes_of):
+    text = (
+        "Debate.\n\n"
+        "Maria Lopez used this question to demand that wealthy families "
+        "“pay their fair share into the system.”"
+    )
+    found = quotes_of(text)
+    assert found
+    assert all(name == "Maria Lopez" for _, name in found)

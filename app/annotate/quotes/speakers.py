@@ -69,7 +69,7 @@ def subject_of(verb: Token) -> Token | None:
         if verb.dep_ == "xcomp" and not _contacts(head):
             # "That prompted Rubio to ... call Trump ...": the object is who acts.
             objects = [c for c in head.children if c.dep_ == "dobj" and c.i < verb.i]
-            if objects:
+            if objects and _can_act(objects[0]):
                 return objects[0]
         if verb.dep_ in ("conj", "advcl", "xcomp") and head.pos_ in VERBAL_POS:
             verb = head
@@ -107,6 +107,12 @@ def _past_dateline(subject: Token, subjects: list[Token]) -> Token:
         if other.pos_ in NOMINAL_POS and other.ent_type_ not in ("GPE", "LOC"):
             return other
     return subject
+
+
+def _can_act(token: Token) -> bool:
+    """A name or a pronoun: someone made to act ("prompted Rubio to call ..."). A common
+    noun is as often a thing ("used this question to demand ..."), which the subject uses."""
+    return token.pos_ in ("PROPN", "PRON") or token.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
 
 
 def _contacts(verb: Token) -> bool:
