@@ -829,3 +829,14 @@ def test_a_thing_used_to_say_something_does_not_speak(quotes_of):
     found = quotes_of(text)
     assert found
     assert all(name == "Maria Lopez" for _, name in found)
+
+
+@pytest.mark.nlp
+def test_a_colon_quotation_takes_the_subject_of_the_clause_before(quotes_of):
+    text = (
+        "Rally.\n\n"
+        "Tom Reed gestured as if to stop the noise, then leaned in and boomed: "
+        "“Let’s beat them in November.”"
+    )
+    found = _only(quotes_of(text), QuoteKind.direct)
+    assert [name for _, name in found] == ["Tom Reed"]

@@ -67,6 +67,18 @@ def _merge_continued(art: QuoteContext, marked: list[MarkedQuote]) -> list[Marke
     return out
 
 
+def _clause_top(art: QuoteContext, before: list[int]) -> Token | None:
+    """The verb heading the words `before` a quotation: their root, climbed to from the last."""
+    doc = art.doc
+    inside = set(before)
+    top = doc[before[-1]]
+    steps = 0
+    while top.head.i in inside and top.head is not top and steps < 30:
+        top = top.head
+        steps += 1
+    return top if top.pos_ in VERBAL_POS else None
+
+
 def _cue_after(art: QuoteContext, q: MarkedQuote) -> bool:
     """A speech verb follows the closing mark of `q` in its sentence."""
     if q.close_at is None:
@@ -144,6 +156,12 @@ def _attribute_marked(
         verbs = [i for i in before if doc[i].pos_ == "VERB"]
         if verbs and (opener == ":" or art.quote_of[verbs[-1]] == -1 and not after):
             cue = cue_and_speaker(art, doc[verbs[-1]])
+            if cue is None and opener == ":":
+                # "Trump gestured, then leaned in and boomed: '...'", "she is sure that
+                # ... louder: '...'": the subject of the clause the colon ends.
+                top = _clause_top(art, before)
+                if top is not None and top.i != verbs[-1]:
+                    cue = cue_and_speaker(art, top)
             if cue is not None:
                 item.cue, item.cue_lemma, item.speaker = cue
                 return item
