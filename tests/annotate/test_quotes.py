@@ -840,3 +840,15 @@ def test_a_colon_quotation_takes_the_subject_of_the_clause_before(quotes_of):
     )
     found = _only(quotes_of(text), QuoteKind.direct)
     assert [name for _, name in found] == ["Tom Reed"]
+
+
+@pytest.mark.nlp
+def test_a_few_quoted_words_without_a_cue_are_a_name_unless_a_sentence(quotes_of):
+    text = (
+        "Rally.\n\n"
+        "Tom Reed mocked his rivals all evening. “Little Marco” and “Lying Ted” were back.\n\n"
+        "Tom Reed looked at the crowd. “We will win.”"
+    )
+    found = [q.text for q, _ in quotes_of(text)]
+    assert "Little Marco" not in found
+    assert "We will win." in found

@@ -183,9 +183,11 @@ def _attribute_marked(
             return item
         if prev.paragraph < q.paragraph:
             break
+    if n_words <= SCARE_QUOTE_MAX_WORDS and not (n_words > 1 and content[-1:] in SENTENCE_END):
+        # A few quoted words that are no sentence, and nothing ties them to a speaker: a
+        # title or a nickname ("Breaking Bad", "Little Marco"), whatever its capitals.
+        return None
     if kind is QuoteKind.partial:
-        if n_words <= SCARE_QUOTE_MAX_WORDS:
-            return None
         # "Clinton supports 'appropriate pay raises for all workers'": the one the
         # sentence is about, when it names someone.
         subject = _named_subject(art, art.doc[first].sent.root)
