@@ -852,3 +852,17 @@ def test_a_few_quoted_words_without_a_cue_are_a_name_unless_a_sentence(quotes_of
     found = [q.text for q, _ in quotes_of(text)]
     assert "Little Marco" not in found
     assert "We will win." in found
+
+
+@pytest.mark.nlp
+def test_a_fragment_outside_any_reported_clause_brings_the_phrase_of_its_verb(quotes_of):
+    text = (
+        "Vote.\n\n"
+        "Tom Reed pledged to cut taxes, fix the city’s “broken” bus system and hire more teachers."
+    )
+    found = quotes_of(text)
+    fragment = next(q for q, _ in found if q.kind is QuoteKind.partial)
+    clause = next(q for q, _ in found if q.kind is QuoteKind.indirect)
+    assert clause.text == "the city’s “broken” bus system"
+    assert clause.attribution_id == fragment.attribution_id
+    assert all(name == "Tom Reed" for _, name in found)

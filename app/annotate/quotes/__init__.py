@@ -14,7 +14,8 @@ The method, in one pass over the article:
    fragment without a cue (scare quotes) or a quoted title is left out;
 3. reported speech (`reported`) is a reporting verb with the clause it
    reports ("X said the deal ...", "..., X said", "according to X, ...",
-   "X urged Y to ...");
+   "X urged Y to ..."); a quoted fragment outside any such clause brings the
+   phrase of the verb it hangs from ("referred to migrants as 'criminals'");
 4. speakers are resolved to the given entities; he/she to the nearest person
    of a fitting gender named as a subject before them;
 5. quotes are grouped into attributions (`grouping`): every segment of one
@@ -31,7 +32,7 @@ from app.annotate.quotes.attribution import _attribute_marked, _merge_continued,
 from app.annotate.quotes.context import Attribution, QuoteContext
 from app.annotate.quotes.grouping import assign_attributions
 from app.annotate.quotes.marks import pair_marks
-from app.annotate.quotes.reported import reported_speech
+from app.annotate.quotes.reported import fragment_clauses, reported_speech
 from app.annotate.quotes.resolution import _infer_genders, _resolve, _to_quote
 from app.annotate.quotes.speakers import EntityIndex
 from app.annotate.types import Entity, Quote, Structure
@@ -68,6 +69,7 @@ def extract_quotes(doc: Doc, structure: Structure, entities: list[Entity]) -> li
         if item is not None:
             found.append(item)
     found.extend(reported_speech(art, found))
+    found.extend(fragment_clauses(art, found))
     index = EntityIndex.build(art.text, entities)
     found.extend(_name_colon_lines(art, found, index))
     found.sort(key=lambda f: f.start)

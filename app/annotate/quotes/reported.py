@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_left, bisect_right
+from itertools import accumulate
 
 from spacy.tokens import Doc, Token
 
@@ -367,3 +368,59 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     while end > start and loose(doc[end - 1]):
         end -= 1
     return start, end
+
+
+def fragment_clauses(art: QuoteContext, found: list[Attribution]) -> list[Attribution]:
+    """The phrase of the verb each quoted fragment outside a reported clause hangs from.
+
+    "He referred to migrants as 'criminals'": what is reported is the phrase around the
+    quoted word ("to migrants as 'criminals'"), as the fragment's cue and speaker say it;
+    grouped with the fragment, it makes one statement.
+    """
+    doc = art.doc
+    clauses = sorted((f.start, f.end) for f in found if f.kind is QuoteKind.indirect)
+    starts = [s for s, _ in clauses]
+    reach = list(accumulate((e for _, e in clauses), max))  # furthest end so far
+    out = []
+    for f in found:
+        if f.kind is not QuoteKind.partial or f.cue is None or f.speaker is None:
+            continue
+        i = bisect_right(starts, f.start) - 1
+        if i >= 0 and reach[i] > f.start:
+            continue  # inside a reported clause already
+        first = art.token_at(f.start)
+        verb = _verb_above(art, doc[first])
+        if verb is None:
+            continue
+        kept = [c for c in verb.rights if c.dep_ not in _NOT_COMPLEMENT]
+        if not kept:
+            continue
+        start, end = kept[0].left_edge.i, kept[-1].right_edge.i + 1
+        c_start, c_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        if not c_start <= f.start <= c_end:
+            continue
+        if c_start <= doc[f.speaker[0]].idx < max(c_end, f.end):
+            continue  # the speaker's own description ("X, a co-author of '...'")
+        item = Attribution(QuoteKind.indirect, c_start, max(c_end, f.end), f.paragraph)
+        item.cue, item.cue_lemma, item.speaker, item.key = f.cue, f.cue_lemma, f.speaker, f.key
+        out.append(item)
+    return out
+
+
+# Dependents of a verb that are not what it says of its object ("and", a clause apart).
+_NOT_COMPLEMENT = frozenset({"punct", "cc", "conj", "advcl", "parataxis", "mark", "relcl"})
+
+
+def _verb_above(art: QuoteContext, token: Token) -> Token | None:
+    """The nearest verb outside the quotation of `token` that it hangs from, in its sentence."""
+    inside = art.quote_of[token.i]
+    sent = token.sent
+    steps = 0
+    while (art.quote_of[token.i] == inside or token.pos_ != "VERB") and steps < 10:
+        if token.head is token:
+            return None
+        token = token.head
+        steps += 1
+    if token.pos_ != "VERB" or art.quote_of[token.i] != -1 or token.sent != sent:
+        return None
+    return token
