@@ -199,6 +199,10 @@ HEARER_VERBS = _words("tell inform assure warn remind advise brief")
 # Words before a quoted name that make it a name, not words said ("a show called '...'").
 NAMING_WORDS = _words("called titled entitled named dubbed")
 
+# Nouns that name people by their role, trade or title: a speaker, where another common
+# noun is as often a thing ("the platform", "the advertisement").
+PEOPLE_NOUNS = TITLES | ROLES | TRADES
+
 # -- parse labels ------------------------------------------------------------------------
 
 # Dependency labels of a verb's subject.

@@ -866,3 +866,16 @@ def test_a_fragment_outside_any_reported_clause_brings_the_phrase_of_its_verb(qu
     assert clause.text == "the city’s “broken” bus system"
     assert clause.attribution_id == fragment.attribution_id
     assert all(name == "Tom Reed" for _, name in found)
+
+
+@pytest.mark.nlp
+def test_a_thing_saying_something_inside_a_report_is_part_of_it(quotes_of):
+    text = (
+        "Platform.\n\n"
+        "Maria Lopez said the platform should reiterate the party’s support for its "
+        "“stalwart allies” abroad."
+    )
+    found = quotes_of(text)
+    assert any(q.kind is QuoteKind.partial for q, _ in found)
+    assert all(name == "Maria Lopez" for _, name in found)
+    assert all(q.speaker_mention and q.speaker_mention.text == "Maria Lopez" for q, _ in found)

@@ -18,6 +18,7 @@ from app.annotate.quotes.context import (
     Attribution,
     QuoteContext,
     cue_and_speaker,
+    names_a_thing,
     noun_near,
     source_of,
 )
@@ -357,16 +358,23 @@ def _governing_cue(art: QuoteContext, first: int, last: int) -> tuple | None:
         head = doc[i].head
         if first <= head.i <= last:
             continue
+        found = None
         steps = 0
         while steps < 8:
             if art.quote_of[head.i] == -1 and is_cue(head):
                 cue = cue_and_speaker(art, head)
                 if cue is not None:
-                    return cue
+                    if not names_a_thing(doc[cue[2][0] : cue[2][1]].root):
+                        return cue
+                    # "X said the platform should reiterate its 'stalwart allies'": a
+                    # thing's speech inside someone's report is theirs to report.
+                    found = found or cue
             if head.head is head:
                 break
             head = head.head
             steps += 1
+        if found is not None:
+            return found
     return None
 
 

@@ -11,6 +11,7 @@ from app.annotate.document import in_ranges, not_article_text
 from app.annotate.lexicon import (
     NAME_PART_DEPS,
     NOMINAL_POS,
+    PEOPLE_NOUNS,
     SUBJECT_DEPS,
     UNSAID_AFTER_VERBS,
     VERBAL_POS,
@@ -153,6 +154,16 @@ def _nominal(subject: Token) -> bool:
         return False
     # "..., Ebeling reminisced": a name the tagger took for a verb.
     return subject.is_title and subject.i > subject.sent.start and subject.pos_ == "VERB"
+
+
+def names_a_thing(head: Token) -> bool:
+    """A singular common noun naming no one ("the platform", "the advertisement")."""
+    return (
+        head.pos_ == "NOUN"
+        and head.tag_ == "NN"
+        and not head.ent_type_
+        and head.lower_ not in PEOPLE_NOUNS
+    )
 
 
 def noun_near(art: QuoteContext, tokens: list[int], verb: int) -> Token | None:

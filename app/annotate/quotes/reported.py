@@ -16,7 +16,13 @@ from app.annotate.lexicon import (
     REQUEST_VERBS,
     SPEECH_VERBS,
 )
-from app.annotate.quotes.context import Attribution, QuoteContext, cue_and_speaker, source_of
+from app.annotate.quotes.context import (
+    Attribution,
+    QuoteContext,
+    cue_and_speaker,
+    names_a_thing,
+    source_of,
+)
 from app.annotate.quotes.speakers import (
     is_cue,
     mention_bounds,
@@ -88,7 +94,27 @@ def reported_speech(art: QuoteContext, found: list[Attribution]) -> list[Attribu
             continue
         if item is not None:
             out.append(item)
-    return out
+    by_paragraph: dict[int, list[Attribution]] = {}
+    for item in out:
+        by_paragraph.setdefault(item.paragraph, []).append(item)
+    return [
+        item for item in out if not _thing_inside_a_report(doc, item, by_paragraph[item.paragraph])
+    ]
+
+
+def _thing_inside_a_report(doc: Doc, item: Attribution, around: list[Attribution]) -> bool:
+    """ "X said the platform should reiterate ...": a thing saying something inside
+    someone's report (among `around`, the reports of its paragraph) is part of what
+    they report, not a source of its own."""
+    if not names_a_thing(doc[item.speaker[0] : item.speaker[1]].root):
+        return False
+    at = doc[item.cue[0]].idx
+    return any(
+        other is not item
+        and other.start <= at < other.end
+        and not names_a_thing(doc[other.speaker[0] : other.speaker[1]].root)
+        for other in around
+    )
 
 
 def _reported_at(
