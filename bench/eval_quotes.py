@@ -10,6 +10,8 @@ resolved entity's name, else the mention text, and `attribution` the served
 `attribution_id`. Turn it into the counted units with the shared `quote_views.py`
 (`segments` or `attributions`), then score with `score_quotes.py`.
 With --limit, the ids written go to OUTPUT.ids, for the scorer's `--ids`.
+The API refuses control characters (a few archived articles carry a stray U+0083): each
+is sent as a space, which keeps every offset.
 """
 
 from __future__ import annotations

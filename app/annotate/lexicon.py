@@ -178,6 +178,12 @@ REPORTING_VERBS = SPEECH_VERBS | _words(
 )
 # Verbs whose object is asked to do something ("urged Y to ...").
 REQUEST_VERBS = _words("call urge ask press demand implore beg encourage invite warn")
+# Verbs after which what someone is to say is not yet said ("urged Y to announce ...",
+# "expects Y to say ..."): requests, and wanting or expecting it.
+UNSAID_AFTER_VERBS = REQUEST_VERBS | _words("expect want need challenge dare")
+# Verbs of reaching someone ("called her to say ..."): the infinitive after their object
+# says why, and the one who called speaks.
+CONTACT_VERBS = _words("call phone telephone email text write contact visit")
 # Verbs that report a whole clause after them ("X said Tuesday he would ..."), whatever the
 # parse made of that clause.
 CLAUSE_VERBS = _words(
@@ -192,6 +198,22 @@ HEARER_VERBS = _words("tell inform assure warn remind advise brief")
 
 # Words before a quoted name that make it a name, not words said ("a show called '...'").
 NAMING_WORDS = _words("called titled entitled named dubbed")
+
+# Nouns that name people by their role, trade or title: a speaker, where another common
+# noun is as often a thing ("the platform", "the advertisement").
+PEOPLE_NOUNS = TITLES | ROLES | TRADES
+
+# -- parse labels ------------------------------------------------------------------------
+
+# Dependency labels of a verb's subject.
+SUBJECT_DEPS = _words("nsubj nsubjpass")
+# A clause's own subject, the dummy "it" and "there" included ("there is no deal").
+CLAUSE_SUBJECT_DEPS = SUBJECT_DEPS | _words("expl")
+# Words of a name that hang from its head ("Hillary" in "Hillary Clinton").
+NAME_PART_DEPS = _words("compound flat")
+# Parts of speech that can name a speaker, and those of verbs.
+NOMINAL_POS = _words("PROPN NOUN PRON")
+VERBAL_POS = _words("VERB AUX")
 
 # -- pronouns and forms of address ------------------------------------------------------
 

@@ -52,13 +52,14 @@ NO_NUL_PATTERN = r"^[^\x00]*$"
 # something besides white space.
 _CONTROLS = r"\x00-\x08\x0b\x0e-\x1f\x7f-\x9f"
 TEXT_PATTERN = rf"^[^{_CONTROLS}]*[^\s{_CONTROLS}][^{_CONTROLS}]*$"
-_CONTROL = re.compile(f"[{_CONTROLS}]")
+# A control character a document may not hold (tab, line feed, CR and form feed may).
+CONTROL_CHARACTER = re.compile(f"[{_CONTROLS}]")
 
 
 def check_document_text(value: str) -> str:
     """A document sent to the API: plain text without control characters (binary data)."""
     check_plain_text(value)
-    found = _CONTROL.search(value)
+    found = CONTROL_CHARACTER.search(value)
     if found:
         raise ValueError(
             f"it contains the control character U+{ord(found.group()):04X} at offset "

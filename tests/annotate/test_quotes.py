@@ -6,8 +6,9 @@ import pytest
 
 from app.annotate.document import parse_structure
 from app.annotate.quotes import extract_quotes
+from app.annotate.quotes.grouping import assign_attributions
 from app.annotate.quotes.marks import pair_marks, split_paragraphs
-from app.annotate.types import Entity, Mention, Quote, QuoteKind
+from app.annotate.types import Cue, Entity, Mention, Quote, QuoteKind, Span
 
 # --- the seed article -------------------------------------------------------------------
 
@@ -682,3 +683,199 @@ def test_quotation_after_a_comma_takes_the_subject_of_the_verb_before(quotes_of)
     )
     (quote, name), *_ = _only(quotes_of(text), QuoteKind.direct)
     assert name == "Tom Reed"
+
+
+# --- grouping into attributions ---------------------------------------------------------
+
+
+def _segment(text: str, words: str, kind: QuoteKind, cue: str = "claimed") -> Quote:
+    start = text.index(words)
+    at = text.index(cue)
+    return Quote(
+        kind=kind,
+        start=start,
+        end=start + len(words),
+        text=words,
+        speaker_mention=Span(start=0, end=8, text=text[:8]),
+        cue=Cue(start=at, end=at + len(cue), text=cue, lemma=cue),
+    )
+
+
+def test_a_clause_and_a_quotation_of_one_cue_in_one_sentence_are_one_statement():
+    text = (
+        "Tom Reed claimed that the bridge, approved in May after a long fight, makes the "
+        "town \u201ca safer place for everyone.\u201d He left."
+    )
+    clause = _segment(text, "that the bridge, approved in May", QuoteKind.indirect)
+    fragment = _segment(text, "a safer place for everyone.", QuoteKind.partial)
+    assign_attributions(text, [clause, fragment])
+    assert clause.attribution_id == fragment.attribution_id
+
+
+def test_a_clause_and_a_quotation_of_one_cue_in_two_sentences_stay_apart():
+    text = (
+        "Tom Reed claimed that the bridge was approved in May. It makes the town "
+        "\u201ca safer place for everyone,\u201d he claimed."
+    )
+    clause = _segment(text, "that the bridge was approved in May", QuoteKind.indirect)
+    fragment = _segment(text, "a safer place for everyone,", QuoteKind.partial)
+    assign_attributions(text, [clause, fragment])
+    assert clause.attribution_id != fragment.attribution_id
+
+
+def test_a_fragment_opening_inside_a_reported_clause_is_part_of_it():
+    text = 'Tom Reed said he began making an effort to "help get eyes up," a reference to drones.'
+    clause = _segment(text, "he began making an effort to", QuoteKind.indirect, cue="said")
+    clause.end = text.index("up,") + 2  # the clause stops before the comma closing the words
+    fragment = _segment(text, "help get eyes up,", QuoteKind.partial, cue="making")
+    assign_attributions(text, [clause, fragment])
+    assert clause.attribution_id == fragment.attribution_id
+
+
+# --- who speaks -------------------------------------------------------------------------
+
+
+@pytest.mark.nlp
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bridge.\n\nTom Reed urged Maria Lopez to announce that the bridge would close in May.",
+        "Bridge.\n\nTom Reed asked Maria Lopez to say the bridge would close in May.",
+        "Bridge.\n\nTom Reed called on Maria Lopez to explain why the bridge would close in May.",
+    ],
+)
+def test_who_is_asked_to_speak_has_not_spoken(quotes_of, text):
+    found = quotes_of(text)
+    assert all(name != "Maria Lopez" for _, name in found)
+
+
+@pytest.mark.nlp
+def test_who_called_someone_to_say_something_said_it(quotes_of):
+    text = "Vote.\n\nSome voters called Maria Lopez to say they would not vote for the new bridge."
+    found = _only(quotes_of(text), QuoteKind.indirect)
+    assert any(q.speaker_mention and q.speaker_mention.text == "Some voters" for q, _ in found)
+
+
+@pytest.mark.nlp
+def test_a_cue_introducing_the_next_quotation_is_not_the_one_before(quotes_of):
+    text = (
+        "Emails.\n\n"
+        "Maria Lopez replies to Tom Reed with, “Why now? Was that on my way to Lyon?” "
+        "Tom Reed then writes back, “You look great.”"
+    )
+    found = {q.text: name for q, name in _only(quotes_of(text), QuoteKind.direct)}
+    assert found == {
+        "Why now? Was that on my way to Lyon?": "Maria Lopez",
+        "You look great.": "Tom Reed",
+    }
+
+
+@pytest.mark.nlp
+def test_a_name_glued_to_a_closing_mark_speaks(quotes_of):
+    text = (
+        "Campaign.\n\n"
+        "Maria Lopez spoke in Ohio on Monday.\n\n"
+        "“It is surprising to see somebody so affable traffic in prejudice and paranoia,”"
+        "Lopez said. “Some of his comments do not fit with what I knew of him.”"
+    )
+    found = _only(quotes_of(text), QuoteKind.direct)
+    assert len(found) == 2
+    assert all(name == "Maria Lopez" for _, name in found)
+    assert all(q.speaker_mention and q.speaker_mention.text == "Lopez" for q, _ in found)
+
+
+def test_a_mark_glued_after_a_full_stop_opens_a_quotation():
+    text = 'They came for work, one shop owner said."We were deceived into coming here."'
+    texts = [text[q.start : q.end] for q in pair_marks(text, split_paragraphs(text))]
+    assert texts == ["We were deceived into coming here."]
+
+
+@pytest.mark.nlp
+def test_a_reopened_quotation_with_a_cue_of_its_own_is_a_new_statement(quotes_of):
+    text = (
+        "Flood.\n\n"
+        "“The river rose fast,” Tom Reed said. “We moved everyone out by noon.\n\n"
+        "“We will rebuild the bridge before winter,” Reed said. “It will cost more.”"
+    )
+    found = {q.text: q for q, _ in _only(quotes_of(text), QuoteKind.direct)}
+    assert "We moved everyone out by noon." in found
+    assert "We will rebuild the bridge before winter," in found
+    first, second = found["We moved everyone out by noon."], found["It will cost more."]
+    assert first.attribution_id != second.attribution_id
+
+
+@pytest.mark.nlp
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bridge.\n\nLONDON — Maria Lopez said Monday the bridge would close for repairs in May.",
+        "Bridge.\n\nLyon (AFP) – Mayor Maria Lopez has closed the old bridge, saying that "
+        "“heavy trucks” damage it more than good repairs can mend.",
+    ],
+)
+def test_a_dateline_is_not_the_speaker(quotes_of, text):
+    found = quotes_of(text)
+    assert found
+    assert all(name == "Maria Lopez" for _, name in found)
+
+
+@pytest.mark.nlp
+def test_a_thing_used_to_say_something_does_not_speak(quotes_of):
+    text = (
+        "Debate.\n\n"
+        "Maria Lopez used this question to demand that wealthy families "
+        "“pay their fair share into the system.”"
+    )
+    found = quotes_of(text)
+    assert found
+    assert all(name == "Maria Lopez" for _, name in found)
+
+
+@pytest.mark.nlp
+def test_a_colon_quotation_takes_the_subject_of_the_clause_before(quotes_of):
+    text = (
+        "Rally.\n\n"
+        "Tom Reed gestured as if to stop the noise, then leaned in and boomed: "
+        "“Let’s beat them in November.”"
+    )
+    found = _only(quotes_of(text), QuoteKind.direct)
+    assert [name for _, name in found] == ["Tom Reed"]
+
+
+@pytest.mark.nlp
+def test_a_few_quoted_words_without_a_cue_are_a_name_unless_a_sentence(quotes_of):
+    text = (
+        "Rally.\n\n"
+        "Tom Reed mocked his rivals all evening. “Little Marco” and “Lying Ted” were back.\n\n"
+        "Tom Reed looked at the crowd. “We will win.”"
+    )
+    found = [q.text for q, _ in quotes_of(text)]
+    assert "Little Marco" not in found
+    assert "We will win." in found
+
+
+@pytest.mark.nlp
+def test_a_fragment_outside_any_reported_clause_brings_the_phrase_of_its_verb(quotes_of):
+    text = (
+        "Vote.\n\n"
+        "Tom Reed pledged to cut taxes, fix the city’s “broken” bus system and hire more teachers."
+    )
+    found = quotes_of(text)
+    fragment = next(q for q, _ in found if q.kind is QuoteKind.partial)
+    clause = next(q for q, _ in found if q.kind is QuoteKind.indirect)
+    assert clause.text == "the city’s “broken” bus system"
+    assert clause.attribution_id == fragment.attribution_id
+    assert all(name == "Tom Reed" for _, name in found)
+
+
+@pytest.mark.nlp
+def test_a_thing_saying_something_inside_a_report_is_part_of_it(quotes_of):
+    text = (
+        "Platform.\n\n"
+        "Maria Lopez said the platform should reiterate the party’s support for its "
+        "“stalwart allies” abroad."
+    )
+    found = quotes_of(text)
+    assert any(q.kind is QuoteKind.partial for q, _ in found)
+    assert all(name == "Maria Lopez" for _, name in found)
+    assert all(q.speaker_mention and q.speaker_mention.text == "Maria Lopez" for q, _ in found)

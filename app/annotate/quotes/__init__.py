@@ -3,7 +3,8 @@
 The method, in one pass over the article:
 1. quotation marks are paired line by line (`marks`), outside READ MORE
    titles and the Source line; a line left open and re-opened on the next
-   line makes one multi-paragraph quotation;
+   line makes one multi-paragraph quotation, unless a cue of its own follows
+   the re-opened one;
 2. each quotation gets a cue verb from the words around it ("..., X said",
    "X said: ...", "X said officials are '...'", "X called it '...'"), the
    speaker being the cue's subject (`speakers`). Without a cue, a
@@ -13,7 +14,8 @@ The method, in one pass over the article:
    fragment without a cue (scare quotes) or a quoted title is left out;
 3. reported speech (`reported`) is a reporting verb with the clause it
    reports ("X said the deal ...", "..., X said", "according to X, ...",
-   "X urged Y to ...");
+   "X urged Y to ..."); a quoted fragment outside any such clause brings the
+   phrase of the verb it hangs from ("referred to migrants as 'criminals'");
 4. speakers are resolved to the given entities; he/she to the nearest person
    of a fitting gender named as a subject before them;
 5. quotes are grouped into attributions (`grouping`): every segment of one
@@ -30,7 +32,7 @@ from app.annotate.quotes.attribution import _attribute_marked, _merge_continued,
 from app.annotate.quotes.context import Attribution, QuoteContext
 from app.annotate.quotes.grouping import assign_attributions
 from app.annotate.quotes.marks import pair_marks
-from app.annotate.quotes.reported import reported_speech
+from app.annotate.quotes.reported import fragment_clauses, reported_speech
 from app.annotate.quotes.resolution import _infer_genders, _resolve, _to_quote
 from app.annotate.quotes.speakers import EntityIndex
 from app.annotate.types import Entity, Quote, Structure
@@ -44,12 +46,16 @@ def extract_quotes(doc: Doc, structure: Structure, entities: list[Entity]) -> li
         return []
     art = QuoteContext(doc, structure)
     marked = _merge_continued(
-        [q for q in pair_marks(art.text, art.paragraphs) if not art.is_excluded(q.open_at)]
+        art, [q for q in pair_marks(art.text, art.paragraphs) if not art.is_excluded(q.open_at)]
     )
     spans = []
     for n, q in enumerate(marked):
         first = art.token_at(q.open_at)
         last = art.token_at(q.close_at if q.close_at is not None else q.end - 1)
+        if q.close_at is not None and last > first and art.glued_after(q.close_at):
+            # 'paranoia,”Clinton said': the tokenizer kept the next word with the closing
+            # mark; that token is left outside the quotation, so it can name the speaker.
+            last -= 1
         for i in range(first, last + 1):
             art.quote_of[i] = n
         spans.append((first, last))
@@ -63,6 +69,7 @@ def extract_quotes(doc: Doc, structure: Structure, entities: list[Entity]) -> li
         if item is not None:
             found.append(item)
     found.extend(reported_speech(art, found))
+    found.extend(fragment_clauses(art, found))
     index = EntityIndex.build(art.text, entities)
     found.extend(_name_colon_lines(art, found, index))
     found.sort(key=lambda f: f.start)

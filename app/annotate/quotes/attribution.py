@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from app.annotate.document import in_ranges
 from app.annotate.lexicon import (
+    NAME_PART_DEPS,
     NAMING_WORDS,
+    NOMINAL_POS,
     PERSONAL_PRONOUNS,
     SMALL_WORDS,
     SPEECH_VERBS,
+    VERBAL_POS,
 )
 from app.annotate.quotes.context import (
     Attribution,
     QuoteContext,
     cue_and_speaker,
+    names_a_thing,
     noun_near,
     source_of,
 )
@@ -40,18 +45,53 @@ DASHES = frozenset({"―", "—", "–", "-", "--"})
 SCARE_QUOTE_MAX_WORDS = 4
 
 
-def _merge_continued(marked: list[MarkedQuote]) -> list[MarkedQuote]:
-    """Join the paragraphs of a multi-paragraph quotation into one quotation."""
+def _merge_continued(art: QuoteContext, marked: list[MarkedQuote]) -> list[MarkedQuote]:
+    """Join the paragraphs of a multi-paragraph quotation into one quotation.
+
+    A paragraph re-opening the quotation with a cue of its own after it ('“...,” Smith
+    said.') starts a statement of its own: it stays apart.
+    """
     out: list[MarkedQuote] = []
     for q in marked:
         prev = out[-1] if out else None
-        if prev is not None and prev.continues and q.paragraph == prev.paragraph + 1:
+        if (
+            prev is not None
+            and prev.continues
+            and q.paragraph == prev.paragraph + 1
+            and not _cue_after(art, q)
+        ):
             out[-1] = MarkedQuote(
                 prev.open_at, q.close_at, prev.start, q.end, prev.paragraph, q.continues
             )
         else:
             out.append(q)
     return out
+
+
+def _clause_top(art: QuoteContext, before: list[int]) -> Token | None:
+    """The verb heading the words `before` a quotation: their root, climbed to from the last."""
+    doc = art.doc
+    inside = set(before)
+    top = doc[before[-1]]
+    steps = 0
+    while top.head.i in inside and top.head is not top and steps < 30:
+        top = top.head
+        steps += 1
+    return top if top.pos_ in VERBAL_POS else None
+
+
+def _cue_after(art: QuoteContext, q: MarkedQuote) -> bool:
+    """A speech verb follows the closing mark of `q` in its sentence."""
+    if q.close_at is None:
+        return False
+    doc = art.doc
+    _, end = art.paragraph_tokens(q.paragraph)
+    i = art.token_at(q.close_at) + 1
+    while i < end and doc[i].text not in SENTENCE_END and not doc[i].is_quote:
+        if is_cue(doc[i]):
+            return True
+        i += 1
+    return False
 
 
 def _attribute_marked(
@@ -117,6 +157,12 @@ def _attribute_marked(
         verbs = [i for i in before if doc[i].pos_ == "VERB"]
         if verbs and (opener == ":" or art.quote_of[verbs[-1]] == -1 and not after):
             cue = cue_and_speaker(art, doc[verbs[-1]])
+            if cue is None and opener == ":":
+                # "Trump gestured, then leaned in and boomed: '...'", "she is sure that
+                # ... louder: '...'": the subject of the clause the colon ends.
+                top = _clause_top(art, before)
+                if top is not None and top.i != verbs[-1]:
+                    cue = cue_and_speaker(art, top)
             if cue is not None:
                 item.cue, item.cue_lemma, item.speaker = cue
                 return item
@@ -138,9 +184,11 @@ def _attribute_marked(
             return item
         if prev.paragraph < q.paragraph:
             break
+    if n_words <= SCARE_QUOTE_MAX_WORDS and not (n_words > 1 and content[-1:] in SENTENCE_END):
+        # A few quoted words that are no sentence, and nothing ties them to a speaker: a
+        # title or a nickname ("Breaking Bad", "Little Marco"), whatever its capitals.
+        return None
     if kind is QuoteKind.partial:
-        if n_words <= SCARE_QUOTE_MAX_WORDS:
-            return None
         # "Clinton supports 'appropriate pay raises for all workers'": the one the
         # sentence is about, when it names someone.
         subject = _named_subject(art, art.doc[first].sent.root)
@@ -198,7 +246,7 @@ def _name_colon_lines(art: QuoteContext, found: list[Attribution], index: Entity
             c_end -= 1
         if len(text[c_start:c_end].split()) < 3:
             continue
-        if any(s < c_end and c_start < e for s, e in taken):
+        if in_ranges(c_start, c_end, taken):
             continue
         item = Attribution(QuoteKind.indirect, c_start, c_end, p)
         item.speaker, item.key = (first, last + 1), key
@@ -260,7 +308,7 @@ def _previous_subject(art: QuoteContext, first: int) -> Token | None:
 
 def _named_subject(art: QuoteContext, root: Token) -> Token | None:
     """The subject of `root` outside any quotation, when it names someone."""
-    subject = subject_of(root) if root.pos_ in ("VERB", "AUX") else None
+    subject = subject_of(root) if root.pos_ in VERBAL_POS else None
     if subject is None or art.quote_of[subject.i] != -1:
         return None
     if subject.ent_type_ in ("PERSON", "ORG") or subject.lower_ in PERSONAL_PRONOUNS:
@@ -277,7 +325,7 @@ def _introducing_cue(art: QuoteContext, paragraph: int) -> tuple | None:
         return None
     colon = art.doc[art.token_at(end - 1)]
     root = colon.sent.root if colon.sent.start <= colon.i else colon.head
-    if art.quote_of[root.i] != -1 or root.pos_ not in ("VERB", "AUX"):
+    if art.quote_of[root.i] != -1 or root.pos_ not in VERBAL_POS:
         return None
     return cue_and_speaker(art, root)
 
@@ -310,16 +358,23 @@ def _governing_cue(art: QuoteContext, first: int, last: int) -> tuple | None:
         head = doc[i].head
         if first <= head.i <= last:
             continue
+        found = None
         steps = 0
         while steps < 8:
             if art.quote_of[head.i] == -1 and is_cue(head):
                 cue = cue_and_speaker(art, head)
                 if cue is not None:
-                    return cue
+                    if not names_a_thing(doc[cue[2][0] : cue[2][1]].root):
+                        return cue
+                    # "X said the platform should reiterate its 'stalwart allies'": a
+                    # thing's speech inside someone's report is theirs to report.
+                    found = found or cue
             if head.head is head:
                 break
             head = head.head
             steps += 1
+        if found is not None:
+            return found
     return None
 
 
@@ -339,6 +394,10 @@ def _context_cue(
     # "...: 'France is no longer France,' he claimed": a cue right after a quotation
     # left open by its comma is its own, even after a colon.
     cue_follows = ends_open and bool(after_cues) and after_cues[0] - after[0] <= 3
+    if before_cues and _introduces_next(art, after):
+        # "X responded with, '...?' Y then wrote back, '...'": the words after the
+        # quotation run into the next one they introduce.
+        after_cues = []
     if colon_before and not cue_follows:
         order = before_cues[::-1] + after_cues
     elif ends_open or not before_cues:
@@ -375,6 +434,20 @@ def _context_cue(
     return None
 
 
+def _introduces_next(art: QuoteContext, after: list[int]) -> bool:
+    """The words `after` a quotation end in a comma or colon right before another one."""
+    if not after:
+        return False
+    last = after[-1]
+    nxt = last + 1
+    return (
+        art.doc[last].text in (",", ":")
+        and nxt < len(art.doc)
+        and art.quote_of[nxt] != -1
+        and art.quote_of[nxt] != art.quote_of[after[0] - 1]
+    )
+
+
 def _bare(verb: Token) -> bool:
     """A cue saying nothing of its own ("Smith said.", "she said on Monday.")."""
     if reported_clause(verb) is not None:
@@ -396,8 +469,8 @@ def _according_to(doc: Doc, tokens: list[int]) -> tuple | None:
 def _noun_before(doc: Doc, tokens: list[int]) -> Token | None:
     for i in reversed(tokens[:-1]):
         token = doc[i]
-        if token.pos_ in ("PROPN", "NOUN", "PRON"):
-            while token.dep_ in ("compound", "flat") and token.head.i in tokens:
+        if token.pos_ in NOMINAL_POS:
+            while token.dep_ in NAME_PART_DEPS and token.head.i in tokens:
                 token = token.head
             return token
         if not token.is_punct:

@@ -7,7 +7,15 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from app.annotate.document import not_article_text
+from app.annotate.document import in_ranges, not_article_text
+from app.annotate.lexicon import (
+    NAME_PART_DEPS,
+    NOMINAL_POS,
+    PEOPLE_NOUNS,
+    SUBJECT_DEPS,
+    UNSAID_AFTER_VERBS,
+    VERBAL_POS,
+)
 from app.annotate.quotes.marks import split_paragraphs
 from app.annotate.quotes.speakers import mention_bounds, subject_of
 from app.annotate.types import QuoteKind, Structure
@@ -27,6 +35,10 @@ class Attribution:
     follows: Attribution | None = None  # takes the speaker of this earlier quote
     floating: bool = False  # takes the speaker of the previous paragraph
     key: str | None = None
+
+
+# Quotation marks a token may carry glued to a word.
+QUOTE_MARKS = ('"', "“", "”")
 
 
 class QuoteContext:
@@ -52,13 +64,34 @@ class QuoteContext:
         return self.token_at(start), self.token_at(end - 1) + 1
 
     def is_excluded(self, offset: int) -> bool:
-        return any(start <= offset < end for start, end in self.excluded)
+        return in_ranges(offset, offset + 1, self.excluded)
+
+    def glued_after(self, mark: int) -> bool:
+        """The token holding the mark at `mark` runs on into a word after it."""
+        token = self.doc[self.token_at(mark)]
+        return token.idx + len(token) > mark + 1 and self.text[mark + 1].isalnum()
+
+    def mention_offsets(self, start: int, end: int) -> tuple[int, int]:
+        """Character offsets of the tokens [start, end) naming someone, without the end of
+        a quotation glued before the first word ('paranoia,”Clinton')."""
+        first, last = self.doc[start], self.doc[end - 1]
+        c_start, c_end = first.idx, last.idx + len(last)
+        cut = max(first.text.rfind(mark) for mark in QUOTE_MARKS)
+        if 0 <= cut < len(first) - 1 and c_start + cut + 1 < c_end:
+            c_start += cut + 1
+            while c_start < c_end - 1 and not self.text[c_start].isalnum():
+                c_start += 1  # the rest of markup before a name ('href="...">Sanders')
+        return c_start, c_end
 
 
 def cue_and_speaker(
     art: QuoteContext, verb: Token, around: list[int] | None = None
 ) -> tuple | None:
     """The cue `verb` with its speaker: its subject, else a name in the words `around` it."""
+    if _asked_to(verb):
+        # "Clinton urged Obama to announce a new strategy": Obama has said nothing yet;
+        # what is reported is the request, the cue of the verb above.
+        return None
     subject = subject_of(verb)
     if subject is not None and not _nominal(subject):
         subject = None  # a misparse ("Of Carson, Levine said")
@@ -78,6 +111,17 @@ def cue_and_speaker(
     return (verb.i, verb.i + 1), verb.lemma_.lower(), mention_bounds(subject)
 
 
+def _asked_to(verb: Token) -> bool:
+    """`verb` is what someone else is asked or expected to say ("urged X to announce")."""
+    head = verb.head
+    if verb.dep_ != "xcomp" or head.lemma_.lower() not in UNSAID_AFTER_VERBS:
+        return False
+    if head.lemma_.lower() == "call":
+        # "called on X to say" asks; "called her to say" phoned her and said it.
+        return any(c.dep_ == "prep" and c.lower_ in ("on", "upon") for c in head.children)
+    return any(c.dep_ == "dobj" and c.i < verb.i for c in head.children)
+
+
 def _after_comma(verb: Token) -> bool:
     return verb.tag_ == "VBG" and verb.i > 1 and verb.doc[verb.i - 1].text == ","
 
@@ -90,7 +134,7 @@ def _clause_subject_before(art: QuoteContext, comma: int) -> Token | None:
     while top.head.i < comma and top.head is not top and steps < 20:
         top = top.head
         steps += 1
-    if art.quote_of[top.i] != -1 or top.pos_ not in ("VERB", "AUX"):
+    if art.quote_of[top.i] != -1 or top.pos_ not in VERBAL_POS:
         return None
     subject = subject_of(top)
     if subject is None or subject.i >= comma:
@@ -100,9 +144,9 @@ def _clause_subject_before(art: QuoteContext, comma: int) -> Token | None:
 
 def _nominal(subject: Token) -> bool:
     """A subject that can name a speaker: a noun, or "many"/"several", or a name mistagged."""
-    if subject.pos_ in ("NOUN", "PROPN", "PRON", "NUM", "DET"):
+    if subject.pos_ in NOMINAL_POS or subject.pos_ in ("NUM", "DET"):
         return True
-    if subject.dep_ not in ("nsubj", "nsubjpass"):
+    if subject.dep_ not in SUBJECT_DEPS:
         return False
     if subject.pos_ == "ADJ":
         return True  # "Several said ...", "Many of her supporters say ..."
@@ -112,15 +156,25 @@ def _nominal(subject: Token) -> bool:
     return subject.is_title and subject.i > subject.sent.start and subject.pos_ == "VERB"
 
 
+def names_a_thing(head: Token) -> bool:
+    """A singular common noun naming no one ("the platform", "the advertisement")."""
+    return (
+        head.pos_ == "NOUN"
+        and head.tag_ == "NN"
+        and not head.ent_type_
+        and head.lower_ not in PEOPLE_NOUNS
+    )
+
+
 def noun_near(art: QuoteContext, tokens: list[int], verb: int) -> Token | None:
     """The nearest name, noun or pronoun to `verb` among `tokens`, compounds climbed."""
     doc = art.doc
     # The subject side first: "...," Ramos, 58, told AFP.
     for i in sorted(tokens, key=lambda i: (i > verb, abs(i - verb))):
         token = doc[i]
-        if token.pos_ in ("PROPN", "NOUN", "PRON") and art.quote_of[i] == -1:
+        if token.pos_ in NOMINAL_POS and art.quote_of[i] == -1:
             steps = 0
-            while token.dep_ in ("compound", "flat") and token.head.i in tokens and steps < 5:
+            while token.dep_ in NAME_PART_DEPS and token.head.i in tokens and steps < 5:
                 token = token.head
                 steps += 1
             return token
@@ -129,7 +183,7 @@ def noun_near(art: QuoteContext, tokens: list[int], verb: int) -> Token | None:
 
 def source_of(to: Token) -> Token | None:
     """Who "according to" cites: a name in its phrase first, else its object."""
-    words = [t for t in to.subtree if t is not to and t.pos_ in ("PROPN", "NOUN", "PRON")]
+    words = [t for t in to.subtree if t is not to and t.pos_ in NOMINAL_POS]
     objects = [t for t in words if t.head is to]
     for token in words:
         if token.dep_ == "compound" or token.ent_type_ not in ("PERSON", "ORG", "GPE", "NORP"):

@@ -11,25 +11,38 @@ Ids are `a1`, `a2`, ... in the order of each statement's first segment.
 
 from __future__ import annotations
 
+import re
+
 from app.annotate.types import Quote, QuoteKind
+
+# A sentence ends between two quotes: a full stop, question or exclamation mark (and the
+# marks closing around it) before a space, or a line break.
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s|\n")
 
 
 def assign_attributions(text: str, quotes: list[Quote]) -> list[Quote]:
     """`quotes` (in text order) with their `attribution_id` set."""
     groups: list[list[Quote]] = []
-    by_cue: dict[int, list[Quote]] = {}
+    by_cue: dict[int, int] = {}  # cue offset -> index of its group
+    # The last group (in order of creation) holding a quotation, not only reported
+    # clauses: kept as groups grow rather than looked for again at every quote.
+    last_quoted = -1
     for quote in quotes:
+        quoted = quote.kind != QuoteKind.indirect
         if quote.cue is not None:
-            group = by_cue.get(quote.cue.start)
-            if group is not None and all(_same_attribution(q, quote) for q in group):
-                group.append(quote)
+            n = by_cue.get(quote.cue.start)
+            if n is not None and all(_same_attribution(text, q, quote) for q in groups[n]):
+                groups[n].append(quote)
+                if quoted:
+                    last_quoted = max(last_quoted, n)
                 continue
-            by_cue[quote.cue.start] = [quote]
-            groups.append(by_cue[quote.cue.start])
+            by_cue[quote.cue.start] = len(groups)
+            groups.append([quote])
+            if quoted:
+                last_quoted = len(groups) - 1
             continue
         # The last quotation before it, past reported clauses lying between them.
-        quoted = [g for g in groups if any(q.kind != QuoteKind.indirect for q in g)]
-        previous = quoted[-1][-1] if quoted else None
+        previous = groups[last_quoted][-1] if last_quoted >= 0 else None
         if (
             previous is not None
             and quote.kind == QuoteKind.direct
@@ -37,9 +50,11 @@ def assign_attributions(text: str, quotes: list[Quote]) -> list[Quote]:
             and previous.speaker_mention == quote.speaker_mention
             and _continues(text, previous, quote)
         ):
-            quoted[-1].append(quote)
+            groups[last_quoted].append(quote)
             continue
         groups.append([quote])
+        if quoted:
+            last_quoted = len(groups) - 1
     folded = _fold_fragments(groups)
     folded.sort(key=lambda g: min(q.start for q in g))
     for n, group in enumerate(folded, 1):
@@ -49,18 +64,20 @@ def assign_attributions(text: str, quotes: list[Quote]) -> list[Quote]:
 
 
 def _fold_fragments(groups: list[list[Quote]]) -> list[list[Quote]]:
-    """Quoted fragments inside a reported clause belong to that clause's attribution."""
+    """Quoted fragments inside a reported clause belong to that clause's attribution.
+
+    A fragment belongs to the clause it opens in: the clause stops before the marks and
+    punctuation closing a fragment at its end ('... to "help get eyes up,"').
+    """
     clauses = [g for g in groups if any(q.kind == QuoteKind.indirect for q in g)]
     out = []
     for group in groups:
         if all(q.kind == QuoteKind.partial for q in group):
-            start, end = min(q.start for q in group), max(q.end for q in group)
+            start = min(q.start for q in group)
             around = [
                 g
                 for g in clauses
-                if any(
-                    q.kind == QuoteKind.indirect and q.start <= start and end <= q.end for q in g
-                )
+                if any(q.kind == QuoteKind.indirect and q.start <= start < q.end for q in g)
             ]
             if around:
                 min(around, key=lambda g: max(q.end for q in g) - min(q.start for q in g)).extend(
@@ -81,8 +98,15 @@ def _continues(text: str, previous: Quote, quote: Quote) -> bool:
     return between.count("\n\n") <= 1 and not head.strip(" \"“'‘")
 
 
-def _same_attribution(a: Quote, b: Quote) -> bool:
-    """Quotes of one cue are one attribution unless a reported clause lies apart from them."""
-    if a.kind == QuoteKind.indirect or b.kind == QuoteKind.indirect:
-        return a.start <= b.start < a.end or b.start <= a.start < b.end
-    return True
+def _same_attribution(text: str, a: Quote, b: Quote) -> bool:
+    """Quotes of one cue are one attribution unless a reported clause lies apart from them.
+
+    A reported clause and a quotation of the same cue in one sentence are one statement
+    ("X claimed that A makes him 'B'", the clause cut short by a misparse before 'B').
+    """
+    if a.kind != QuoteKind.indirect and b.kind != QuoteKind.indirect:
+        return True
+    if a.start <= b.start < a.end or b.start <= a.start < b.end:
+        return True
+    first, second = (a, b) if a.start <= b.start else (b, a)
+    return not _SENTENCE_END.search(text, first.end, second.start)

@@ -60,6 +60,12 @@ def _looks_closing(text: str, i: int, j: int, start: int, end: int) -> bool:
     return (after.isspace() or after in _AFTER_CLOSE or after in CLOSING) and not before.isspace()
 
 
+def _glued_opening(text: str, i: int, j: int, end: int) -> bool:
+    """A mark glued between a sentence's end and the next word ('he said."We ...'): it
+    opens a quotation when none is open (and closes the open one otherwise)."""
+    return i > 0 and text[i - 1] in ".!?" and j < end and text[j].isalpha()
+
+
 def _content(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and (text[start].isspace() or text[start] in MARKS):
         start += 1
@@ -89,7 +95,11 @@ def pair_marks(text: str, paragraphs: list[tuple[int, int]]) -> list[MarkedQuote
             if open_at is None:
                 # Only a mark placed as an opening one starts a quotation: a stray
                 # closing mark, a free-standing one or inches (5'10") do not.
-                if opening or (glyph in OPENING and not closing):
+                if (
+                    opening
+                    or (glyph in OPENING and not closing)
+                    or _glued_opening(text, i, j, pend)
+                ):
                     open_at, open_end = i, j
                 continue
             if opening and not closing and glyph not in CLOSING:

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
 
 from spacy.tokens import Doc, Token
 
 from app.annotate.lexicon import (
+    CLAUSE_SUBJECT_DEPS,
     CLAUSE_VERBS,
     HEARER_VERBS,
     REPORTING_VERBS,
     REQUEST_VERBS,
     SPEECH_VERBS,
 )
-from app.annotate.quotes.context import Attribution, QuoteContext, cue_and_speaker, source_of
+from app.annotate.quotes.context import (
+    Attribution,
+    QuoteContext,
+    cue_and_speaker,
+    names_a_thing,
+    source_of,
+)
 from app.annotate.quotes.speakers import (
     is_cue,
     mention_bounds,
@@ -29,10 +38,48 @@ FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 CLAUSE_STARTS = frozenset({"DET", "PRON", "PROPN", "NOUN", "ADJ", "NUM"})
 
 
+class Quotations:
+    """The direct quotations of an article, looked up by offset.
+
+    Quotations never overlap (their marks are paired one after another), so sorted by
+    start they are sorted by end too, and every lookup is a binary search: a scan of
+    every quotation for every reporting verb is quadratic in a long article.
+    """
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.ends = [e for _, e in spans]
+
+    def overlap(self, start: int, end: int) -> int:
+        """How many characters of [start, end) lie inside quotations."""
+        total = 0
+        i = bisect_right(self.ends, start)
+        while i < len(self.starts) and self.starts[i] < end:
+            total += min(end, self.ends[i]) - max(start, self.starts[i])
+            i += 1
+        return total
+
+    def first_start(self, start: int, end: int) -> int | None:
+        """The start of the first quotation opening inside (start, end), if any."""
+        i = bisect_right(self.starts, start)
+        return self.starts[i] if i < len(self.starts) and self.starts[i] < end else None
+
+    def any_within(self, start: int, end: int) -> bool:
+        """Whether a whole quotation lies inside [start, end]."""
+        i = bisect_left(self.starts, start)
+        return i < len(self.starts) and self.ends[i] <= end
+
+    def starts_in(self, start: int, end: int) -> list[int]:
+        """The starts of the quotations opening in (start, end]."""
+        i, j = bisect_right(self.starts, start), bisect_right(self.starts, end)
+        return self.starts[i:j]
+
+
 def reported_speech(art: QuoteContext, found: list[Attribution]) -> list[Attribution]:
     """Reported speech: a reporting verb and the clause it reports."""
     doc = art.doc
-    direct = [(f.start, f.end) for f in found if f.kind is QuoteKind.direct]
+    direct = Quotations([(f.start, f.end) for f in found if f.kind is QuoteKind.direct])
     fragments = {f.cue[0]: f for f in found if f.kind is QuoteKind.partial and f.cue is not None}
     out = []
     for token in doc:
@@ -47,13 +94,33 @@ def reported_speech(art: QuoteContext, found: list[Attribution]) -> list[Attribu
             continue
         if item is not None:
             out.append(item)
-    return out
+    by_paragraph: dict[int, list[Attribution]] = {}
+    for item in out:
+        by_paragraph.setdefault(item.paragraph, []).append(item)
+    return [
+        item for item in out if not _thing_inside_a_report(doc, item, by_paragraph[item.paragraph])
+    ]
+
+
+def _thing_inside_a_report(doc: Doc, item: Attribution, around: list[Attribution]) -> bool:
+    """ "X said the platform should reiterate ...": a thing saying something inside
+    someone's report (among `around`, the reports of its paragraph) is part of what
+    they report, not a source of its own."""
+    if not names_a_thing(doc[item.speaker[0] : item.speaker[1]].root):
+        return False
+    at = doc[item.cue[0]].idx
+    return any(
+        other is not item
+        and other.start <= at < other.end
+        and not names_a_thing(doc[other.speaker[0] : other.speaker[1]].root)
+        for other in around
+    )
 
 
 def _reported_at(
     art: QuoteContext,
     token: Token,
-    direct: list[tuple[int, int]],
+    direct: Quotations,
     fragments: dict[int, Attribution],
 ) -> Attribution | None:
     """The reported speech whose cue is `token`, if any."""
@@ -89,12 +156,13 @@ def _reported_at(
             # "... blame for focusing on 'he said this'": the clause runs on to the end
             # of the quoted words it leads to.
             c_end = max(c_end, fragment.end)
-    inside = sum(max(0, min(c_end, e) - max(c_start, s)) for s, e in direct)
+    inside = direct.overlap(c_start, c_end)
     if inside > 0.5 * (c_end - c_start):
         return None
     if inside:
         # The clause runs on into a quotation of its own ("... lesson: '...'"): stop there.
-        c_end = min([s for s, _ in direct if c_start < s < c_end] + [c_end])
+        opening = direct.first_start(c_start, c_end)
+        c_end = c_end if opening is None else opening
         while c_end > c_start and art.text[c_end - 1] in CLAUSE_TRAILERS:
             c_end -= 1
         if c_end - c_start < 10 or c_start <= token.idx < c_end:
@@ -102,11 +170,11 @@ def _reported_at(
     s_start = doc[speaker[0]].idx
     if c_start <= s_start < c_end and not c_start <= token.idx < c_end:
         return None  # "said Elmendorf, who supports ...": the speaker, not a report
-    if c_end <= token.idx and any(c_end <= s and e <= token.idx for s, e in direct):
+    if c_end <= token.idx and direct.any_within(c_end, token.idx):
         return None  # "X asserted it: 'A,' he claimed": the cue is the quotation's
     cue_end = doc[cue_range[1] - 1].idx + len(doc[cue_range[1] - 1])
     if c_end <= token.idx and any(
-        0 < s - cue_end <= 4 and not art.text[cue_end:s].strip(" ,:\"“'‘") for s, _ in direct
+        not art.text[cue_end:s].strip(" ,:\"“'‘") for s in direct.starts_in(cue_end, cue_end + 4)
     ):
         return None  # "Suddenly, after the divorce, Crawford said, '...'": it introduces that
     item = Attribution(QuoteKind.indirect, c_start, c_end, art.paragraph_at(c_start))
@@ -181,8 +249,7 @@ def _clause_after(verb: Token) -> tuple[int, int] | None:
         return None
     verb_of = doc[finite] if doc[finite].pos_ == "VERB" else doc[finite].head
     if not any(
-        c.dep_ in ("nsubj", "nsubjpass", "expl") and start <= c.i < verb_of.i
-        for c in verb_of.children
+        c.dep_ in CLAUSE_SUBJECT_DEPS and start <= c.i < verb_of.i for c in verb_of.children
     ):
         return None
     return start, end
@@ -288,14 +355,14 @@ def _own_subject(clause: Token, verb: Token) -> bool:
     """`clause` has a subject, other than the speaker of `verb` ("... and then he left")."""
     speaker = subject_of(verb)
     return any(
-        c.dep_ in ("nsubj", "nsubjpass", "expl") and (speaker is None or c.lower_ != speaker.lower_)
+        c.dep_ in CLAUSE_SUBJECT_DEPS and (speaker is None or c.lower_ != speaker.lower_)
         for c in clause.children
     )
 
 
 def _is_statement(root: Token) -> bool:
     """A clause with a subject of its own that is not itself a bare "X said"."""
-    has_subject = any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in root.children)
+    has_subject = any(c.dep_ in CLAUSE_SUBJECT_DEPS or c.dep_ == "csubj" for c in root.children)
     if not has_subject and root.right_edge.i - root.left_edge.i < 5:
         return False
     if is_cue(root) and not any(c.dep_ in ("ccomp", "dobj") for c in root.children):
@@ -327,3 +394,59 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     while end > start and loose(doc[end - 1]):
         end -= 1
     return start, end
+
+
+def fragment_clauses(art: QuoteContext, found: list[Attribution]) -> list[Attribution]:
+    """The phrase of the verb each quoted fragment outside a reported clause hangs from.
+
+    "He referred to migrants as 'criminals'": what is reported is the phrase around the
+    quoted word ("to migrants as 'criminals'"), as the fragment's cue and speaker say it;
+    grouped with the fragment, it makes one statement.
+    """
+    doc = art.doc
+    clauses = sorted((f.start, f.end) for f in found if f.kind is QuoteKind.indirect)
+    starts = [s for s, _ in clauses]
+    reach = list(accumulate((e for _, e in clauses), max))  # furthest end so far
+    out = []
+    for f in found:
+        if f.kind is not QuoteKind.partial or f.cue is None or f.speaker is None:
+            continue
+        i = bisect_right(starts, f.start) - 1
+        if i >= 0 and reach[i] > f.start:
+            continue  # inside a reported clause already
+        first = art.token_at(f.start)
+        verb = _verb_above(art, doc[first])
+        if verb is None:
+            continue
+        kept = [c for c in verb.rights if c.dep_ not in _NOT_COMPLEMENT]
+        if not kept:
+            continue
+        start, end = kept[0].left_edge.i, kept[-1].right_edge.i + 1
+        c_start, c_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        if not c_start <= f.start <= c_end:
+            continue
+        if c_start <= doc[f.speaker[0]].idx < max(c_end, f.end):
+            continue  # the speaker's own description ("X, a co-author of '...'")
+        item = Attribution(QuoteKind.indirect, c_start, max(c_end, f.end), f.paragraph)
+        item.cue, item.cue_lemma, item.speaker, item.key = f.cue, f.cue_lemma, f.speaker, f.key
+        out.append(item)
+    return out
+
+
+# Dependents of a verb that are not what it says of its object ("and", a clause apart).
+_NOT_COMPLEMENT = frozenset({"punct", "cc", "conj", "advcl", "parataxis", "mark", "relcl"})
+
+
+def _verb_above(art: QuoteContext, token: Token) -> Token | None:
+    """The nearest verb outside the quotation of `token` that it hangs from, in its sentence."""
+    inside = art.quote_of[token.i]
+    sent = token.sent
+    steps = 0
+    while (art.quote_of[token.i] == inside or token.pos_ != "VERB") and steps < 10:
+        if token.head is token:
+            return None
+        token = token.head
+        steps += 1
+    if token.pos_ != "VERB" or art.quote_of[token.i] != -1 or token.sent != sent:
+        return None
+    return token

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from app.annotate.lexicon import PERSONAL_PRONOUNS, PRONOUN_GENDER
+from app.annotate.lexicon import (
+    PERSONAL_PRONOUNS,
+    PRONOUN_GENDER,
+    SUBJECT_DEPS,
+)
 from app.annotate.quotes.context import (
     Attribution,
     QuoteContext,
@@ -34,11 +38,14 @@ def _resolve(art: QuoteContext, found: list[Attribution], index: EntityIndex) ->
         if gender is not None:
             item.key = _antecedent(art, index, head.idx, item.paragraph, gender)
         else:
-            c_start, c_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-            item.key = index.at(c_start, c_end, prefer=head.idx)
-            if item.key is None and head.pos_ == "PROPN":
-                # A name the entity layer missed here ("Mr Iwata"), known elsewhere.
-                item.key = index.named(head.text)
+            c_start, c_end = art.mention_offsets(start, end)
+            at = max(head.idx, c_start)
+            item.key = index.at(c_start, c_end, prefer=at)
+            word = art.text[at : head.idx + len(head)]
+            if item.key is None and (head.pos_ == "PROPN" or at > head.idx and word.istitle()):
+                # A name the entity layer missed here ("Mr Iwata", or one glued to the
+                # quotation before it and mistagged), known elsewhere.
+                item.key = index.named(word)
 
 
 def _antecedent(art: QuoteContext, index: EntityIndex, offset: int, paragraph: int, gender: str):
@@ -62,7 +69,7 @@ def _antecedent(art: QuoteContext, index: EntityIndex, offset: int, paragraph: i
         root = span.root if span is not None else None
         if root is not None and root.dep_ == "appos":
             root = root.head  # "His mother Katherine Jackson told ..."
-        if root is None or root.dep_ not in ("nsubj", "nsubjpass"):
+        if root is None or root.dep_ not in SUBJECT_DEPS:
             roles.append(2)
         elif (root.head.dep_ == "ROOT" or is_cue(root.head)) and m_start >= near:
             roles.append(0)
@@ -93,7 +100,7 @@ def _infer_genders(art: QuoteContext, index: EntityIndex) -> None:
         # Only a person the sentence is about: its subject ("Michael Jackson's mother ...
         # she" tells nothing of Michael Jackson).
         span = doc.char_span(mentions[0][0], mentions[0][1], alignment_mode="expand")
-        if span is None or span.root.dep_ not in ("nsubj", "nsubjpass", "appos"):
+        if span is None or (span.root.dep_ not in SUBJECT_DEPS and span.root.dep_ != "appos"):
             continue
         tally = votes.setdefault(mentions[0][2], [0, 0])
         for token in sent:
@@ -121,7 +128,7 @@ def _previous_paragraph_speaker(
         if index.types.get(key) != "PERSON":
             continue
         span = art.doc.char_span(m_start, m_end, alignment_mode="expand")
-        if span is not None and span.root.dep_ in ("nsubj", "nsubjpass"):
+        if span is not None and span.root.dep_ in SUBJECT_DEPS:
             return (span.start, span.end), key
     return None, None
 
@@ -130,8 +137,7 @@ def _to_quote(art: QuoteContext, f: Attribution) -> Quote:
     doc, text = art.doc, art.text
     speaker = None
     if f.speaker is not None:
-        s, e = f.speaker
-        c_start, c_end = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
+        c_start, c_end = art.mention_offsets(*f.speaker)
         speaker = Span(start=c_start, end=c_end, text=text[c_start:c_end])
     cue = None
     if f.cue is not None:

@@ -7,14 +7,21 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from app.annotate.lexicon import HONORIFICS, RELATIVE_PRONOUNS, SPEECH_VERBS
+from app.annotate.lexicon import (
+    CONTACT_VERBS,
+    HONORIFICS,
+    NOMINAL_POS,
+    RELATIVE_PRONOUNS,
+    SPEECH_VERBS,
+    VERBAL_POS,
+)
 from app.annotate.types import Entity
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "FAC", "LOC"})
 
 
 def is_cue(token: Token, lexicon: frozenset[str] = SPEECH_VERBS) -> bool:
-    if token.pos_ not in ("VERB", "AUX"):
+    if token.pos_ not in VERBAL_POS:
         return False
     lemma = token.lemma_.lower()
     if lemma == "put":
@@ -45,25 +52,30 @@ def subject_of(verb: Token) -> Token | None:
             # "X said it was early but added ...", parsed with "added" under the reported
             # clause: the speaker is the subject of the cue above, not of that clause.
             verb = verb.head
-        for child in verb.children:
-            # "X was joined by Y and joked": a conjunct shares the passive subject.
-            if child.dep_ in ("nsubj", "csubj") or (climbed and child.dep_ == "nsubjpass"):
-                if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-                    return verb.head
-                return child
+        # "X was joined by Y and joked": a conjunct shares the passive subject.
+        subjects = [
+            c
+            for c in verb.children
+            if c.dep_ in ("nsubj", "csubj") or (climbed and c.dep_ == "nsubjpass")
+        ]
+        if subjects:
+            child = subjects[0]
+            if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                return verb.head
+            return _past_dateline(child, subjects)
         head = verb.head
         if head is verb:
             return None
-        if verb.dep_ == "xcomp":
+        if verb.dep_ == "xcomp" and not _contacts(head):
             # "That prompted Rubio to ... call Trump ...": the object is who acts.
             objects = [c for c in head.children if c.dep_ == "dobj" and c.i < verb.i]
-            if objects:
+            if objects and _can_act(objects[0]):
                 return objects[0]
-        if verb.dep_ in ("conj", "advcl", "xcomp") and head.pos_ in ("VERB", "AUX"):
+        if verb.dep_ in ("conj", "advcl", "xcomp") and head.pos_ in VERBAL_POS:
             verb = head
             climbed = True
             continue
-        if verb.dep_ == "acl" and verb.tag_ != "VBN" and head.pos_ in ("NOUN", "PROPN", "PRON"):
+        if verb.dep_ == "acl" and verb.tag_ != "VBN" and head.pos_ in NOMINAL_POS:
             # "footage of Smith saying ...", or a misparse of "a man yelled ...";
             # but "Smith issued a statement saying ...": the statement's author speaks.
             if head.dep_ == "dobj" and head.pos_ == "NOUN":
@@ -71,11 +83,43 @@ def subject_of(verb: Token) -> Token | None:
                 if author is not None:
                     return author
             return head
-        if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+        if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in VERBAL_POS:
             verb = head.head
             continue
         return None
     return None
+
+
+def _past_dateline(subject: Token, subjects: list[Token]) -> Token:
+    """ "LONDON — Donald Trump said ...", "Washington (AFP) – Hillary Clinton said ...": a
+    place opening the sentence before a dash or bracket is the dateline, parsed as the
+    subject; the name after it speaks (another subject of the verb, or in apposition)."""
+    doc = subject.doc
+    after = doc[subject.i + 1] if subject.i + 1 < len(doc) else None
+    if (
+        subject.ent_type_ not in ("GPE", "LOC")
+        or subject.left_edge.i != subject.sent.start
+        or after is None
+        or after.text not in ("—", "–", "-", "--", "(")
+    ):
+        return subject
+    for other in [*subjects[1:], *(c for c in subject.children if c.dep_ == "appos")]:
+        if other.pos_ in NOMINAL_POS and other.ent_type_ not in ("GPE", "LOC"):
+            return other
+    return subject
+
+
+def _can_act(token: Token) -> bool:
+    """A name or a pronoun: someone made to act ("prompted Rubio to call ..."). A common
+    noun is as often a thing ("used this question to demand ..."), which the subject uses."""
+    return token.pos_ in ("PROPN", "PRON") or token.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+
+
+def _contacts(verb: Token) -> bool:
+    """ "Voters called her to say ...": reaching someone, not asking them ("called on her")."""
+    return verb.lemma_.lower() in CONTACT_VERBS and not any(
+        c.dep_ == "prep" and c.lower_ in ("on", "upon") for c in verb.children
+    )
 
 
 def mention_bounds(head: Token) -> tuple[int, int]:
