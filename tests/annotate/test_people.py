@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.annotate.credits import photo_credits
 from app.annotate.document import parse_structure
-from app.annotate.entities import extract_entities
 from app.annotate.entities.labels import _plural_subject, _settle_labels
 from app.annotate.entities.mentions import _DocContext, _Mention
 from app.annotate.entities.spans import _person_span
+from tests.annotate.entity_helpers import entities_of, person_names
 
-
-def people(nlp, text: str) -> set[str]:
-    entities = extract_entities(nlp(text), parse_structure(text))
-    return {e.name for e in entities if e.type == "PERSON"}
+pytestmark = pytest.mark.nlp
 
 
 def test_photo_credits_are_found_by_label_and_by_agency_slash() -> None:
@@ -36,13 +35,12 @@ def test_a_photographer_is_not_a_person_the_article_mentions(nlp) -> None:
         "Residents clear debris. Photograph: Tomas Rekker/AFP\n"
         "Marsh said more help would come, and Tomas Rekker, a volunteer, agreed."
     )
-    found = people(nlp, text)
+    found = person_names(nlp, text)
     assert "Helen Marsh" in found
     assert "Oliver Brandt" not in found
     # Named in the article too: those mentions stay, the credit's does not.
     assert "Tomas Rekker" in found
-    entities = extract_entities(nlp(text), parse_structure(text))
-    rekker = next(e for e in entities if e.name == "Tomas Rekker")
+    rekker = next(e for e in entities_of(nlp, text) if e.name == "Tomas Rekker")
     assert len(rekker.mentions) == 1
 
 
