@@ -37,6 +37,15 @@ PARTICLES = _words("de da di del della der den des van von le la al el bin ibn b
 PERSON_TITLES = _words("mr mrs ms dr president")
 # Titles before a name that is the bearer's whole name (`Prince Charles`, `Pope Francis`).
 SOLE_NAME_TITLES = _words("king queen prince princess pope emperor empress saint st st.")
+# Speech verbs whose subject is a person: a word at a sentence start that says, tells
+# or insists is someone's name. Not the speech verbs an organisation or a trend also
+# takes (`announced`, `warned`, `confirmed`, `continued`, `praised`).
+PERSON_SPEECH_VERBS = _words(
+    """
+    say tell add explain insist argue reply respond answer acknowledge admit recall comment
+    remark quip joke shout whisper mutter exclaim concede retort testify tweet plead
+    """
+)
 
 
 # Titles that are also common first names or name parts; stripped only when the

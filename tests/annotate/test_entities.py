@@ -212,6 +212,25 @@ def test_lone_capitalised_word_opening_a_sentence_is_not_a_person(nlp) -> None:
     assert by_name(entities)["Lena Ortiz"].aliases == ["Ortiz"]
 
 
+def test_a_lone_opening_word_is_a_person_only_as_the_subject_of_a_persons_speech_verb(
+    nlp,
+) -> None:
+    opening = "Voters in Valdoria re-elected President Lena Ortiz on Sunday.\n\n"
+    for sentence, person in [
+        ("Turnout continued to rise through the afternoon, officials said.", None),
+        ("Okafor announced the count had been fair.", None),
+        ("Okafor said the count had been fair.", "Okafor"),
+    ]:
+        text = opening + sentence
+        doc = nlp(text)
+        word = sentence.split()[0]
+        assert any(e.text == word and e.label_ == "PERSON" for e in doc.ents)  # the model's
+        people = {
+            e.name for e in extract_entities(doc, parse_structure(text)) if e.type == "PERSON"
+        }
+        assert people == {"Lena Ortiz"} | ({person} if person else set()), sentence
+
+
 def test_ambiguous_surname_stays_apart(nlp) -> None:
     text = (
         "Labour MP Jo Smith and her brother, the novelist Tom Smith, were at the launch.\n\n"

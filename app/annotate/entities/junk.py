@@ -7,7 +7,7 @@ from spacy.tokens import Doc, Span, Token
 from app.annotate.document import in_ranges
 from app.annotate.entities.gazetteer import fold, lookup_place
 from app.annotate.entities.mentions import QUOTE_CHARS, _DocContext, _Group, _Mention
-from app.annotate.lexicon import PAGE_FURNITURE, SPEECH_VERBS, TIME_ZONES
+from app.annotate.lexicon import PAGE_FURNITURE, PERSON_SPEECH_VERBS, TIME_ZONES
 from app.annotate.types import BlockKind, Structure
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -71,7 +71,7 @@ def _lone_opening_word(group: _Group, doc: Doc, context: _DocContext) -> bool:
         return False
     # ... unless it is the one speaking ("Smith said ..."): only a person says things.
     token = span[0]
-    return not (token.dep_ in SUBJECT_DEPS and token.head.lemma_.lower() in SPEECH_VERBS)
+    return not (token.dep_ in SUBJECT_DEPS and token.head.lemma_.lower() in PERSON_SPEECH_VERBS)
 
 
 def _common_word_alone(group: _Group, context: _DocContext) -> bool:
