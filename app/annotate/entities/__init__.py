@@ -21,12 +21,13 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from app.annotate.credits import photo_credits
-from app.annotate.document import in_ranges, not_article_text
+from app.annotate.document import not_article_text
 from app.annotate.entities.gazetteer import lookup_place
 from app.annotate.entities.grouping import _acronym_mentions, _build_entities, _group
 from app.annotate.entities.junk import (
     _common_word_alone,
     _credit_mentions,
+    _headings_by_start,
     _is_junk,
     _lone_opening_word,
     _shouted_alone,
@@ -35,6 +36,7 @@ from app.annotate.entities.labels import _settle_labels
 from app.annotate.entities.mentions import (
     KEPT_LABELS,
     LABEL_RANK,
+    Ranges,
     _DocContext,
     _Mention,
 )
@@ -73,8 +75,9 @@ MAX_NAME_CHARS = 200
 def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
     """The entities of the article parsed as `doc`, each with all its mentions."""
     text = doc.text
-    excluded = not_article_text(structure)
+    excluded = Ranges(not_article_text(structure))
     context = _DocContext.build(doc, text)
+    headings = _headings_by_start(structure)
 
     mentions: list[_Mention] = []
     titled: set[str] = set()  # names seen right after `King`, `Prince`, `Pope`...
@@ -85,8 +88,8 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
         if cleaned is None:
             continue
         start, end, tokens = cleaned
-        if in_ranges(start, end, excluded) or _is_junk(
-            text[start:end], ent.label_, tokens, context, structure
+        if excluded.overlaps(start, end) or _is_junk(
+            text[start:end], ent.label_, tokens, context, headings
         ):
             continue
         label = ent.label_
@@ -125,13 +128,13 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
     groups = _group(mentions, text, frozenset(titled), context.lower_words)
     mentions.extend(_propagate(doc, text, groups, excluded, context))
     groups = _group(mentions, text, frozenset(titled), context.lower_words)
-    credits = photo_credits(text, structure)
+    credits = Ranges(photo_credits(text, structure))
     for group in groups:
         if _shouted_alone(group, text):
             group.label = "ORG"
         if group.label == "PERSON" and credits:
             # A photographer took the picture; the article does not mention them.
-            group.mentions = [m for m in group.mentions if not in_ranges(m.start, m.end, credits)]
+            group.mentions = [m for m in group.mentions if not credits.overlaps(m.start, m.end)]
             group.forms = [f for f in group.forms if any(m.text == f for m in group.mentions)]
     return _build_entities(
         [

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from app.annotate.document import in_ranges
 from app.annotate.entities.gazetteer import fold, lookup_place
-from app.annotate.entities.mentions import QUOTE_CHARS, _DocContext, _Group, _Mention
+from app.annotate.entities.mentions import QUOTE_CHARS, Ranges, _DocContext, _Group, _Mention
 from app.annotate.lexicon import PAGE_FURNITURE, PERSON_SPEECH_VERBS, TIME_ZONES
-from app.annotate.types import BlockKind, Structure
+from app.annotate.types import Block, BlockKind, Structure
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
@@ -16,7 +15,11 @@ SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 FURNITURE = frozenset(fold(w) for w in PAGE_FURNITURE)
 
 
-def _is_junk(text: str, label: str, span: Span, context: _DocContext, structure: Structure) -> bool:
+def _is_junk(
+    text: str, label: str, span: Span, context: _DocContext, headings: dict[int, Block]
+) -> bool:
+    """Whether a model mention is boilerplate or a common word; `headings` are the
+    article's headings and title by their start (see `_headings_by_start`)."""
     if fold(text) in FURNITURE or text in TIME_ZONES:
         return True
     if any(t.is_lower and t.pos_ in ("VERB", "AUX") for t in span):
@@ -29,7 +32,7 @@ def _is_junk(text: str, label: str, span: Span, context: _DocContext, structure:
         and sum(t.lower_ in context.lower_words for t in span) >= 2
     ):
         return True
-    if in_ranges(span.start_char, span.end_char, context.upper_lines):
+    if context.upper.overlaps(span.start_char, span.end_char):
         # In a line in capitals the model guesses; names the article also writes
         # in ordinary case are found there again later, from those forms.
         place = lookup_place(text)
@@ -41,7 +44,7 @@ def _is_junk(text: str, label: str, span: Span, context: _DocContext, structure:
         return False
     if text.isupper() and len(text) > 1:
         return False  # acronyms are names
-    if in_ranges(span.start_char, span.end_char, context.upper_lines):
+    if context.upper.overlaps(span.start_char, span.end_char):
         return False
     if context.mid_sentence_caps[text]:
         return False  # written capitalised mid-sentence elsewhere: a name
@@ -55,7 +58,7 @@ def _is_junk(text: str, label: str, span: Span, context: _DocContext, structure:
         return True
     if tok.pos_ != "PROPN" and label not in ("NORP", "LANGUAGE"):
         return True
-    return _heading_first_word(span, structure)
+    return _heading_first_word(span, headings)
 
 
 def _lone_opening_word(group: _Group, doc: Doc, context: _DocContext) -> bool:
@@ -106,17 +109,27 @@ def _after_opening_quote(tok: Token) -> bool:
     )
 
 
-def _heading_first_word(span: Span, structure: Structure) -> bool:
+def _headings_by_start(structure: Structure) -> dict[int, Block]:
+    """The headings and the title, by their start offset (the first of each)."""
+    found: dict[int, Block] = {}
     for block in structure.blocks:
-        if block.kind in (BlockKind.heading, BlockKind.title) and block.start == span.start_char:
-            words = block.text.split()
-            return len(words) > 1 and all(w[:1].islower() for w in words[1:] if w[:1].isalpha())
-    return False
+        if block.kind in (BlockKind.heading, BlockKind.title):
+            found.setdefault(block.start, block)
+    return found
+
+
+def _heading_first_word(span: Span, headings: dict[int, Block]) -> bool:
+    block = headings.get(span.start_char)
+    if block is None:
+        return False
+    words = block.text.split()
+    return len(words) > 1 and all(w[:1].islower() for w in words[1:] if w[:1].isalpha())
 
 
 def _credit_mentions(structure: Structure, mentions: list[_Mention]) -> list[_Mention]:
     """A picture credit in capitals (`AFP`, `AP`) names an agency."""
     found = []
+    taken = Ranges((m.start, m.end) for m in mentions)
     for image in structure.images:
         credit = image.credit
         if credit is None:
@@ -124,7 +137,7 @@ def _credit_mentions(structure: Structure, mentions: list[_Mention]) -> list[_Me
         name = credit.text.strip("() ")
         if not (name.isupper() and name.replace(" ", "").isalpha() and len(name) <= 12):
             continue
-        if any(m.start < credit.end and credit.start < m.end for m in mentions):
+        if taken.overlaps(credit.start, credit.end):
             continue
         s = credit.start + credit.text.index(name)
         found.append(_Mention(s, s + len(name), name, "ORG"))

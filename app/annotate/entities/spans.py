@@ -8,10 +8,9 @@ from collections import defaultdict
 
 from spacy.tokens import Doc, Span, Token
 
-from app.annotate.document import in_ranges
 from app.annotate.entities.gazetteer import lookup_place
 from app.annotate.entities.grouping import _is_initial
-from app.annotate.entities.mentions import QUOTE_CHARS, _DocContext, _Mention
+from app.annotate.entities.mentions import QUOTE_CHARS, Ranges, _DocContext, _Mention
 from app.annotate.lexicon import (
     FACILITY_LAST_WORDS,
     FACILITY_LAST_WORDS_LONG,
@@ -317,24 +316,24 @@ def _trim_headline_words(
     case the model takes runs of capitalised words for names. There a person's name
     keeps only the longest run of words the article also writes capitalised in its
     body, and none if there is no such word."""
-    headings = [
+    blocks = [
         (b.start, b.end) for b in structure.blocks if b.kind in (BlockKind.heading, BlockKind.title)
     ]
-    _trim_common_word(mentions, text, doc, headings, context)
-    headings = [(s, e) for s, e in headings if _title_case(text[s:e])]
+    _trim_common_word(mentions, text, doc, Ranges(blocks), context)
+    headings = Ranges((s, e) for s, e in blocks if _title_case(text[s:e]))
     if not headings or not any(
-        m.label == "PERSON" and in_ranges(m.start, m.end, headings) for m in mentions
+        m.label == "PERSON" and headings.overlaps(m.start, m.end) for m in mentions
     ):
         return mentions
     body_caps = {
         tok.text
         for tok in doc
-        if tok.text[:1].isupper() and not in_ranges(tok.idx, tok.idx + len(tok), headings)
+        if tok.text[:1].isupper() and not headings.overlaps(tok.idx, tok.idx + len(tok))
     }
     kept = []
     for m in mentions:
         span = doc.char_span(m.start, m.end)
-        if m.label != "PERSON" or span is None or not in_ranges(m.start, m.end, headings):
+        if m.label != "PERSON" or span is None or not headings.overlaps(m.start, m.end):
             kept.append(m)
             continue
         runs: list[list[Token]] = [[]]
@@ -367,7 +366,7 @@ def _trim_common_word(
     mentions: list[_Mention],
     text: str,
     doc: Doc,
-    headings: list[tuple[int, int]],
+    headings: Ranges,
     context: _DocContext,
 ) -> None:
     """`Dennis Prager Tells`, `Top Clinton`: in a headline, a common word joined to a
@@ -375,7 +374,7 @@ def _trim_common_word(
     names = {m.text for m in mentions if m.label == "PERSON"}
     for m in mentions:
         words = m.text.split()
-        if m.label != "PERSON" or len(words) < 2 or not in_ranges(m.start, m.end, headings):
+        if m.label != "PERSON" or len(words) < 2 or not headings.overlaps(m.start, m.end):
             continue
         span = doc.char_span(m.start, m.end)
         if span is None or len(span) != len(words):
