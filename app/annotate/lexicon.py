@@ -266,18 +266,31 @@ CREDIT_WORDS = _words(
 
 # -- calendar ---------------------------------------------------------------------------
 
+# Month names and the abbreviations news writes (`Sept.`), with the month's number.
 MONTHS = {
+    "january": 1,
     "jan": 1,
+    "february": 2,
     "feb": 2,
+    "march": 3,
     "mar": 3,
+    "april": 4,
     "apr": 4,
     "may": 5,
+    "june": 6,
     "jun": 6,
+    "july": 7,
     "jul": 7,
+    "august": 8,
     "aug": 8,
+    "september": 9,
+    "sept": 9,
     "sep": 9,
+    "october": 10,
     "oct": 10,
+    "november": 11,
     "nov": 11,
+    "december": 12,
     "dec": 12,
 }
 WEEKDAYS = {

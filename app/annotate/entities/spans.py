@@ -170,11 +170,11 @@ def _clean_span(ent: Span, text: str) -> tuple[int, int, Span] | None:
     if (
         before
         and (before.group(1)[0].isupper() or before.group(1).lower() in PARTICLES)
-        and not _known_name(before.group(0).strip("-"), text)
+        and not _known_name(before.group(0).strip("-"))
     ):
         s = before.start()
     after = HYPHENATED_AFTER.match(text, e)
-    if after and not _known_name(after.group(0).strip("-"), text):
+    if after and not _known_name(after.group(0).strip("-")):
         e = after.end()
     return s, e, span
 
@@ -430,7 +430,7 @@ def _ministry_end(doc: Doc, i: int) -> int | None:
     return None
 
 
-def _known_name(words: str, text: str) -> bool:
+def _known_name(words: str) -> bool:
     """Whether hyphen-joined words are each a place (`Russia-Ukraine`)."""
     return any(
         (place := lookup_place(word)) is not None and place.is_strong for word in words.split("-")
