@@ -604,3 +604,68 @@ def test_grouping_thousands_of_people_compares_only_names_that_share_a_word() ->
     assert all(
         g.forms == [f"Ana{i:04d} Reyes{i:04d}", f"Reyes{i:04d}"] for i, g in enumerate(groups)
     )
+
+
+# ------------------------------------------------------------------ results tables
+
+
+def test_teams_in_a_results_table_are_organisations_and_stay_so_in_the_text(nlp) -> None:
+    text = (
+        "Rugby union results on Saturday:\n"
+        "Harlequins 75 Kelso Rovers 19\n"
+        "Ashby Town 27 Marston 28\n"
+        "Northampton 46 Dunmore 20\n"
+        "Kelso Rovers beat Ashby Town in the cup last week, and Northampton lost to Marston."
+    )
+    entities = entities_of(nlp, text)
+    index = by_name(entities)
+    for team in ("Harlequins", "Kelso Rovers", "Marston", "Northampton", "Dunmore"):
+        assert index[team].type == "ORG", team
+    # The rows' names, not the model's spans with the scores (`Rovers 19`).
+    assert not any(c.isdigit() for e in entities for m in e.mentions for c in m.text)
+    assert len(index["Northampton"].mentions) == 2
+    assert not [e for e in entities if e.type == "PERSON"]
+
+
+def test_standings_and_fixtures_name_teams_and_an_away_fixture_its_ground(nlp) -> None:
+    text = (
+        "Standings after Saturday's matches:\n"
+        "Dunmore 4 3 1 0 7 4 10\n"
+        "Kelso Rovers 3 3 0 0 8 2 9\n"
+        "Bristol 4 3 0 1 5 3 9\n"
+        "Fixtures:\n"
+        "Arsenal v Kelso Rovers\n"
+        "BALTIMORE AT SEATTLE\n"
+        "Cyprus v Israel."
+    )
+    types = {e.name: e.type for e in entities_of(nlp, text)}
+    for team in ("Dunmore", "Kelso Rovers", "Bristol", "Arsenal", "BALTIMORE"):
+        assert types[team] == "ORG", team
+    assert types["SEATTLE"] == "GPE"  # where the visitors play
+    assert types["Cyprus"] == types["Israel"] == "GPE"  # national sides are the country
+
+
+def test_a_leaderboard_of_people_is_not_a_table_of_teams(nlp) -> None:
+    text = (
+        "Leaderboard after the third round:\n"
+        "Tomas Rekker 68 70 71\n"
+        "Oliver Brandt 70 69 72\n"
+        "Helen Marsh 71 70 70"
+    )
+    types = {e.name: e.type for e in entities_of(nlp, text)}
+    assert types["Tomas Rekker"] == types["Helen Marsh"] == "PERSON"
+    assert "ORG" not in types.values()
+
+
+def test_two_rows_are_not_a_table() -> None:
+    from app.annotate.entities.tables import _table_names
+
+    text = "Plessy v Ferguson\nClinton 44, Trump 40\nThe court ruled on Monday."
+    assert _table_names(text) == []
+    text = (
+        "At Hove: Sussex 363 (W. Athey 111), Lancashire 218 and 53-0.\n"
+        "Somerset 83 and 174 (P. Simmons 4-38), Leicestershire 296.\n"
+        "Israel 2, Bulgaria 0 (halftime 0-0)"
+    )
+    names = [text[s:e] for s, e, _ in _table_names(text)]
+    assert names == ["Sussex", "Lancashire", "Somerset", "Leicestershire", "Israel", "Bulgaria"]

@@ -7,8 +7,9 @@ The steps, each a function below:
    and sentence-initial common words the model mistakes for names;
 3. settle one type per surface form over the whole article (model votes, context such as
    `the city of`, the gazetteer);
-4. add mentions the model missed: country names, datelines, acronyms defined in
-   brackets, news outlets, and every other occurrence of a name found (surnames too);
+4. add mentions the model missed: teams in results tables (before step 3, as votes),
+   country names, datelines, acronyms defined in brackets, news outlets, and every
+   other occurrence of a name found (surnames too);
 5. group surface forms into entities (person short forms, acronyms, case variants, one
    country under several names) and geocode the places.
 
@@ -55,6 +56,7 @@ from app.annotate.entities.spans import (
     _strip_known_prefixes,
     _trim_headline_words,
 )
+from app.annotate.entities.tables import _table_mentions
 from app.annotate.lexicon import COMPANY_SUFFIXES, SOLE_NAME_TITLES
 from app.annotate.types import Entity, Structure
 
@@ -117,6 +119,7 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
     _strip_known_prefixes(mentions, text, raw)
     mentions = _trim_headline_words(mentions, text, doc, structure, context)
     mentions.extend(_credit_mentions(structure, mentions))
+    mentions.extend(_table_mentions(text, mentions))
     labels = _settle_labels(doc, mentions, context)
     for m in mentions:
         m.label = labels[m.text]
