@@ -48,6 +48,23 @@ PERSON_SPEECH_VERBS = _words(
 )
 
 
+# Kinds of thing written before a name that is one of them (`the game Manhunt`, `US band
+# Scissor Sisters`, `broadcaster BSkyB`): the name is that kind's, not a person's.
+WORK_KIND_NOUNS = _words(
+    """
+    game film movie album single song show programme program series book novel play musical
+    opera documentary sitcom soap painting
+    """
+)
+ORG_KIND_NOUNS = _words(
+    """
+    band group firm company broadcaster giant retailer carrier airline chain brand label
+    publisher maker manufacturer supermarket bank insurer network channel newspaper
+    magazine website
+    """
+)
+
+
 # Titles that are also common first names or name parts; stripped only when the
 # remaining span still has two name words.
 WEAK_TITLES = frozenset({"general", "justice", "chief", "father", "saint", "st.", "lady", "home"})

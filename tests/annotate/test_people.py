@@ -94,3 +94,25 @@ def test_a_fixture_a_case_or_a_work_after_a_name_is_not_a_person() -> None:
     start = text.index("Vincent")
     s, e, _ = _person_span(text, start, len(text))
     assert text[s:e] == "Vincent van Gogh"
+
+
+def test_a_name_after_the_kind_of_thing_it_is_is_not_a_person(nlp) -> None:
+    text = (
+        "Violent games have been criticised after the game Manhunt was blamed for a "
+        "killing. Manhunt was withdrawn by some shops, and Manhunt sales fell.\n\n"
+        "Glasgow group Franz Ferdinand won two prizes. Franz Ferdinand thanked their fans, "
+        "and singer Joss Stone said Franz Ferdinand deserved them."
+    )
+    types = {e.name: e.type for e in entities_of(nlp, text)}
+    assert types["Manhunt"] == "WORK_OF_ART"
+    assert types["Franz Ferdinand"] == "ORG"
+    assert types["Joss Stone"] == "PERSON"  # after a trade (`singer`), still a person
+
+
+def test_the_before_a_one_word_name_or_a_role_alone_is_not_a_person(nlp) -> None:
+    text = (
+        "He had loved the Beatles since he was a boy, said Tom Reed, and the referee "
+        "stopped the fight as the Briton crumbled. The talks damaged the Obama "
+        "administration, said Jane Doe."
+    )
+    assert person_names(nlp, text) == {"Tom Reed", "Obama", "Jane Doe"}

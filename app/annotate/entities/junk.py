@@ -6,7 +6,7 @@ from spacy.tokens import Doc, Span, Token
 
 from app.annotate.entities.gazetteer import fold, lookup_place
 from app.annotate.entities.mentions import QUOTE_CHARS, Ranges, _DocContext, _Group, _Mention
-from app.annotate.lexicon import PAGE_FURNITURE, PERSON_SPEECH_VERBS, TIME_ZONES
+from app.annotate.lexicon import PAGE_FURNITURE, PERSON_SPEECH_VERBS, ROLES, TIME_ZONES
 from app.annotate.types import Block, BlockKind, Structure
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -22,6 +22,8 @@ def _is_junk(
     article's headings and title by their start (see `_headings_by_start`)."""
     if fold(text) in FURNITURE or text in TIME_ZONES:
         return True
+    if label == "PERSON" and len(span) == 1 and text.lower() in ROLES:
+        return True  # `the Briton`, `the Welshman`: who someone is, not their name
     if any(t.is_lower and t.pos_ in ("VERB", "AUX") for t in span):
         return True  # a clause, not a name: `England won the first Rugby World Cup`
     # A headline in title case read as a name (`Obama Claims Hillary Most Qualified`):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from app.annotate.entities.gazetteer import Place, lookup_place
 from app.annotate.entities.junk import SUBJECT_DEPS
@@ -14,10 +14,12 @@ from app.annotate.lexicon import (
     DEMONYM_ENDINGS,
     FACILITY_NOUNS,
     LOCATIVES,
+    ORG_KIND_NOUNS,
     PERSON_TITLES,
     PLURAL_VERBS,
     SETTLEMENT_NOUNS,
     TOWN_NOUNS,
+    WORK_KIND_NOUNS,
 )
 
 # A city this large is a place even when the model only ever calls it a person.
@@ -30,6 +32,9 @@ NAMED_ALONE_CITY = 100_000
 def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> dict[str, str]:
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     person_cue: Counter[str] = Counter()
+    # `the game Manhunt`, `US band Scissor Sisters`: the article says what kind of thing
+    # the name is, which outweighs the model's guesses at its other mentions.
+    kind_cue: dict[str, str] = {}
     adjectival: Counter[str] = Counter()
     located: Counter[str] = Counter()  # after `in`, `near`...: a place if the gazetteer agrees
     for m in mentions:
@@ -41,6 +46,10 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
             located[m.text] += 1
         if len(span) == 1 and span[0].pos_ == "ADJ" and m.text.endswith(DEMONYM_ENDINGS):
             adjectival[m.text] += m.weight
+        if m.label == "PERSON" and span.start > 0:
+            kind = _kind_before(doc[span.start - 1])
+            if kind is not None:
+                kind_cue.setdefault(m.text, kind)
         cue = _context_label(span, m.label)
         if cue is not None:
             votes[m.text][cue] += 3
@@ -52,6 +61,8 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
     labels: dict[str, str] = {}
     for text, v in votes.items():
         label = _top(v)
+        if text in kind_cue and not person_cue[text]:
+            label = kind_cue[text]
         place = lookup_place(text)
         if place is not None and place.is_strong and label not in PLACE_LABELS:
             place_votes = sum(v[x] for x in PLACE_LABELS)
@@ -99,6 +110,8 @@ def _context_label(span: Span, label: str) -> str | None:
     prev = doc[span.start - 1] if span.start > 0 else None
     if prev is not None and prev.lower_.rstrip(".") in PERSON_TITLES:
         return "PERSON"
+    if label == "PERSON" and _the_before(span):
+        return "ORG"  # `the Beatles`, `The Cloud`: a person's name takes no article
     if label == "PERSON" and _plural_subject(span):
         return "ORG"
     if span.end < len(doc) and label != "NORP":
@@ -124,6 +137,28 @@ def _context_label(span: Span, label: str) -> str | None:
                         return "FAC"
                     break
     return None
+
+
+def _kind_before(prev: Token) -> str | None:
+    """The label a common noun right before a name calls for: `the game Manhunt`, `Glasgow
+    group Franz Ferdinand` (a singular noun in lower case)."""
+    if prev.tag_ != "NN" or not prev.is_lower:
+        return None
+    if prev.lower_ in WORK_KIND_NOUNS:
+        return "WORK_OF_ART"
+    if prev.lower_ in ORG_KIND_NOUNS:
+        return "ORG"
+    return None
+
+
+def _the_before(span: Span) -> bool:
+    """Whether a one-word name follows `the` and heads its phrase (`the Beatles`), rather
+    than qualifying a noun after it (`the Obama administration`, `the late Bill Cosby`)."""
+    doc = span.doc
+    if len(span) != 1 or span.start == 0 or doc[span.start - 1].lower_ != "the":
+        return False
+    nxt = doc[span.end] if span.end < len(doc) else None
+    return nxt is None or nxt.pos_ not in ("NOUN", "PROPN")
 
 
 def _plural_subject(span: Span) -> bool:
