@@ -58,7 +58,7 @@ def main() -> None:
     records = [r for spec in args.sets for r in sample(spec, args.seed)]
     judged = json.loads(args.judged.read_text(encoding="utf-8")) if args.judged else {}
     missing = json.loads(args.missing.read_text(encoding="utf-8")) if args.missing else {}
-    missing_found = missing_total = 0
+    missing_found = missing_total = found_missing = 0
     total = false = 0
     unjudged: list[tuple[str, str]] = []
     lost: list[tuple[str, str]] = []
@@ -73,6 +73,11 @@ def main() -> None:
                 print(f"\n## {record['id']}")
             for entity in people:
                 verdict = verdicts.get(entity["name"])
+                if verdict is None and any(
+                    _same_person(name, entity["name"]) for name in missing.get(record["id"], [])
+                ):
+                    verdict = True  # noted missing when judged: a real person, found now
+                    found_missing += 1
                 if verdict is None:
                     unjudged.append((record["id"], entity["name"]))
                 else:
@@ -103,8 +108,9 @@ def main() -> None:
             "real_lost": len(lost),
         }
         if missing:
-            real_found = total - false + missing_found
-            known = total - false + len(lost) + missing_total
+            # Names noted missing and found now are counted once, with the missing.
+            real_found = total - false - found_missing + missing_found
+            known = total - false - found_missing + len(lost) + missing_total
             summary |= {
                 "missing": missing_total,
                 "missing_found": missing_found,

@@ -116,3 +116,18 @@ def test_the_before_a_one_word_name_or_a_role_alone_is_not_a_person(nlp) -> None
         "administration, said Jane Doe."
     )
     assert person_names(nlp, text) == {"Tom Reed", "Obama", "Jane Doe"}
+
+
+def test_a_full_name_listed_among_people_is_a_person_whatever_the_model_said(nlp) -> None:
+    text = (
+        "More than a dozen celebrities are due to attend, among them Will Smith, "
+        "Kevin Spacey and Keanu Reeves."
+    )
+    doc = nlp(text)
+    assert any(e.text == "Keanu Reeves" and e.label_ != "PERSON" for e in doc.ents)  # the model's
+    assert person_names(nlp, text) == {"Will Smith", "Kevin Spacey", "Keanu Reeves"}
+    # A list is no evidence the other way: a company among names the model took for
+    # people stays a company.
+    text = "Its customers include Boots, Burberry, Mothercare and consumer products giant Procter & Gamble."
+    types = {e.name: e.type for e in entities_of(nlp, text)}
+    assert types["Procter & Gamble"] == "ORG"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 
 from spacy.tokens import Doc, Span, Token
@@ -27,6 +28,12 @@ BIG_CITY = 250_000
 # A city this large, named by one word that is no part of a person's full name in the
 # article and never follows a title, is the place or its team (`Ipswich beat Norwich`).
 NAMED_ALONE_CITY = 100_000
+# The votes the other names of a list give a name: as much as two mentions of its own.
+LIST_VOTES = 2
+# A first name and a surname, perhaps a middle name: capitalised words, no figures or `&`.
+PERSON_SHAPE = re.compile(
+    r"[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?(?: [A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?){1,2}"
+)
 
 
 def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> dict[str, str]:
@@ -37,6 +44,17 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
     kind_cue: dict[str, str] = {}
     adjectival: Counter[str] = Counter()
     located: Counter[str] = Counter()  # after `in`, `near`...: a place if the gazetteer agrees
+    # The label of each mention by the token its span is rooted in, for lists.
+    rooted = [(m, doc.char_span(m.start, m.end, alignment_mode="expand")) for m in mentions]
+    by_root = {span.root.i: m.label for m, span in rooted if span is not None}
+    for m, span in rooted:
+        if span is None or m.label == "PERSON" or not PERSON_SHAPE.fullmatch(m.text):
+            continue
+        # A name shaped as a person's, listed among people: the model's other label is
+        # the slip (`Will Smith, Kevin Spacey and Keanu Reeves`). Lists are no evidence
+        # the other way: the model that mislabels one name mislabels its neighbours too.
+        if _list_label(span, by_root) == "PERSON":
+            votes[m.text]["PERSON"] += LIST_VOTES
     for m in mentions:
         votes[m.text][m.label] += m.weight
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -94,6 +112,22 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
             label = "NORP"  # `Ukrainian`, `Italian` called a place or a person
         labels[text] = label
     return labels
+
+
+def _list_label(span: Span, by_root: dict[int, str]) -> str | None:
+    """The label most of the other names in a list share (`Will Smith, Kevin Spacey and
+    Keanu Reeves`), when at least two do and no more than one differs."""
+    top = span.root
+    while top.dep_ == "conj" and top.head.i != top.i:
+        top = top.head
+    members = [top]
+    for tok in members:
+        members.extend(c for c in tok.children if c.dep_ == "conj")
+    others = Counter(by_root[t.i] for t in members if t.i != span.root.i and t.i in by_root)
+    if not others:
+        return None
+    label, count = others.most_common(1)[0]
+    return label if count >= 2 and sum(others.values()) - count <= 1 else None
 
 
 def _top(votes: Counter[str]) -> str:
