@@ -131,3 +131,21 @@ def test_a_full_name_listed_among_people_is_a_person_whatever_the_model_said(nlp
     text = "Its customers include Boots, Burberry, Mothercare and consumer products giant Procter & Gamble."
     types = {e.name: e.type for e in entities_of(nlp, text)}
     assert types["Procter & Gamble"] == "ORG"
+
+
+def test_a_single_name_nothing_shows_to_be_a_persons_is_not_one_unless_named_once(nlp) -> None:
+    text = (
+        "After the result, Hillary Clinton took to Twitter to say thanks. Her aides said "
+        "more posts would follow on Twitter later."
+    )
+    types = {e.name: e.type for e in entities_of(nlp, text)}
+    assert types == {"Hillary Clinton": "PERSON", "Twitter": "ORG"}
+    # Named once in passing, a first name stays a person.
+    text = "Americans, he said, can rock like Jimi and stir the pot like Richard Pryor."
+    assert person_names(nlp, text) == {"Jimi", "Richard Pryor"}
+    # A surname alone, with a title or as a subject, is a person's.
+    text = (
+        "The chairman has launched a bid for the club. Mr Murray is already the largest "
+        "shareholder, and Murray said the offer was fair."
+    )
+    assert person_names(nlp, text) == {"Murray"}

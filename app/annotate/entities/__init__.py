@@ -32,6 +32,7 @@ from app.annotate.entities.junk import (
     _is_junk,
     _lone_opening_word,
     _shouted_alone,
+    _unsupported_single_name,
 )
 from app.annotate.entities.labels import _settle_labels
 from app.annotate.entities.mentions import (
@@ -133,8 +134,10 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
     groups = _group(mentions, text, frozenset(titled), context.lower_words)
     credits = Ranges(photo_credits(text, structure))
     for group in groups:
-        if _shouted_alone(group, text):
+        if _shouted_alone(group, text) or _unsupported_single_name(group, doc):
             group.label = "ORG"
+            for m in group.mentions:
+                m.label = "ORG"
         if group.label == "PERSON" and credits:
             # A photographer took the picture; the article does not mention them.
             group.mentions = [m for m in group.mentions if not credits.overlaps(m.start, m.end)]

@@ -6,7 +6,14 @@ from spacy.tokens import Doc, Span, Token
 
 from app.annotate.entities.gazetteer import fold, lookup_place
 from app.annotate.entities.mentions import QUOTE_CHARS, Ranges, _DocContext, _Group, _Mention
-from app.annotate.lexicon import PAGE_FURNITURE, PERSON_SPEECH_VERBS, ROLES, TIME_ZONES
+from app.annotate.lexicon import (
+    HONORIFICS,
+    PAGE_FURNITURE,
+    PERSON_SPEECH_VERBS,
+    ROLES,
+    TIME_ZONES,
+    TITLES,
+)
 from app.annotate.types import Block, BlockKind, Structure
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -77,6 +84,63 @@ def _lone_opening_word(group: _Group, doc: Doc, context: _DocContext) -> bool:
     # ... unless it is the one speaking ("Smith said ..."): only a person says things.
     token = span[0]
     return not (token.dep_ in SUBJECT_DEPS and token.head.lemma_.lower() in PERSON_SPEECH_VERBS)
+
+
+def _unsupported_single_name(group: _Group, doc: Doc) -> bool:
+    """A "person" only ever named by one word, where nothing in the article shows a person:
+    `Twitter`, `Linpack`, `Festen`. News introduces people by their full name, and a
+    surname alone has its support: a title (`Lord Falconer`), a first name the model left
+    out (`Bob [Murray]`), a verb it is the subject of, a list or a team sheet of names, an
+    apposition (`his wife, Laura`), a noun it qualifies (`the Obama administration`),
+    an age (`Bigbee, 59,`)."""
+    if group.label != "PERSON" or any(" " in f for f in group.forms):
+        return False
+    # Named once, a first name or a nickname in passing (`rock like Jimi`) has no more
+    # support than a product does: it stays, so no person named once is lost.
+    if len(group.mentions) < 2:
+        return False
+    return not any(_person_support(doc, m) for m in group.mentions)
+
+
+def _person_support(doc: Doc, mention: _Mention) -> bool:
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return True  # nothing to judge by: keep
+    prev = doc[span.start - 1] if span.start > 0 else None
+    nxt = doc[span.end] if span.end < len(doc) else None
+    root = span.root
+    if prev is not None and (
+        prev.lower_.rstrip(".") in TITLES
+        or prev.lower_ in HONORIFICS
+        or prev.pos_ == "PROPN"
+        and prev.text[:1].isupper()
+        and not prev.is_sent_start
+    ):
+        return True
+    if root.dep_ in ("nsubj", "nsubjpass", "conj", "appos", "compound", "poss"):
+        return True
+    if any(c.dep_ in ("conj", "appos") for c in root.children):
+        return True
+    if (
+        nxt is not None
+        and nxt.text == ","
+        and span.end + 1 < len(doc)
+        and doc[span.end + 1].like_num
+    ):
+        return True  # an age
+    return _in_team_sheet(doc, span)
+
+
+def _in_team_sheet(doc: Doc, span: Span) -> bool:
+    """Whether the name is in a line of capitalised names between commas (`Mawson, Travis,
+    Mkandawire, James`)."""
+    text = doc.text
+    start = text.rfind("\n", 0, span.start_char) + 1
+    end = text.find("\n", span.end_char)
+    line = text[start : end if end != -1 else len(text)]
+    items = [i.strip() for i in line.replace(";", ",").split(",")]
+    named = [i for i in items if i[:1].isupper()]
+    return len(items) >= 4 and len(named) >= 0.75 * len(items)
 
 
 def _common_word_alone(group: _Group, context: _DocContext) -> bool:
