@@ -124,6 +124,15 @@ FACILITY_LAST_WORDS = _words(
 FACILITY_LAST_WORDS_LONG = _words("park bridge hall church court temple")
 
 
+# Last words that make a "person" an event (`Birmingham Grand Prix`, `Colin McRae Rally`).
+EVENT_LAST_WORDS = _words(
+    """
+    prix championship championships cup games olympics awards festival marathon tournament
+    trophy rally regatta
+    """
+)
+
+
 ORG_LAST_WORDS = _words(
     """
     foundation institute university party fc afc united rovers wanderers athletic

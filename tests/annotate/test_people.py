@@ -149,3 +149,25 @@ def test_a_single_name_nothing_shows_to_be_a_persons_is_not_one_unless_named_onc
         "shareholder, and Murray said the offer was fair."
     )
     assert person_names(nlp, text) == {"Murray"}
+
+
+def test_events_models_compound_words_and_joined_names_are_not_people(nlp) -> None:
+    text = (
+        "Jade Johnson next competes in the high-class Birmingham Grand Prix on 18 February.\n\n"
+        "The IBM Blue Gene/L is only a prototype. When finished, Blue Gene will be capable "
+        "of a petaflop, said Nick Donofrio.\n\n"
+        "Liberal Oscar-winner Susan Sarandon backs Bernie Sanders. The Oscar-winning actress "
+        "said she was not sure about Hillary Clinton. The Clinton-Sanders debate will be "
+        "held in Brooklyn."
+    )
+    types = {e.name: e.type for e in entities_of(nlp, text)}
+    assert types["Birmingham Grand Prix"] == "EVENT"
+    assert types["Blue Gene"] == "PRODUCT"
+    assert types.get("Oscar") != "PERSON"
+    assert {n for n, t in types.items() if t == "PERSON"} == {
+        "Jade Johnson",
+        "Nick Donofrio",
+        "Susan Sarandon",
+        "Bernie Sanders",
+        "Hillary Clinton",
+    }

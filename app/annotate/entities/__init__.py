@@ -30,6 +30,7 @@ from app.annotate.entities.junk import (
     _credit_mentions,
     _headings_by_start,
     _is_junk,
+    _joined_names,
     _lone_opening_word,
     _shouted_alone,
     _unsupported_single_name,
@@ -133,6 +134,9 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
     mentions.extend(_propagate(doc, text, groups, excluded, context))
     groups = _group(mentions, text, frozenset(titled), context.lower_words)
     credits = Ranges(photo_credits(text, structure))
+    surnames = frozenset(
+        f.split()[-1] for g in groups if g.label == "PERSON" for f in g.forms if "-" not in f
+    )
     for group in groups:
         if _shouted_alone(group, text) or _unsupported_single_name(group, doc):
             group.label = "ORG"
@@ -149,5 +153,6 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
             if g.mentions
             and not _lone_opening_word(g, doc, context)
             and not _common_word_alone(g, context)
+            and not _joined_names(g, surnames)
         ]
     )

@@ -143,6 +143,13 @@ def _in_team_sheet(doc: Doc, span: Span) -> bool:
     return len(items) >= 4 and len(named) >= 0.75 * len(items)
 
 
+def _joined_names(group: _Group, surnames: frozenset[str]) -> bool:
+    """`the Clinton-Sanders debate`: two people's names joined by a hyphen name neither."""
+    return group.label == "PERSON" and all(
+        "-" in f and all(part in surnames for part in f.split("-")) for f in group.forms
+    )
+
+
 def _common_word_alone(group: _Group, context: _DocContext) -> bool:
     """A "person" only ever named by one word that the article also writes in lower
     case (`Lies`, `Backfire`, `Drama` in a title) is that word, not a name."""

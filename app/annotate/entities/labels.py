@@ -28,6 +28,10 @@ BIG_CITY = 250_000
 # A city this large, named by one word that is no part of a person's full name in the
 # article and never follows a title, is the place or its team (`Ipswich beat Norwich`).
 NAMED_ALONE_CITY = 100_000
+# `Blue Gene/L`: a name, a slash and a letter or figures is a model, not a person.
+VERSIONED = re.compile(r"((?:[A-Z][\w'’\-]*\s)*[A-Z][\w'’\-]*)/(?:[A-Z]|\d+)(?![\w/])")
+# `Oscar-winning`: a name joined by a hyphen to a word in lower case.
+MODIFIER_AFTER = re.compile(r"-[a-z]")
 # The votes the other names of a list give a name: as much as two mentions of its own.
 LIST_VOTES = 2
 # A first name and a surname, perhaps a middle name: capitalised words, no figures or `&`.
@@ -42,6 +46,10 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
     # `the game Manhunt`, `US band Scissor Sisters`: the article says what kind of thing
     # the name is, which outweighs the model's guesses at its other mentions.
     kind_cue: dict[str, str] = {}
+    modifier: Counter[str] = Counter()  # `Oscar-winning`: joined to a word after it
+    seen: Counter[str] = Counter(m.text for m in mentions)
+    for name in _versioned_names(doc.text):
+        kind_cue[name] = "PRODUCT"  # `Blue Gene/L`: a model of a machine, wherever written
     adjectival: Counter[str] = Counter()
     located: Counter[str] = Counter()  # after `in`, `near`...: a place if the gazetteer agrees
     # The label of each mention by the token its span is rooted in, for lists.
@@ -68,6 +76,8 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
             kind = _kind_before(doc[span.start - 1])
             if kind is not None:
                 kind_cue.setdefault(m.text, kind)
+        if m.label == "PERSON" and MODIFIER_AFTER.match(doc.text, m.end):
+            modifier[m.text] += 1
         cue = _context_label(span, m.label)
         if cue is not None:
             votes[m.text][cue] += 3
@@ -79,8 +89,11 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
     labels: dict[str, str] = {}
     for text, v in votes.items():
         label = _top(v)
-        if text in kind_cue and not person_cue[text]:
+        if label == "PERSON" and text in kind_cue and not person_cue[text]:
             label = kind_cue[text]
+        elif label == "PERSON" and " " not in text and 2 <= modifier[text] == seen[text]:
+            # Only ever part of a compound word (`Oscar-winner`, `Oscar-winning actress`).
+            label = "EVENT"
         place = lookup_place(text)
         if place is not None and place.is_strong and label not in PLACE_LABELS:
             place_votes = sum(v[x] for x in PLACE_LABELS)
@@ -112,6 +125,16 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
             label = "NORP"  # `Ukrainian`, `Italian` called a place or a person
         labels[text] = label
     return labels
+
+
+def _versioned_names(text: str) -> set[str]:
+    """Names written before a model letter or number (`IBM Blue Gene/L`): the run of
+    capitalised words before the slash and each shorter run ending it (`Blue Gene`)."""
+    found = set()
+    for match in VERSIONED.finditer(text):
+        words = match.group(1).split()
+        found.update(" ".join(words[i:]) for i in range(len(words)))
+    return found
 
 
 def _list_label(span: Span, by_root: dict[int, str]) -> str | None:

@@ -12,6 +12,7 @@ from app.annotate.entities.gazetteer import lookup_place
 from app.annotate.entities.grouping import _is_initial
 from app.annotate.entities.mentions import QUOTE_CHARS, Ranges, _DocContext, _Mention
 from app.annotate.lexicon import (
+    EVENT_LAST_WORDS,
     FACILITY_LAST_WORDS,
     FACILITY_LAST_WORDS_LONG,
     MINISTRY_NOUNS,
@@ -306,6 +307,8 @@ def _person_span(text: str, start: int, end: int) -> tuple[int, int, str] | None
             return start, end, "FAC"
         if last in ORG_LAST_WORDS:
             return start, end, "ORG"
+        if last in EVENT_LAST_WORDS:
+            return start, end, "EVENT"
     return start, end, "PERSON"
 
 
