@@ -29,7 +29,7 @@ BIG_CITY = 250_000
 # article and never follows a title, is the place or its team (`Ipswich beat Norwich`).
 NAMED_ALONE_CITY = 100_000
 # `Blue Gene/L`: a name, a slash and a letter or figures is a model, not a person.
-VERSIONED = re.compile(r"((?:[A-Z][\w'’\-]*\s)*[A-Z][\w'’\-]*)/(?:[A-Z]|\d+)(?![\w/])")
+VERSION = re.compile(r"(?<=[\w'’\-])/(?:[A-Z]|\d+)(?![\w/])")
 # `Oscar-winning`: a name joined by a hyphen to a word in lower case.
 MODIFIER_AFTER = re.compile(r"-[a-z]")
 # The votes the other names of a list give a name: as much as two mentions of its own.
@@ -130,9 +130,14 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
 def _versioned_names(text: str) -> set[str]:
     """Names written before a model letter or number (`IBM Blue Gene/L`): the run of
     capitalised words before the slash and each shorter run ending it (`Blue Gene`)."""
-    found = set()
-    for match in VERSIONED.finditer(text):
-        words = match.group(1).split()
+    found: set[str] = set()
+    for match in VERSION.finditer(text):
+        line = text[max(0, match.start() - 80) : match.start()].rsplit("\n", 1)[-1]
+        words: list[str] = []
+        for word in reversed(line.split(" ")):
+            if not word[:1].isupper():
+                break
+            words.insert(0, word)
         found.update(" ".join(words[i:]) for i in range(len(words)))
     return found
 
