@@ -9,6 +9,7 @@ when it is known, else they get no value. Weeks are ISO weeks (`2020-W30`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from spacy.tokens import Doc
@@ -17,22 +18,22 @@ from app.annotate.document import in_ranges, not_article_text
 from app.annotate.lexicon import HOLIDAYS, MONTHS, NUMBER_WORDS, WEEKDAYS
 from app.annotate.types import DateMention, Structure
 
-_MONTH = (
-    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
-    r"|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation of `words`, the longest first."""
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
+_MONTH = rf"(?P<month>{_alternation(MONTHS)})\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}\b", re.IGNORECASE)
 DAY_MONTH = re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH}(?![a-z])", re.IGNORECASE)
 MONTH_ONLY = re.compile(rf"\b{_MONTH}(?![a-z])", re.IGNORECASE)
 YEAR = re.compile(r"(?<![\d,.])(?P<year>1[0-9]{3}|20[0-9]{2})(?!\d|s\b|'s\b|’s\b)")
 ISO_DATE = re.compile(r"\b(?P<year>\d{4})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
-WEEKDAY = re.compile(
-    r"\b(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I
-)
+WEEKDAY = re.compile(rf"\b(?P<weekday>{_alternation(WEEKDAYS)})\b", re.I)
 AGO = re.compile(
-    r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
-    r"(?P<unit>day|week|month|year)s?\s+ago\b",
+    rf"\b(?P<n>\d+|{_alternation(NUMBER_WORDS)})\s+(?P<unit>day|week|month|year)s?\s+ago\b",
     re.IGNORECASE,
 )
 RELATIVE = re.compile(
@@ -44,7 +45,7 @@ NOT_A_DATE = re.compile(
 )
 # A DATE span the model tagged without any word of time in it (`44`, a surname) is noise.
 TIME_WORD = re.compile(
-    r"\d{4}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|day|night|week|month"
+    rf"\d{{4}}|\b(?:{_alternation(m for m in MONTHS if len(m) == 3)})[a-z]*\b|day|night|week|month"
     r"|year|decade|centur|quarter|season|spring|summer|autumn|fall|winter|christmas|easter"
     r"|ramadan|eid|hanukkah|diwali|new year|today|tomorrow|yesterday|tonight|morning"
     r"|afternoon|evening|annual|daily|hourly|now|recent|past|ago|\d+(?:st|nd|rd|th)\b",
@@ -115,7 +116,7 @@ def _month_day(text: str, year_match: re.Match[str] | None) -> tuple[int | None,
             # `May 2019` is not the 20th of May: a day is one or two digits only.
             day = int(m["day"])
             if 1 <= day <= 31:
-                return MONTHS[m["month"].lower()[:3]], day
+                return MONTHS[m["month"].lower()], day
     single = MONTH_ONLY.search(text)
     if single is None:
         return None, None
@@ -123,7 +124,7 @@ def _month_day(text: str, year_match: re.Match[str] | None) -> tuple[int | None,
     # `may` in lower case is the verb; a month is written with a capital.
     if word.lower() == "may" and not word[0].isupper():
         return None, None
-    return MONTHS[word.lower()[:3]], None
+    return MONTHS[word.lower()], None
 
 
 def _full_date(year: int, month: int, day: int) -> str | None:

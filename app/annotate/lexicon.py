@@ -37,6 +37,32 @@ PARTICLES = _words("de da di del della der den des van von le la al el bin ibn b
 PERSON_TITLES = _words("mr mrs ms dr president")
 # Titles before a name that is the bearer's whole name (`Prince Charles`, `Pope Francis`).
 SOLE_NAME_TITLES = _words("king queen prince princess pope emperor empress saint st st.")
+# Speech verbs whose subject is a person: a word at a sentence start that says, tells
+# or insists is someone's name. Not the speech verbs an organisation or a trend also
+# takes (`announced`, `warned`, `confirmed`, `continued`, `praised`).
+PERSON_SPEECH_VERBS = _words(
+    """
+    say tell add explain insist argue reply respond answer acknowledge admit recall comment
+    remark quip joke shout whisper mutter exclaim concede retort testify tweet plead
+    """
+)
+
+
+# Kinds of thing written before a name that is one of them (`the game Manhunt`, `US band
+# Scissor Sisters`, `broadcaster BSkyB`): the name is that kind's, not a person's.
+WORK_KIND_NOUNS = _words(
+    """
+    game film movie album single song show programme program series book novel play musical
+    opera documentary sitcom soap painting
+    """
+)
+ORG_KIND_NOUNS = _words(
+    """
+    band group firm company broadcaster giant retailer carrier airline chain brand label
+    publisher maker manufacturer supermarket bank insurer network channel newspaper
+    magazine website
+    """
+)
 
 
 # Titles that are also common first names or name parts; stripped only when the
@@ -96,6 +122,15 @@ FACILITY_LAST_WORDS = _words(
 # Also surnames (`Mungo Park`, `Wayne Bridge`): a place only after two more words
 # (`Franklin Delano Roosevelt Park`).
 FACILITY_LAST_WORDS_LONG = _words("park bridge hall church court temple")
+
+
+# Last words that make a "person" an event (`Birmingham Grand Prix`, `Colin McRae Rally`).
+EVENT_LAST_WORDS = _words(
+    """
+    prix championship championships cup games olympics awards festival marathon tournament
+    trophy rally regatta
+    """
+)
 
 
 ORG_LAST_WORDS = _words(
@@ -279,18 +314,31 @@ CREDIT_WORDS = _words(
 
 # -- calendar ---------------------------------------------------------------------------
 
+# Month names and the abbreviations news writes (`Sept.`), with the month's number.
 MONTHS = {
+    "january": 1,
     "jan": 1,
+    "february": 2,
     "feb": 2,
+    "march": 3,
     "mar": 3,
+    "april": 4,
     "apr": 4,
     "may": 5,
+    "june": 6,
     "jun": 6,
+    "july": 7,
     "jul": 7,
+    "august": 8,
     "aug": 8,
+    "september": 9,
+    "sept": 9,
     "sep": 9,
+    "october": 10,
     "oct": 10,
+    "november": 11,
     "nov": 11,
+    "december": 12,
     "dec": 12,
 }
 WEEKDAYS = {

@@ -9,22 +9,9 @@ import pytest
 
 from app.annotate.document import parse_structure
 from app.annotate.entities import extract_entities
-from app.annotate.types import Entity
+from tests.annotate.entity_helpers import by_name, entities_of, people_of
 
 pytestmark = pytest.mark.nlp
-
-
-def entities_of(nlp, text: str) -> list[Entity]:
-    return extract_entities(nlp(text), parse_structure(text))
-
-
-def by_name(entities: list[Entity]) -> dict[str, Entity]:
-    """Entities under their canonical name and each alias."""
-    index = {}
-    for entity in entities:
-        for name in [entity.name, *entity.aliases]:
-            index.setdefault(name, entity)
-    return index
 
 
 @pytest.fixture(scope="module")
@@ -63,11 +50,8 @@ def test_seed_should_entities(seed, gold) -> None:
         entity = index.get(item["name"])
         return entity is not None and entity.type in item["type"].split("|")
 
-    should = gold["entities"]["should"]
-    for name in ("AFP", "UAE", "Tarhuna", "Jufra", "Mediterranean", "UN"):
-        assert right(next(i for i in should if i["name"] == name)), name
-    assert sum(map(right, should)) >= len(should) - 1
-    assert right({"name": "Turkish foreign ministry", "type": "ORG"})
+    for item in gold["entities"]["should"]:
+        assert right(item), item["name"]
 
 
 def test_seed_geocoding(seed, gold) -> None:
@@ -226,6 +210,25 @@ def test_lone_capitalised_word_opening_a_sentence_is_not_a_person(nlp) -> None:
     entities = extract_entities(doc, parse_structure(text))
     assert "Turnout" not in by_name(entities)
     assert by_name(entities)["Lena Ortiz"].aliases == ["Ortiz"]
+
+
+def test_a_lone_opening_word_is_a_person_only_as_the_subject_of_a_persons_speech_verb(
+    nlp,
+) -> None:
+    opening = "Voters in Valdoria re-elected President Lena Ortiz on Sunday.\n\n"
+    for sentence, person in [
+        ("Turnout continued to rise through the afternoon, officials said.", None),
+        ("Okafor announced the count had been fair.", None),
+        ("Okafor said the count had been fair.", "Okafor"),
+    ]:
+        text = opening + sentence
+        doc = nlp(text)
+        word = sentence.split()[0]
+        assert any(e.text == word and e.label_ == "PERSON" for e in doc.ents)  # the model's
+        people = {
+            e.name for e in extract_entities(doc, parse_structure(text)) if e.type == "PERSON"
+        }
+        assert people == {"Lena Ortiz"} | ({person} if person else set()), sentence
 
 
 def test_ambiguous_surname_stays_apart(nlp) -> None:
@@ -397,10 +400,6 @@ def test_a_title_case_headline_is_not_a_person(nlp) -> None:
 # ------------------------------------------------------------------ people are clean
 
 
-def people_of(nlp, text: str) -> dict[str, Entity]:
-    return by_name([e for e in entities_of(nlp, text) if e.type == "PERSON"])
-
-
 def test_a_quote_mark_or_possessive_inside_a_person_is_cut(nlp) -> None:
     from app.annotate.entities.spans import _person_span
 
@@ -564,3 +563,109 @@ def test_a_name_made_of_words_the_article_writes_in_lower_case_is_not_a_person(n
         "victory, said analyst Jane Morrow."
     )
     assert set(people_of(nlp, text)) == {"Jane Morrow"}
+
+
+# ------------------------------------------------------------------ work stays linear
+
+
+def test_ranges_answer_as_in_ranges_does() -> None:
+    import random
+
+    from app.annotate.document import in_ranges
+    from app.annotate.entities.mentions import Ranges
+
+    rng = random.Random(7)
+    for _ in range(500):
+        starts = [rng.randint(0, 40) for _ in range(rng.randint(0, 8))]
+        ranges = [(s, s + rng.randint(0, 6)) for s in starts]
+        index = Ranges(ranges)
+        for start in range(50):
+            for end in range(start, start + 8):
+                assert index.overlaps(start, end) == in_ranges(start, end, ranges)
+
+
+def test_grouping_thousands_of_people_compares_only_names_that_share_a_word() -> None:
+    import time
+
+    from app.annotate.entities.grouping import _group
+    from app.annotate.entities.mentions import _Mention
+
+    forms = [form for i in range(3000) for form in (f"Ana{i:04d} Reyes{i:04d}", f"Reyes{i:04d}")]
+    text = " ".join(forms)
+    mentions, pos = [], 0
+    for form in forms:
+        mentions.append(_Mention(pos, pos + len(form), form, "PERSON"))
+        pos += len(form) + 1
+    started = time.perf_counter()
+    groups = _group(mentions, text, frozenset(), frozenset())
+    # Comparing every pair of names took over ten seconds here; by shared word, a fraction of one.
+    assert time.perf_counter() - started < 5
+    assert len(groups) == 3000
+    assert all(
+        g.forms == [f"Ana{i:04d} Reyes{i:04d}", f"Reyes{i:04d}"] for i, g in enumerate(groups)
+    )
+
+
+# ------------------------------------------------------------------ results tables
+
+
+def test_teams_in_a_results_table_are_organisations_and_stay_so_in_the_text(nlp) -> None:
+    text = (
+        "Rugby union results on Saturday:\n"
+        "Harlequins 75 Kelso Rovers 19\n"
+        "Ashby Town 27 Marston 28\n"
+        "Northampton 46 Dunmore 20\n"
+        "Kelso Rovers beat Ashby Town in the cup last week, and Northampton lost to Marston."
+    )
+    entities = entities_of(nlp, text)
+    index = by_name(entities)
+    for team in ("Harlequins", "Kelso Rovers", "Marston", "Northampton", "Dunmore"):
+        assert index[team].type == "ORG", team
+    # The rows' names, not the model's spans with the scores (`Rovers 19`).
+    assert not any(c.isdigit() for e in entities for m in e.mentions for c in m.text)
+    assert len(index["Northampton"].mentions) == 2
+    assert not [e for e in entities if e.type == "PERSON"]
+
+
+def test_standings_and_fixtures_name_teams_and_an_away_fixture_its_ground(nlp) -> None:
+    text = (
+        "Standings after Saturday's matches:\n"
+        "Dunmore 4 3 1 0 7 4 10\n"
+        "Kelso Rovers 3 3 0 0 8 2 9\n"
+        "Bristol 4 3 0 1 5 3 9\n"
+        "Fixtures:\n"
+        "Arsenal v Kelso Rovers\n"
+        "BALTIMORE AT SEATTLE\n"
+        "Cyprus v Israel."
+    )
+    types = {e.name: e.type for e in entities_of(nlp, text)}
+    for team in ("Dunmore", "Kelso Rovers", "Bristol", "Arsenal", "BALTIMORE"):
+        assert types[team] == "ORG", team
+    assert types["SEATTLE"] == "GPE"  # where the visitors play
+    assert types["Cyprus"] == types["Israel"] == "GPE"  # national sides are the country
+
+
+def test_a_leaderboard_of_people_is_not_a_table_of_teams(nlp) -> None:
+    text = (
+        "Leaderboard after the third round:\n"
+        "Tomas Rekker 68 70 71\n"
+        "Oliver Brandt 70 69 72\n"
+        "Helen Marsh 71 70 70"
+    )
+    types = {e.name: e.type for e in entities_of(nlp, text)}
+    assert types["Tomas Rekker"] == types["Helen Marsh"] == "PERSON"
+    assert "ORG" not in types.values()
+
+
+def test_two_rows_are_not_a_table() -> None:
+    from app.annotate.entities.tables import _table_names
+
+    text = "Plessy v Ferguson\nClinton 44, Trump 40\nThe court ruled on Monday."
+    assert _table_names(text) == []
+    text = (
+        "At Hove: Sussex 363 (W. Athey 111), Lancashire 218 and 53-0.\n"
+        "Somerset 83 and 174 (P. Simmons 4-38), Leicestershire 296.\n"
+        "Israel 2, Bulgaria 0 (halftime 0-0)"
+    )
+    names = [text[s:e] for s, e, _ in _table_names(text)]
+    assert names == ["Sussex", "Lancashire", "Somerset", "Leicestershire", "Israel", "Bulgaria"]

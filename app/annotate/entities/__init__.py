@@ -7,8 +7,9 @@ The steps, each a function below:
    and sentence-initial common words the model mistakes for names;
 3. settle one type per surface form over the whole article (model votes, context such as
    `the city of`, the gazetteer);
-4. add mentions the model missed: country names, datelines, acronyms defined in
-   brackets, news outlets, and every other occurrence of a name found (surnames too);
+4. add mentions the model missed: teams in results tables (before step 3, as votes),
+   country names, datelines, acronyms defined in brackets, news outlets, and every
+   other occurrence of a name found (surnames too);
 5. group surface forms into entities (person short forms, acronyms, case variants, one
    country under several names) and geocode the places.
 
@@ -21,20 +22,24 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from app.annotate.credits import photo_credits
-from app.annotate.document import in_ranges, not_article_text
+from app.annotate.document import not_article_text
 from app.annotate.entities.gazetteer import lookup_place
 from app.annotate.entities.grouping import _acronym_mentions, _build_entities, _group
 from app.annotate.entities.junk import (
     _common_word_alone,
     _credit_mentions,
+    _headings_by_start,
     _is_junk,
+    _joined_names,
     _lone_opening_word,
     _shouted_alone,
+    _unsupported_single_name,
 )
 from app.annotate.entities.labels import _settle_labels
 from app.annotate.entities.mentions import (
     KEPT_LABELS,
     LABEL_RANK,
+    Ranges,
     _DocContext,
     _Mention,
 )
@@ -53,6 +58,7 @@ from app.annotate.entities.spans import (
     _strip_known_prefixes,
     _trim_headline_words,
 )
+from app.annotate.entities.tables import _table_mentions
 from app.annotate.lexicon import COMPANY_SUFFIXES, SOLE_NAME_TITLES
 from app.annotate.types import Entity, Structure
 
@@ -73,8 +79,9 @@ MAX_NAME_CHARS = 200
 def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
     """The entities of the article parsed as `doc`, each with all its mentions."""
     text = doc.text
-    excluded = not_article_text(structure)
+    excluded = Ranges(not_article_text(structure))
     context = _DocContext.build(doc, text)
+    headings = _headings_by_start(structure)
 
     mentions: list[_Mention] = []
     titled: set[str] = set()  # names seen right after `King`, `Prince`, `Pope`...
@@ -85,8 +92,8 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
         if cleaned is None:
             continue
         start, end, tokens = cleaned
-        if in_ranges(start, end, excluded) or _is_junk(
-            text[start:end], ent.label_, tokens, context, structure
+        if excluded.overlaps(start, end) or _is_junk(
+            text[start:end], ent.label_, tokens, context, headings
         ):
             continue
         label = ent.label_
@@ -114,6 +121,7 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
     _strip_known_prefixes(mentions, text, raw)
     mentions = _trim_headline_words(mentions, text, doc, structure, context)
     mentions.extend(_credit_mentions(structure, mentions))
+    mentions.extend(_table_mentions(text, mentions))
     labels = _settle_labels(doc, mentions, context)
     for m in mentions:
         m.label = labels[m.text]
@@ -125,13 +133,18 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
     groups = _group(mentions, text, frozenset(titled), context.lower_words)
     mentions.extend(_propagate(doc, text, groups, excluded, context))
     groups = _group(mentions, text, frozenset(titled), context.lower_words)
-    credits = photo_credits(text, structure)
+    credits = Ranges(photo_credits(text, structure))
+    surnames = frozenset(
+        f.split()[-1] for g in groups if g.label == "PERSON" for f in g.forms if "-" not in f
+    )
     for group in groups:
-        if _shouted_alone(group, text):
+        if _shouted_alone(group, text) or _unsupported_single_name(group, doc):
             group.label = "ORG"
+            for m in group.mentions:
+                m.label = "ORG"
         if group.label == "PERSON" and credits:
             # A photographer took the picture; the article does not mention them.
-            group.mentions = [m for m in group.mentions if not in_ranges(m.start, m.end, credits)]
+            group.mentions = [m for m in group.mentions if not credits.overlaps(m.start, m.end)]
             group.forms = [f for f in group.forms if any(m.text == f for m in group.mentions)]
     return _build_entities(
         [
@@ -140,5 +153,6 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
             if g.mentions
             and not _lone_opening_word(g, doc, context)
             and not _common_word_alone(g, context)
+            and not _joined_names(g, surnames)
         ]
     )

@@ -94,29 +94,37 @@ def _join_person_short_forms(by_form, label_of, union, find, titled, common) -> 
     # may hold a line break or a double space between its words).
     form_of = {tuple(_name_words(f)): f for f in label_of}
     full = [n for n in persons if len(n) > 1 and not _is_initial(n[0])]
+    # Names are compared only with those sharing their last (or first) word: an article
+    # naming thousands of people (a results table) must not compare every pair.
+    full_by_last = _index(full, -1)
     # `S Taylor` is `Simon Taylor` when he is the only Taylor whose name starts so.
     for name in persons:
         if len(name) == 2 and _is_initial(name[0]):
-            same = [f for f in full if f[-1] == name[-1] and f[0][0] == name[0][0]]
+            same = [f for f in full_by_last[name[-1]] if f[0][0] == name[0][0]]
             if len(same) == 1:
                 union(form_of[tuple(name)], form_of[tuple(same[0])])
     # `George Bush` is `George W Bush` (and `Hillary Clinton` `Hillary Rodham Clinton`)
     # when no other George ... Bush is named.
     for name in persons:
         if len(name) == 2:
-            same = [f for f in full if len(f) > 2 and [f[0], f[-1]] == name]
+            same = [f for f in full_by_last[name[-1]] if len(f) > 2 and f[0] == name[0]]
             if len(same) == 1:
                 union(form_of[tuple(name)], form_of[tuple(same[0])])
     # `Ken Starr` is `Kenneth Starr`, `Hilary Clinton` `Hillary Clinton`, when the
     # article names no other person whose first name could be shortened so.
     for name in full:
-        same = [f for f in full if f[1:] == name[1:] and _first_name_variant(name[0], f[0])]
+        same = [
+            f
+            for f in full_by_last[name[-1]]
+            if f[1:] == name[1:] and _first_name_variant(name[0], f[0])
+        ]
         if len(same) == 1:
             union(form_of[tuple(name)], form_of[tuple(same[0])])
     surnames = {n[-1] for n in full}
     long_names = full + [
         n for n in persons if len(n) > 1 and _is_initial(n[0]) and n[-1] not in surnames
     ]
+    long_by_last, long_by_first = _index(long_names, -1), _index(long_names, 0)
     for form in list(label_of):
         # A surname in capitals (`WALLACE:` in a transcript) is compared in title case.
         words = _name_words(form.title() if form.isupper() and len(form) > 3 else form)
@@ -130,10 +138,11 @@ def _join_person_short_forms(by_form, label_of, union, find, titled, common) -> 
             if label_of[form] == "NORP" or (label_of[form] in PLACE_LABELS and place):
                 continue
         k = len(words)
-        longer = [n for n in long_names if len(n) > k]
-        match = _maximal([n for n in longer if n[-k:] == words])
+        if not words:
+            continue
+        match = _maximal([n for n in long_by_last[words[-1]] if len(n) > k and n[-k:] == words])
         if not match and form not in titled and k == 1:
-            match = _maximal([n for n in longer if n[:k] == words])
+            match = _maximal([n for n in long_by_first[words[0]] if len(n) > k])
             if label_of[form] != "PERSON":
                 # Not `Pirelli` into `Pirelli Cables`: a name with a common word in it.
                 match = [n for n in match if not any(w.lower() in common for w in n)]
@@ -141,6 +150,14 @@ def _join_person_short_forms(by_form, label_of, union, find, titled, common) -> 
         if match and len({find(form_of[tuple(n)]) for n in match}) == 1:
             label_of[form] = "PERSON"
             union(form, form_of[tuple(match[0])])
+
+
+def _index(names: list[list[str]], position: int) -> defaultdict[str, list[list[str]]]:
+    """Names by their word at `position`, each list in the order of `names`."""
+    index: defaultdict[str, list[list[str]]] = defaultdict(list)
+    for name in names:
+        index[name[position]].append(name)
+    return index
 
 
 def _name_words(form: str) -> list[str]:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from app.annotate.document import in_ranges
 from app.annotate.entities.gazetteer import fold, lookup_place
-from app.annotate.entities.mentions import QUOTE_CHARS, _DocContext, _Group, _Mention
-from app.annotate.lexicon import PAGE_FURNITURE, SPEECH_VERBS, TIME_ZONES
-from app.annotate.types import BlockKind, Structure
+from app.annotate.entities.mentions import QUOTE_CHARS, Ranges, _DocContext, _Group, _Mention
+from app.annotate.lexicon import (
+    HONORIFICS,
+    PAGE_FURNITURE,
+    PERSON_SPEECH_VERBS,
+    ROLES,
+    TIME_ZONES,
+    TITLES,
+)
+from app.annotate.types import Block, BlockKind, Structure
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
@@ -16,9 +22,15 @@ SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 FURNITURE = frozenset(fold(w) for w in PAGE_FURNITURE)
 
 
-def _is_junk(text: str, label: str, span: Span, context: _DocContext, structure: Structure) -> bool:
+def _is_junk(
+    text: str, label: str, span: Span, context: _DocContext, headings: dict[int, Block]
+) -> bool:
+    """Whether a model mention is boilerplate or a common word; `headings` are the
+    article's headings and title by their start (see `_headings_by_start`)."""
     if fold(text) in FURNITURE or text in TIME_ZONES:
         return True
+    if label == "PERSON" and len(span) == 1 and text.lower() in ROLES:
+        return True  # `the Briton`, `the Welshman`: who someone is, not their name
     if any(t.is_lower and t.pos_ in ("VERB", "AUX") for t in span):
         return True  # a clause, not a name: `England won the first Rugby World Cup`
     # A headline in title case read as a name (`Obama Claims Hillary Most Qualified`):
@@ -29,7 +41,7 @@ def _is_junk(text: str, label: str, span: Span, context: _DocContext, structure:
         and sum(t.lower_ in context.lower_words for t in span) >= 2
     ):
         return True
-    if in_ranges(span.start_char, span.end_char, context.upper_lines):
+    if context.upper.overlaps(span.start_char, span.end_char):
         # In a line in capitals the model guesses; names the article also writes
         # in ordinary case are found there again later, from those forms.
         place = lookup_place(text)
@@ -41,7 +53,7 @@ def _is_junk(text: str, label: str, span: Span, context: _DocContext, structure:
         return False
     if text.isupper() and len(text) > 1:
         return False  # acronyms are names
-    if in_ranges(span.start_char, span.end_char, context.upper_lines):
+    if context.upper.overlaps(span.start_char, span.end_char):
         return False
     if context.mid_sentence_caps[text]:
         return False  # written capitalised mid-sentence elsewhere: a name
@@ -55,7 +67,7 @@ def _is_junk(text: str, label: str, span: Span, context: _DocContext, structure:
         return True
     if tok.pos_ != "PROPN" and label not in ("NORP", "LANGUAGE"):
         return True
-    return _heading_first_word(span, structure)
+    return _heading_first_word(span, headings)
 
 
 def _lone_opening_word(group: _Group, doc: Doc, context: _DocContext) -> bool:
@@ -71,7 +83,71 @@ def _lone_opening_word(group: _Group, doc: Doc, context: _DocContext) -> bool:
         return False
     # ... unless it is the one speaking ("Smith said ..."): only a person says things.
     token = span[0]
-    return not (token.dep_ in SUBJECT_DEPS and token.head.lemma_.lower() in SPEECH_VERBS)
+    return not (token.dep_ in SUBJECT_DEPS and token.head.lemma_.lower() in PERSON_SPEECH_VERBS)
+
+
+def _unsupported_single_name(group: _Group, doc: Doc) -> bool:
+    """A "person" only ever named by one word, where nothing in the article shows a person:
+    `Twitter`, `Linpack`, `Festen`. News introduces people by their full name, and a
+    surname alone has its support: a title (`Lord Falconer`), a first name the model left
+    out (`Bob [Murray]`), a verb it is the subject of, a list or a team sheet of names, an
+    apposition (`his wife, Laura`), a noun it qualifies (`the Obama administration`),
+    an age (`Bigbee, 59,`)."""
+    if group.label != "PERSON" or any(" " in f for f in group.forms):
+        return False
+    # Named once, a first name or a nickname in passing (`rock like Jimi`) has no more
+    # support than a product does: it stays, so no person named once is lost.
+    if len(group.mentions) < 2:
+        return False
+    return not any(_person_support(doc, m) for m in group.mentions)
+
+
+def _person_support(doc: Doc, mention: _Mention) -> bool:
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return True  # nothing to judge by: keep
+    prev = doc[span.start - 1] if span.start > 0 else None
+    nxt = doc[span.end] if span.end < len(doc) else None
+    root = span.root
+    if prev is not None and (
+        prev.lower_.rstrip(".") in TITLES
+        or prev.lower_ in HONORIFICS
+        or prev.pos_ == "PROPN"
+        and prev.text[:1].isupper()
+        and not prev.is_sent_start
+    ):
+        return True
+    if root.dep_ in ("nsubj", "nsubjpass", "conj", "appos", "compound", "poss"):
+        return True
+    if any(c.dep_ in ("conj", "appos") for c in root.children):
+        return True
+    if (
+        nxt is not None
+        and nxt.text == ","
+        and span.end + 1 < len(doc)
+        and doc[span.end + 1].like_num
+    ):
+        return True  # an age
+    return _in_team_sheet(doc, span)
+
+
+def _in_team_sheet(doc: Doc, span: Span) -> bool:
+    """Whether the name is in a line of capitalised names between commas (`Mawson, Travis,
+    Mkandawire, James`)."""
+    text = doc.text
+    start = text.rfind("\n", 0, span.start_char) + 1
+    end = text.find("\n", span.end_char)
+    line = text[start : end if end != -1 else len(text)]
+    items = [i.strip() for i in line.replace(";", ",").split(",")]
+    named = [i for i in items if i[:1].isupper()]
+    return len(items) >= 4 and len(named) >= 0.75 * len(items)
+
+
+def _joined_names(group: _Group, surnames: frozenset[str]) -> bool:
+    """`the Clinton-Sanders debate`: two people's names joined by a hyphen name neither."""
+    return group.label == "PERSON" and all(
+        "-" in f and all(part in surnames for part in f.split("-")) for f in group.forms
+    )
 
 
 def _common_word_alone(group: _Group, context: _DocContext) -> bool:
@@ -106,17 +182,27 @@ def _after_opening_quote(tok: Token) -> bool:
     )
 
 
-def _heading_first_word(span: Span, structure: Structure) -> bool:
+def _headings_by_start(structure: Structure) -> dict[int, Block]:
+    """The headings and the title, by their start offset (the first of each)."""
+    found: dict[int, Block] = {}
     for block in structure.blocks:
-        if block.kind in (BlockKind.heading, BlockKind.title) and block.start == span.start_char:
-            words = block.text.split()
-            return len(words) > 1 and all(w[:1].islower() for w in words[1:] if w[:1].isalpha())
-    return False
+        if block.kind in (BlockKind.heading, BlockKind.title):
+            found.setdefault(block.start, block)
+    return found
+
+
+def _heading_first_word(span: Span, headings: dict[int, Block]) -> bool:
+    block = headings.get(span.start_char)
+    if block is None:
+        return False
+    words = block.text.split()
+    return len(words) > 1 and all(w[:1].islower() for w in words[1:] if w[:1].isalpha())
 
 
 def _credit_mentions(structure: Structure, mentions: list[_Mention]) -> list[_Mention]:
     """A picture credit in capitals (`AFP`, `AP`) names an agency."""
     found = []
+    taken = Ranges((m.start, m.end) for m in mentions)
     for image in structure.images:
         credit = image.credit
         if credit is None:
@@ -124,7 +210,7 @@ def _credit_mentions(structure: Structure, mentions: list[_Mention]) -> list[_Me
         name = credit.text.strip("() ")
         if not (name.isupper() and name.replace(" ", "").isalpha() and len(name) <= 12):
             continue
-        if any(m.start < credit.end and credit.start < m.end for m in mentions):
+        if taken.overlaps(credit.start, credit.end):
             continue
         s = credit.start + credit.text.index(name)
         found.append(_Mention(s, s + len(name), name, "ORG"))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from app.annotate.entities.gazetteer import Place, lookup_place
 from app.annotate.entities.junk import SUBJECT_DEPS
@@ -14,10 +15,12 @@ from app.annotate.lexicon import (
     DEMONYM_ENDINGS,
     FACILITY_NOUNS,
     LOCATIVES,
+    ORG_KIND_NOUNS,
     PERSON_TITLES,
     PLURAL_VERBS,
     SETTLEMENT_NOUNS,
     TOWN_NOUNS,
+    WORK_KIND_NOUNS,
 )
 
 # A city this large is a place even when the model only ever calls it a person.
@@ -25,13 +28,41 @@ BIG_CITY = 250_000
 # A city this large, named by one word that is no part of a person's full name in the
 # article and never follows a title, is the place or its team (`Ipswich beat Norwich`).
 NAMED_ALONE_CITY = 100_000
+# `Blue Gene/L`: a name, a slash and a letter or figures is a model, not a person.
+VERSION = re.compile(r"(?<=[\w'’\-])/(?:[A-Z]|\d+)(?![\w/])")
+# `Oscar-winning`: a name joined by a hyphen to a word in lower case.
+MODIFIER_AFTER = re.compile(r"-[a-z]")
+# The votes the other names of a list give a name: as much as two mentions of its own.
+LIST_VOTES = 2
+# A first name and a surname, perhaps a middle name: capitalised words, no figures or `&`.
+PERSON_SHAPE = re.compile(
+    r"[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?(?: [A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?){1,2}"
+)
 
 
 def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> dict[str, str]:
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     person_cue: Counter[str] = Counter()
+    # `the game Manhunt`, `US band Scissor Sisters`: the article says what kind of thing
+    # the name is, which outweighs the model's guesses at its other mentions.
+    kind_cue: dict[str, str] = {}
+    modifier: Counter[str] = Counter()  # `Oscar-winning`: joined to a word after it
+    seen: Counter[str] = Counter(m.text for m in mentions)
+    for name in _versioned_names(doc.text):
+        kind_cue[name] = "PRODUCT"  # `Blue Gene/L`: a model of a machine, wherever written
     adjectival: Counter[str] = Counter()
     located: Counter[str] = Counter()  # after `in`, `near`...: a place if the gazetteer agrees
+    # The label of each mention by the token its span is rooted in, for lists.
+    rooted = [(m, doc.char_span(m.start, m.end, alignment_mode="expand")) for m in mentions]
+    by_root = {span.root.i: m.label for m, span in rooted if span is not None}
+    for m, span in rooted:
+        if span is None or m.label == "PERSON" or not PERSON_SHAPE.fullmatch(m.text):
+            continue
+        # A name shaped as a person's, listed among people: the model's other label is
+        # the slip (`Will Smith, Kevin Spacey and Keanu Reeves`). Lists are no evidence
+        # the other way: the model that mislabels one name mislabels its neighbours too.
+        if _list_label(span, by_root) == "PERSON":
+            votes[m.text]["PERSON"] += LIST_VOTES
     for m in mentions:
         votes[m.text][m.label] += m.weight
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -41,6 +72,12 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
             located[m.text] += 1
         if len(span) == 1 and span[0].pos_ == "ADJ" and m.text.endswith(DEMONYM_ENDINGS):
             adjectival[m.text] += m.weight
+        if m.label == "PERSON" and span.start > 0:
+            kind = _kind_before(doc[span.start - 1])
+            if kind is not None:
+                kind_cue.setdefault(m.text, kind)
+        if m.label == "PERSON" and MODIFIER_AFTER.match(doc.text, m.end):
+            modifier[m.text] += 1
         cue = _context_label(span, m.label)
         if cue is not None:
             votes[m.text][cue] += 3
@@ -52,6 +89,11 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
     labels: dict[str, str] = {}
     for text, v in votes.items():
         label = _top(v)
+        if label == "PERSON" and text in kind_cue and not person_cue[text]:
+            label = kind_cue[text]
+        elif label == "PERSON" and " " not in text and 2 <= modifier[text] == seen[text]:
+            # Only ever part of a compound word (`Oscar-winner`, `Oscar-winning actress`).
+            label = "EVENT"
         place = lookup_place(text)
         if place is not None and place.is_strong and label not in PLACE_LABELS:
             place_votes = sum(v[x] for x in PLACE_LABELS)
@@ -85,6 +127,37 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
     return labels
 
 
+def _versioned_names(text: str) -> set[str]:
+    """Names written before a model letter or number (`IBM Blue Gene/L`): the run of
+    capitalised words before the slash and each shorter run ending it (`Blue Gene`)."""
+    found: set[str] = set()
+    for match in VERSION.finditer(text):
+        line = text[max(0, match.start() - 80) : match.start()].rsplit("\n", 1)[-1]
+        words: list[str] = []
+        for word in reversed(line.split(" ")):
+            if not word[:1].isupper():
+                break
+            words.insert(0, word)
+        found.update(" ".join(words[i:]) for i in range(len(words)))
+    return found
+
+
+def _list_label(span: Span, by_root: dict[int, str]) -> str | None:
+    """The label most of the other names in a list share (`Will Smith, Kevin Spacey and
+    Keanu Reeves`), when at least two do and no more than one differs."""
+    top = span.root
+    while top.dep_ == "conj" and top.head.i != top.i:
+        top = top.head
+    members = [top]
+    for tok in members:
+        members.extend(c for c in tok.children if c.dep_ == "conj")
+    others = Counter(by_root[t.i] for t in members if t.i != span.root.i and t.i in by_root)
+    if not others:
+        return None
+    label, count = others.most_common(1)[0]
+    return label if count >= 2 and sum(others.values()) - count <= 1 else None
+
+
 def _top(votes: Counter[str]) -> str:
     return max(votes, key=lambda label: (votes[label], -LABEL_RANK[label]))
 
@@ -99,6 +172,8 @@ def _context_label(span: Span, label: str) -> str | None:
     prev = doc[span.start - 1] if span.start > 0 else None
     if prev is not None and prev.lower_.rstrip(".") in PERSON_TITLES:
         return "PERSON"
+    if label == "PERSON" and _the_before(span):
+        return "ORG"  # `the Beatles`, `The Cloud`: a person's name takes no article
     if label == "PERSON" and _plural_subject(span):
         return "ORG"
     if span.end < len(doc) and label != "NORP":
@@ -124,6 +199,28 @@ def _context_label(span: Span, label: str) -> str | None:
                         return "FAC"
                     break
     return None
+
+
+def _kind_before(prev: Token) -> str | None:
+    """The label a common noun right before a name calls for: `the game Manhunt`, `Glasgow
+    group Franz Ferdinand` (a singular noun in lower case)."""
+    if prev.tag_ != "NN" or not prev.is_lower:
+        return None
+    if prev.lower_ in WORK_KIND_NOUNS:
+        return "WORK_OF_ART"
+    if prev.lower_ in ORG_KIND_NOUNS:
+        return "ORG"
+    return None
+
+
+def _the_before(span: Span) -> bool:
+    """Whether a one-word name follows `the` and heads its phrase (`the Beatles`), rather
+    than qualifying a noun after it (`the Obama administration`, `the late Bill Cosby`)."""
+    doc = span.doc
+    if len(span) != 1 or span.start == 0 or doc[span.start - 1].lower_ != "the":
+        return False
+    nxt = doc[span.end] if span.end < len(doc) else None
+    return nxt is None or nxt.pos_ not in ("NOUN", "PROPN")
 
 
 def _plural_subject(span: Span) -> bool:

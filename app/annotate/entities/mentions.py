@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 
 from spacy.tokens import Doc
 
@@ -20,6 +23,25 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
 QUOTE_CHARS = "\"'“”‘’«»„‚`"
+
+
+class Ranges:
+    """Character ranges, asked whether a span overlaps one of them in logarithmic time:
+    a text of many short lines has as many line ranges, and is not scanned per mention."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(ranges)
+        self._starts = [s for s, _ in ordered]
+        # The furthest end among the ranges up to each one.
+        self._reach = list(accumulate((e for _, e in ordered), max))
+
+    def __bool__(self) -> bool:
+        return bool(self._starts)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether the span overlaps one of the ranges, as `document.in_ranges` tells."""
+        i = bisect_left(self._starts, end) - 1  # the last range starting before `end`
+        return i >= 0 and self._reach[i] > start
 
 
 @dataclass
@@ -39,6 +61,7 @@ class _DocContext:
     mid_sentence_caps: Counter[str]  # capitalised words not at a sentence start
     lower_words: frozenset[str]  # words written in lower case somewhere
     upper_lines: list[tuple[int, int]]  # lines in capitals (headlines, datelines)
+    upper: Ranges  # the same, to ask whether a span lies in one
 
     @classmethod
     def build(cls, doc: Doc, text: str) -> _DocContext:
@@ -59,7 +82,7 @@ class _DocContext:
             if len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
                 upper_lines.append((pos, pos + len(line)))
             pos += len(line) + 1
-        return cls(mid, frozenset(lower), upper_lines)
+        return cls(mid, frozenset(lower), upper_lines, Ranges(upper_lines))
 
 
 @dataclass

@@ -8,9 +8,8 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
-from app.annotate.document import in_ranges
 from app.annotate.entities.gazetteer import country_names, lookup_place
-from app.annotate.entities.mentions import _DocContext, _Group, _Mention
+from app.annotate.entities.mentions import Ranges, _DocContext, _Group, _Mention
 
 # A place in capitals opening a line, before a date, an agency or a dash.
 DATELINE = re.compile(
@@ -40,7 +39,7 @@ def _country_pattern() -> re.Pattern[str]:
 
 
 def _place_mentions(
-    doc: Doc, text: str, mentions: list[_Mention], excluded: list[tuple[int, int]]
+    doc: Doc, text: str, mentions: list[_Mention], excluded: Ranges
 ) -> list[_Mention]:
     """Places the model left untagged: country names (`the UAE`) and datelines
     (`BELGRADE 1996-08-30`, `LONDON (Reuters) -`)."""
@@ -48,7 +47,7 @@ def _place_mentions(
     found = []
 
     def add(s: int, e: int) -> None:
-        if taken.overlaps(s, e) or in_ranges(s, e, excluded):
+        if taken.overlaps(s, e) or excluded.overlaps(s, e):
             return
         span = doc.char_span(s, e)
         if span is None or _inside_longer_name(span):
@@ -73,7 +72,7 @@ def _place_mentions(
 
 
 def _outlet_mentions(
-    doc: Doc, text: str, mentions: list[_Mention], excluded: list[tuple[int, int]]
+    doc: Doc, text: str, mentions: list[_Mention], excluded: Ranges
 ) -> list[_Mention]:
     """News outlets the model left untagged: `the Tanjug news agency`, `Le Monde
     newspaper`."""
@@ -83,7 +82,7 @@ def _outlet_mentions(
         s, e = match.span(1)
         while text.startswith(("The ", "A ", "An "), s) and e - s > 4:
             s = text.index(" ", s) + 1
-        if taken.overlaps(s, e) or in_ranges(s, e, excluded):
+        if taken.overlaps(s, e) or excluded.overlaps(s, e):
             continue
         span = doc.char_span(s, e)
         if span is None or span[0].is_sent_start and len(span) == 1 and span[0].pos_ != "PROPN":
@@ -109,7 +108,7 @@ def _propagate(
     doc: Doc,
     text: str,
     groups: list[_Group],
-    excluded: list[tuple[int, int]],
+    excluded: Ranges,
     context: _DocContext,
 ) -> list[_Mention]:
     """Other occurrences of the names already found, which the model missed: each
@@ -145,7 +144,7 @@ def _propagate(
     found = []
 
     def add(s: int, e: int, group: _Group) -> None:
-        if taken.overlaps(s, e) or in_ranges(s, e, excluded):
+        if taken.overlaps(s, e) or excluded.overlaps(s, e):
             return
         span = doc.char_span(s, e)
         if span is None:

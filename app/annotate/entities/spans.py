@@ -8,11 +8,11 @@ from collections import defaultdict
 
 from spacy.tokens import Doc, Span, Token
 
-from app.annotate.document import in_ranges
 from app.annotate.entities.gazetteer import lookup_place
 from app.annotate.entities.grouping import _is_initial
-from app.annotate.entities.mentions import QUOTE_CHARS, _DocContext, _Mention
+from app.annotate.entities.mentions import QUOTE_CHARS, Ranges, _DocContext, _Mention
 from app.annotate.lexicon import (
+    EVENT_LAST_WORDS,
     FACILITY_LAST_WORDS,
     FACILITY_LAST_WORDS_LONG,
     MINISTRY_NOUNS,
@@ -171,11 +171,11 @@ def _clean_span(ent: Span, text: str) -> tuple[int, int, Span] | None:
     if (
         before
         and (before.group(1)[0].isupper() or before.group(1).lower() in PARTICLES)
-        and not _known_name(before.group(0).strip("-"), text)
+        and not _known_name(before.group(0).strip("-"))
     ):
         s = before.start()
     after = HYPHENATED_AFTER.match(text, e)
-    if after and not _known_name(after.group(0).strip("-"), text):
+    if after and not _known_name(after.group(0).strip("-")):
         e = after.end()
     return s, e, span
 
@@ -307,6 +307,8 @@ def _person_span(text: str, start: int, end: int) -> tuple[int, int, str] | None
             return start, end, "FAC"
         if last in ORG_LAST_WORDS:
             return start, end, "ORG"
+        if last in EVENT_LAST_WORDS:
+            return start, end, "EVENT"
     return start, end, "PERSON"
 
 
@@ -317,24 +319,24 @@ def _trim_headline_words(
     case the model takes runs of capitalised words for names. There a person's name
     keeps only the longest run of words the article also writes capitalised in its
     body, and none if there is no such word."""
-    headings = [
+    blocks = [
         (b.start, b.end) for b in structure.blocks if b.kind in (BlockKind.heading, BlockKind.title)
     ]
-    _trim_common_word(mentions, text, doc, headings, context)
-    headings = [(s, e) for s, e in headings if _title_case(text[s:e])]
+    _trim_common_word(mentions, text, doc, Ranges(blocks), context)
+    headings = Ranges((s, e) for s, e in blocks if _title_case(text[s:e]))
     if not headings or not any(
-        m.label == "PERSON" and in_ranges(m.start, m.end, headings) for m in mentions
+        m.label == "PERSON" and headings.overlaps(m.start, m.end) for m in mentions
     ):
         return mentions
     body_caps = {
         tok.text
         for tok in doc
-        if tok.text[:1].isupper() and not in_ranges(tok.idx, tok.idx + len(tok), headings)
+        if tok.text[:1].isupper() and not headings.overlaps(tok.idx, tok.idx + len(tok))
     }
     kept = []
     for m in mentions:
         span = doc.char_span(m.start, m.end)
-        if m.label != "PERSON" or span is None or not in_ranges(m.start, m.end, headings):
+        if m.label != "PERSON" or span is None or not headings.overlaps(m.start, m.end):
             kept.append(m)
             continue
         runs: list[list[Token]] = [[]]
@@ -367,7 +369,7 @@ def _trim_common_word(
     mentions: list[_Mention],
     text: str,
     doc: Doc,
-    headings: list[tuple[int, int]],
+    headings: Ranges,
     context: _DocContext,
 ) -> None:
     """`Dennis Prager Tells`, `Top Clinton`: in a headline, a common word joined to a
@@ -375,7 +377,7 @@ def _trim_common_word(
     names = {m.text for m in mentions if m.label == "PERSON"}
     for m in mentions:
         words = m.text.split()
-        if m.label != "PERSON" or len(words) < 2 or not in_ranges(m.start, m.end, headings):
+        if m.label != "PERSON" or len(words) < 2 or not headings.overlaps(m.start, m.end):
             continue
         span = doc.char_span(m.start, m.end)
         if span is None or len(span) != len(words):
@@ -431,7 +433,7 @@ def _ministry_end(doc: Doc, i: int) -> int | None:
     return None
 
 
-def _known_name(words: str, text: str) -> bool:
+def _known_name(words: str) -> bool:
     """Whether hyphen-joined words are each a place (`Russia-Ukraine`)."""
     return any(
         (place := lookup_place(word)) is not None and place.is_strong for word in words.split("-")
