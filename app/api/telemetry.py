@@ -4,8 +4,8 @@ traceback (with the id) when something unexpected fails.
 - `X-Request-ID` is taken from the request when it is 1-128 characters of letters, digits
   and `._:+/=-`, else made anew (asgi-correlation-id); the response echoes it, and every
   log line written while the request is handled carries it (`app.logs.RequestIdFilter`).
-- `AccessLog` writes `METHOD PATH STATUS 1.2ms` to `app.access` for every request.
-- `RequestMetrics` counts requests and their latency by route template, method and status;
+- `RequestMetrics` times every request once: it counts requests and their latency by route
+  template, method and status, and writes `METHOD PATH STATUS 1.2ms` to `app.access`;
   with the service's own gauges (`ServiceCollector`) and the process-wide annotation
   histogram (`app.metrics`) they are served at `/metrics`.
 - `UnexpectedErrors` turns an exception that no handler took into a problem+json 500 and
@@ -69,43 +69,25 @@ def request_path(scope: Scope) -> str:
     return raw.decode("latin-1") if raw else quote(scope["path"])
 
 
-class AccessLog:
-    """One `app.access` line per request: method, path, status and milliseconds taken."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not access_log.isEnabledFor(logging.INFO):
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500  # unless a response starts
-
-        async def send_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_status)
-        finally:
-            milliseconds = (time.perf_counter() - started) * 1000
-            method, path = scope["method"], request_path(scope)
-            access_log.info(
-                "%s %s %d %.1fms",
-                method,
-                path,
-                status,
-                milliseconds,
-                extra={
-                    "method": method,
-                    "path": path,
-                    "status": status,
-                    "duration_ms": round(milliseconds, 3),
-                },
-            )
+def log_access(scope: Scope, status: int, seconds: float) -> None:
+    """One `app.access` line: method, path, status and milliseconds taken."""
+    if not access_log.isEnabledFor(logging.INFO):
+        return
+    milliseconds = seconds * 1000
+    method, path = scope["method"], request_path(scope)
+    access_log.info(
+        "%s %s %d %.1fms",
+        method,
+        path,
+        status,
+        milliseconds,
+        extra={
+            "method": method,
+            "path": path,
+            "status": status,
+            "duration_ms": round(milliseconds, 3),
+        },
+    )
 
 
 class RouteTemplates:
@@ -184,7 +166,9 @@ class RequestMetrics:
         try:
             await self.app(scope, receive, send_status)
         finally:
-            self._observe(scope, status, time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            self._observe(scope, status, seconds)
+            log_access(scope, status, seconds)
 
     def _observe(self, scope: Scope, status: int, seconds: float) -> None:
         if self._templates is None:
@@ -284,8 +268,8 @@ def install(app: FastAPI) -> None:
     registry = CollectorRegistry()
     registry.register(ServiceCollector(app.state))
     app.state.metrics_registry = registry
+    # One middleware times each request once, for its metrics and its access line.
     app.add_middleware(RequestMetrics, registry=registry)
-    app.add_middleware(AccessLog)
     app.add_middleware(
         CorrelationIdMiddleware,
         header_name=REQUEST_ID_HEADER,
