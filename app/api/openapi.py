@@ -22,6 +22,14 @@ def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": Problem, "description": HTTPStatus(code).phrase} for code in codes}
 
 
+def export_responses(description: str) -> dict[int | str, dict[str, Any]]:
+    """The `responses` of an export route: NDJSON or CSV by `Accept`, else 406."""
+    content = {
+        media: {"schema": {"type": "string"}} for media in ("application/x-ndjson", "text/csv")
+    }
+    return {200: {"description": description, "content": content}, **problems(406, 422)}
+
+
 def openapi_body(model: type[BaseModel]) -> dict[str, Any]:
     """The `requestBody` of a route that reads `model` by hand.
 

@@ -21,7 +21,7 @@ from app.api.deps import (
     SettingsDep,
 )
 from app.api.offsets import OffsetsQuery
-from app.api.openapi import openapi_body, problems
+from app.api.openapi import export_responses, openapi_body, problems
 from app.api.paging import next_page
 from app.api.schemas import (
     ArticleDetail,
@@ -167,17 +167,10 @@ def article_histogram(
     "/export",
     operation_id="export_articles",
     response_class=StreamingResponse,
-    responses={
-        200: {
-            "description": "Every match, in id order: one article with its annotations a "
-            "line (NDJSON), or the summary columns (CSV).",
-            "content": {
-                "application/x-ndjson": {"schema": {"type": "string"}},
-                "text/csv": {"schema": {"type": "string"}},
-            },
-        },
-        **problems(406, 422),
-    },
+    responses=export_responses(
+        "Every match, in id order: one article with its annotations a "
+        "line (NDJSON), or the summary columns (CSV)."
+    ),
 )
 def export_articles(
     request: Request,

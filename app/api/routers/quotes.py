@@ -19,7 +19,7 @@ from app.api.deps import (
     SessionDep,
 )
 from app.api.offsets import OffsetsQuery
-from app.api.openapi import problems
+from app.api.openapi import export_responses, problems
 from app.api.paging import next_page
 from app.api.schemas import AttributionPage, Facets, Histogram, QuoteSearchPage
 from app.api.services import export as export_service
@@ -163,17 +163,10 @@ def quote_histogram(
     "/export",
     operation_id="export_quotes",
     response_class=StreamingResponse,
-    responses={
-        200: {
-            "description": "Every match, in id order: one quote a line (NDJSON), or CSV "
-            "(article, id, speaker id and name, kind, text, cue, start, end).",
-            "content": {
-                "application/x-ndjson": {"schema": {"type": "string"}},
-                "text/csv": {"schema": {"type": "string"}},
-            },
-        },
-        **problems(406, 422),
-    },
+    responses=export_responses(
+        "Every match, in id order: one quote a line (NDJSON), or CSV "
+        "(article, id, speaker id and name, kind, text, cue, start, end)."
+    ),
 )
 def export_quotes(
     request: Request,
