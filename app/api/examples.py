@@ -18,7 +18,8 @@ from app.store.entity_linking import entity_id_for
 from app.store.keys import slugify
 
 TITLE = "Harbour reopens after the storm"
-READ_MORE = "READ MORE: Storm closes the harbour"
+OTHER_TITLE = "Storm closes the harbour"
+READ_MORE = f"READ MORE: {OTHER_TITLE}"
 QUOTED = "We are open again,"
 TEXT = (
     f"{TITLE}\n\n"
@@ -94,10 +95,10 @@ QUOTE = s.QuoteOut(
     cue=CUE,
     attribution_id="a1",
 )
-TARGET = s.ArticleRef(id=OTHER_ID, title="Storm closes the harbour", slug=slugify("Storm closes"))
+TARGET = s.ArticleRef(id=OTHER_ID, title=OTHER_TITLE, slug=slugify(OTHER_TITLE))
 LINK = s.LinkOut(
     id=f"{ARTICLE_ID}-l0",
-    title="Storm closes the harbour",
+    title=OTHER_TITLE,
     start=_span(READ_MORE).start,
     end=_span(READ_MORE).end,
     url=None,

@@ -137,6 +137,4 @@ def _add_examples(schema: dict[str, Any]) -> None:
 def _ref_name(schema: dict[str, Any]) -> str:
     """The component a body schema names: itself, its items, or its first alternative."""
     schema = schema.get("items") or (schema.get("anyOf") or [schema])[0]
-    if "items" in schema:
-        schema = schema["items"]
     return str(schema["$ref"]).rsplit("/", 1)[1]
