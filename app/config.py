@@ -49,6 +49,16 @@ class Settings(BaseSettings):
     max_concurrent_annotations: int = Field(
         default=1, ge=1, description="Documents the API annotates at once (each may take ~1 GB)."
     )
+    annotation_processes: int | None = Field(
+        default=None,
+        ge=0,
+        description=(
+            "Processes beside the service that annotate the documents of POST /annotate and "
+            "POST /articles, each loading the model once, so that the event loop and /health "
+            "never wait on annotation (empty: GAZETTE_MAX_CONCURRENT_ANNOTATIONS; 0: threads "
+            "of the service's own process, on its own model)."
+        ),
+    )
     annotation_wait_seconds: float = Field(
         default=5.0, ge=0, description="How long a request waits for an annotation slot (503 then)."
     )
@@ -108,6 +118,20 @@ class Settings(BaseSettings):
     @property
     def cors_origin_list(self) -> list[str]:
         return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+    @property
+    def annotation_process_count(self) -> int:
+        """Annotation processes beside the service (0: it annotates in its own threads)."""
+        if self.annotation_processes is None:
+            return self.max_concurrent_annotations
+        return self.annotation_processes
+
+    @property
+    def service_needs_model(self) -> bool:
+        """Whether the service process annotates itself (requests or jobs) and so loads the
+        model; otherwise only its annotation processes and job workers do."""
+        jobs_here = not self.broker_url and self.workers == 0
+        return self.annotation_process_count == 0 or jobs_here
 
 
 @lru_cache

@@ -28,6 +28,7 @@ from app.api.telemetry import REQUEST_ID_HEADER, UnexpectedErrors
 from app.config import Settings, get_settings
 from app.db import UNAVAILABLE, DatabaseStatus, create_db_engine, describe
 from app.errors import GazetteError
+from app.ingest.annotator import Annotator
 from app.ingest.loader import LoadState, start_background_load
 from app.ingest.runners import make_runner
 from app.logs import configure_logging
@@ -55,14 +56,22 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
             from app.store.migrate import upgrade
 
             await run_in_threadpool(upgrade, settings.database_url)
-        if app.state.nlp is None:
-            from app.annotate.nlp import load_nlp
+        if settings.service_needs_model:
+            if app.state.nlp is None:
+                from app.annotate.nlp import load_nlp
 
-            app.state.nlp = await run_in_threadpool(load_nlp)
-        # The gazetteer too, so that the first request does not pay for loading it.
-        from app.annotate.entities import warm_up
+                app.state.nlp = await run_in_threadpool(load_nlp)
+            # The gazetteer too, so that the first request does not pay for loading it.
+            from app.annotate.entities import warm_up
 
-        await run_in_threadpool(warm_up)
+            await run_in_threadpool(warm_up)
+        processes = settings.annotation_process_count
+        app.state.annotator = Annotator(
+            processes=processes,
+            nlp=app.state.nlp if processes == 0 else None,
+            max_tokens=settings.max_document_tokens,
+        )
+        app.state.annotator.start()
         app.state.runner = make_runner(
             engine=app.state.engine,
             broker_url=settings.broker_url,
@@ -86,6 +95,7 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
             app.state.load_state.finished = True
         yield
         await run_in_threadpool(app.state.runner.close)
+        await run_in_threadpool(app.state.annotator.close)
         app.state.reader.close()
         app.state.engine.dispose()
 

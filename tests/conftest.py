@@ -85,8 +85,10 @@ def settings(database_url: str, tmp_path: Path):
         seed_dir=tmp_path / "seed",
         load_on_startup=False,
         migrate_on_startup=True,
-        # Jobs run in the test process on the session's model; tests/ingest covers the pools.
+        # Jobs and requests annotate in the test process on the session's model;
+        # tests/ingest covers the job pools, test_annotation_processes the request's.
         workers=0,
+        annotation_processes=0,
         api_keys=TEST_KEY,
     )
 

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable
 from typing import TypeVar
 
 from fastapi import Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
-from spacy.language import Language
 
 from app.annotate.document import UnreadableDocument, decode_bytes
-from app.annotate.pipeline import TooMuchWork, check_work_budget
-from app.config import Settings
+from app.annotate.pipeline import TooMuchWork
 from app.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 # A character is at most 4 bytes of UTF-8; JSON escapes can take 6 (\uXXXX) or 12 for a pair.
 _BYTES_PER_CHAR = 12
@@ -128,12 +127,11 @@ async def read_batch_body(
 NDJSON_TYPES = ("application/x-ndjson", "application/ndjson", "application/jsonl")
 
 
-async def within_work_budget(text: str, *, nlp: Language, settings: Settings) -> None:
-    """A 413 when `text` has more tokens than one document may (GAZETTE_MAX_DOCUMENT_TOKENS)."""
+async def within_work_budget(annotating: Awaitable[T]) -> T:
+    """What `annotating` gives, or a 413 when the document has more tokens than one
+    document may (GAZETTE_MAX_DOCUMENT_TOKENS)."""
     try:
-        await run_in_threadpool(
-            check_work_budget, text, nlp=nlp, max_tokens=settings.max_document_tokens
-        )
+        return await annotating
     except TooMuchWork as exc:
         raise PayloadTooLarge(f"The document is too large to annotate: {exc}.") from None
 

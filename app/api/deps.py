@@ -1,4 +1,4 @@
-"""Request dependencies: the session, the settings, the loaded model, paging parameters."""
+"""Request dependencies: the session, the settings, the annotator, paging parameters."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request
-from spacy.language import Language
 from sqlmodel import Session
 
 from app.config import Settings
 from app.errors import NotReady
+from app.ingest.annotator import Annotator
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -22,16 +22,16 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_nlp(request: Request) -> Language:
-    nlp = getattr(request.app.state, "nlp", None)
-    if nlp is None:
-        raise NotReady("The language model is still loading; try again in a moment.")
-    return nlp
+def get_annotator(request: Request) -> Annotator:
+    annotator: Annotator | None = getattr(request.app.state, "annotator", None)
+    if annotator is None:
+        raise NotReady("The service is still starting; try again in a moment.")
+    return annotator
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-NlpDep = Annotated[Language, Depends(get_nlp)]
+AnnotatorDep = Annotated[Annotator, Depends(get_annotator)]
 LimitQuery = Annotated[int, Query(ge=1, le=100, description="Items per page (1–100).")]
 # Cursors are base64url; what they carry is checked when decoded (`decode_cursor`).
 CURSOR_MAX_CHARS = 1024

@@ -1,7 +1,8 @@
 """The one ingest path: prepare (ids, hashes, what is stored), annotate (pure), store.
 
 Jobs (the startup loader, the CLI, `POST /jobs`) take documents through it in pieces;
-`POST /articles` takes one document through it at once (`ingest_now`).
+`POST /articles` takes one document through the same stages at once (`prepare`, its
+annotation in a process of the API's annotator, `store_now`).
 """
 
 from __future__ import annotations
@@ -141,22 +142,13 @@ class TransientStoreError(RuntimeError):
     serialization conflict): the same write may succeed when tried again."""
 
 
-def ingest_now(engine: Engine, document: IngestDocument, *, nlp: Language) -> IngestResult:
-    """Annotate and store one document at once (`POST /articles`); unchanged, it is not
-    annotated again.
-
-    The stages a job's pieces go through too: `prepare` (id, hash, what is stored), then
-    annotation (pure, no database), then storing and linking in one short transaction
-    under the store's write lock.
-    """
-    results, pending = prepare(engine, [document], seen=set())
-    if results:
-        return results[0]
-    (annotation,) = annotate_pending(pending, nlp=nlp)
+def store_now(engine: Engine, pending: Pending, annotation: Annotation | Exception) -> IngestResult:
+    """Store one annotated document (`POST /articles`); a store error that may pass is a
+    transient failure, for the client to try again."""
     try:
-        return store_annotated(engine, pending[0], annotation)
+        return store_annotated(engine, pending, annotation)
     except TransientStoreError as exc:
-        return replace(_failed(pending[0], exc, stage="storing"), transient=True)
+        return replace(_failed(pending, exc, stage="storing"), transient=True)
 
 
 @dataclass

@@ -116,16 +116,16 @@ def test_apps_built_one_after_another_share_one_handler(make_client):
 def test_a_request_id_sent_is_echoed_and_on_every_line_of_its_request(
     make_client, caplog, monkeypatch
 ):
-    from app.api.routers import annotate as annotate_router
+    from app.ingest import annotator as annotator_module
 
-    original = annotate_router.annotate_text
+    original = annotator_module.annotate_within_budget
 
     def logging_annotate(*args, **kwargs):
         # Written from the threadpool, where the annotation runs.
         logging.getLogger("app.test").info("annotating in a worker thread")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(annotate_router, "annotate_text", logging_annotate)
+    monkeypatch.setattr(annotator_module, "annotate_within_budget", logging_annotate)
     client = make_client()
     caplog.handler.addFilter(RequestIdFilter())
     caplog.clear()  # the startup's lines

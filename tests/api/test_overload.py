@@ -53,17 +53,17 @@ def test_pathological_documents_within_the_budget_annotate(client, text):
 
 
 def test_annotations_beyond_the_limit_wait_then_get_503_with_retry_after(make_client, monkeypatch):
-    from app.api.routers import annotate as annotate_router
+    from app.ingest import annotator as annotator_module
 
     inside, release = threading.Event(), threading.Event()
-    real = annotate_router.annotate_text
+    real = annotator_module.annotate_within_budget
 
     def slow_annotate(*args, **kwargs):
         inside.set()
         release.wait(30)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(annotate_router, "annotate_text", slow_annotate)
+    monkeypatch.setattr(annotator_module, "annotate_within_budget", slow_annotate)
     client = make_client(max_concurrent_annotations=1, annotation_wait_seconds=0.2)
     first: list = []
     worker = threading.Thread(

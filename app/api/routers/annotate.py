@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 
 from app.api.bodies import read_document_body, within_work_budget
-from app.api.deps import NlpDep, SettingsDep
+from app.api.deps import AnnotatorDep, SettingsDep
 from app.api.offsets import OffsetsQuery, convert
 from app.api.openapi import openapi_body, problems
 from app.api.presenters import local_document
 from app.api.schemas import AnnotateRequest, AnnotationDocument
 from app.api.security import WriteKey
-from app.api.services.annotation import annotate_text
 
 router = APIRouter(tags=["annotate"])
 
@@ -26,7 +24,10 @@ router = APIRouter(tags=["annotate"])
     responses=problems(413, 415, 422, 503),
 )
 async def annotate_document(
-    request: Request, settings: SettingsDep, nlp: NlpDep, offsets: OffsetsQuery = "codepoints"
+    request: Request,
+    settings: SettingsDep,
+    annotator: AnnotatorDep,
+    offsets: OffsetsQuery = "codepoints",
 ) -> AnnotationDocument:
     """Annotate a document without storing it.
 
@@ -37,10 +38,7 @@ async def annotate_document(
     body = await read_document_body(request, AnnotateRequest, max_chars=settings.max_document_chars)
     published = body.published_at.date() if body.published_at else None
     async with request.app.state.annotation_slots.slot():
-        await within_work_budget(body.text, nlp=nlp, settings=settings)
-        annotation = await run_in_threadpool(
-            annotate_text, body.text, nlp=nlp, published_at=published
-        )
+        annotation = await within_work_budget(annotator.annotate(body.text, published_at=published))
     document = local_document(annotation)
     if offsets == "utf16":
         convert(document, document.text)

@@ -11,12 +11,12 @@ from app.api.bodies import read_document_body, within_work_budget
 from app.api.conditional import CorpusVersion, serve_document
 from app.api.deps import (
     AfterQuery,
+    AnnotatorDep,
     CountQuery,
     CursorQuery,
     FacetSizeQuery,
     IntervalQuery,
     LimitQuery,
-    NlpDep,
     SessionDep,
     SettingsDep,
 )
@@ -203,7 +203,7 @@ async def create_article(
     request: Request,
     response: Response,
     settings: SettingsDep,
-    nlp: NlpDep,
+    annotator: AnnotatorDep,
     run_async: Annotated[
         bool,
         Query(
@@ -229,8 +229,9 @@ async def create_article(
             job.model_dump(mode="json"), status_code=202, headers={"Location": location}
         )
     async with request.app.state.annotation_slots.slot():
-        await within_work_budget(document.text, nlp=nlp, settings=settings)
-        result = await ingest_service.ingest_one(request.app.state.engine, document, nlp=nlp)
+        result = await within_work_budget(
+            ingest_service.ingest_one(request.app.state.engine, document, annotator=annotator)
+        )
     if result.outcome != "created":
         response.status_code = status.HTTP_200_OK
     # A path, not a URL: the client's `Host` header is never echoed back.

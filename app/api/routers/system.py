@@ -32,17 +32,15 @@ async def get_health() -> Health:
     responses={503: {"model": Readiness, "description": "Loading, or the database is down."}},
 )
 async def get_ready(request: Request, response: Response) -> Readiness:
-    """Ready once the model is loaded, the first seed load is done and the database answers.
+    """Ready once a model is loaded to annotate with, the first seed load is done and the
+    database answers.
 
     503 until then, with the reason in `error`; it turns green again by itself.
     """
     state = request.app.state.load_state
     database_error = await _probe_database(request)
-    ready = (
-        state.finished
-        and getattr(request.app.state, "nlp", None) is not None
-        and not database_error
-    )
+    annotator = getattr(request.app.state, "annotator", None)
+    ready = state.finished and annotator is not None and annotator.ready and not database_error
     if not ready:
         response.status_code = 503
     return Readiness(

@@ -1,27 +1,54 @@
-"""Ingest and deletion as the API offers them, over the one ingest function."""
+"""Ingest and deletion as the API offers them, over the stages of the one ingest path."""
 
 from __future__ import annotations
 
+import logging
+
 from fastapi.concurrency import run_in_threadpool
-from spacy.language import Language
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.annotate.pipeline import TooMuchWork
+from app.annotate.types import Annotation
 from app.api.presenters import article_summary
 from app.api.schemas import ArticleIn, IngestOut
-from app.errors import Conflict, InvalidInput, ServiceBusy
-from app.ingest.core import Outcome, ingest_now
+from app.errors import Conflict, GazetteError, InvalidInput, ServiceBusy
+from app.ingest.annotator import Annotator
+from app.ingest.core import IngestResult, Outcome, prepare, store_now
 from app.store.locking import write_session
 from app.store.tables import Article
 from app.store.writes import delete_article
+
+log = logging.getLogger(__name__)
 
 
 class IngestFailed(RuntimeError):
     """The document was valid but could not be annotated or stored."""
 
 
-def ingest_article(engine: Engine, document: ArticleIn, *, nlp: Language) -> IngestOut:
-    result = ingest_now(engine, document.to_document(origin="api"), nlp=nlp)
+async def ingest_one(engine: Engine, document: ArticleIn, *, annotator: Annotator) -> IngestOut:
+    """Annotate (by the annotator) and store one article without blocking the event loop."""
+    ingest_document = document.to_document(origin="api")
+    results, pending = await run_in_threadpool(prepare, engine, [ingest_document], seen=set())
+    if results:
+        result = results[0]
+    else:
+        published = ingest_document.published_at
+        annotation: Annotation | Exception
+        try:
+            annotation = await annotator.annotate(
+                pending[0].text, published_at=published.date() if published else None
+            )
+        except (TooMuchWork, GazetteError):
+            raise
+        except Exception as exc:  # stored as a failed result, as the job path does
+            log.exception("could not annotate a document")
+            annotation = exc
+        result = await run_in_threadpool(store_now, engine, pending[0], annotation)
+    return await run_in_threadpool(_answer, engine, result)
+
+
+def _answer(engine: Engine, result: IngestResult) -> IngestOut:
     if result.outcome is Outcome.skipped:
         raise InvalidInput(f"The document was not stored: {result.reason}.")
     if result.outcome is Outcome.failed and result.transient:
@@ -39,11 +66,6 @@ def ingest_article(engine: Engine, document: ArticleIn, *, nlp: Language) -> Ing
                 f"The article '{result.article_id}' was deleted while it was being stored."
             )
         return IngestOut(article=article_summary(article), outcome=result.outcome.value)
-
-
-async def ingest_one(engine: Engine, document: ArticleIn, *, nlp: Language) -> IngestOut:
-    """Annotate and store one article without blocking the event loop."""
-    return await run_in_threadpool(ingest_article, engine, document, nlp=nlp)
 
 
 def delete_one(engine: Engine, *, article_id: str) -> None:
