@@ -108,6 +108,7 @@ def _load(paths: list[Path], *, batch_size: int | None, quiet: bool, workers: in
         workers=workers,
         max_tries=settings.max_tries,
         nlp=nlp,
+        queue_name=settings.queue_name,
     )
     state = LoadState()
     try:

@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_QUEUE_NAME = "gazette-ingest"
 
 
 class Settings(BaseSettings):
@@ -80,6 +81,12 @@ class Settings(BaseSettings):
         default="",
         description="Message broker of the job queue (redis://… or amqp://…); empty: jobs run "
         "in a process pool inside the service.",
+    )
+    queue_name: str = Field(
+        default=DEFAULT_QUEUE_NAME,
+        pattern=r"^[A-Za-z_][A-Za-z0-9._-]*$",
+        description="Broker queue the service and the CLI put jobs on and `python -m app worker` "
+        "takes them from: deployments (or test runs) sharing a broker keep apart by their names.",
     )
     workers: int | None = Field(
         default=None,

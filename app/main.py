@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
             workers=settings.workers,
             max_tries=settings.max_tries,
             nlp=app.state.nlp,
+            queue_name=settings.queue_name,
         )
         # The model and gazetteer are millions of objects that live as long as the process:
         # out of the collector's sight, full collections stop pausing requests for 100+ ms.

@@ -1,9 +1,10 @@
-"""Checks of the store's invariants after concurrent writes, written once for every test."""
+"""Checks of the store, written once for every test: its invariants after concurrent writes,
+and what its tables hold."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from app.store.tables import Article, ArticleEntity, Entity, RelatedLink
 
@@ -42,3 +43,12 @@ def assert_store_consistent(engine) -> None:
             if link.title_key in titles and link.target_article_id is None
         ]
         assert lost == [], f"links to stored articles left unresolved: {lost[:5]}"
+
+
+def row_counts(engine) -> dict[str, int]:
+    """Rows in each table of the store, by table name."""
+    with Session(engine) as session:
+        return {
+            table.name: session.scalar(select(func.count()).select_from(table)) or 0
+            for table in SQLModel.metadata.sorted_tables
+        }

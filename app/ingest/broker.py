@@ -5,6 +5,10 @@ Dramatiq acknowledges a message only after its actor returns, so the piece of a 
 that is killed goes back to the queue and another worker does it (harmless: a piece skips
 what is already done). A piece that keeps failing ends in the broker's dead-letter queue,
 its documents parked as failed in the job.
+
+Pieces go to the queue named by `GAZETTE_QUEUE_NAME`, and a worker takes only from the queue
+its own settings name: services sharing a broker (a Redis database, a RabbitMQ vhost) keep
+their jobs apart by giving their queues different names.
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ from collections.abc import Sequence
 from dramatiq import Message
 from dramatiq.broker import Broker
 
-QUEUE = "gazette-ingest"
 ACTOR = "ingest_piece"
 # Redis has no notion of a consumer's connection dying: a worker's unacknowledged messages
 # go back to the queue once its heartbeat is this old (Dramatiq's default is 60 s), checked
@@ -41,12 +44,14 @@ def make_broker(url: str) -> Broker:
     raise ValueError(f"broker URL must start with redis:// or amqp://, not '{scheme}://'")
 
 
-def enqueue_piece(broker: Broker, job_id: str, positions: Sequence[int]) -> None:
-    """Queue one piece of a job for the workers."""
-    broker.declare_queue(QUEUE)
+def enqueue_piece(
+    broker: Broker, job_id: str, positions: Sequence[int], *, queue_name: str
+) -> None:
+    """Queue one piece of a job for the workers of `queue_name`."""
+    broker.declare_queue(queue_name)
     broker.enqueue(
         Message(
-            queue_name=QUEUE,
+            queue_name=queue_name,
             actor_name=ACTOR,
             args=(job_id, list(positions)),
             kwargs={},

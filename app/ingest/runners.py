@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from spacy.language import Language
 from sqlalchemy.engine import Engine
 
+from app.config import DEFAULT_QUEUE_NAME
 from app.ingest.jobs import SubmittedJob, work_with_retries
 from app.metrics import collecting, observe_annotation_times
 
@@ -40,27 +41,29 @@ def make_runner(
     workers: int | None,
     max_tries: int,
     nlp: Language | None = None,
+    queue_name: str = DEFAULT_QUEUE_NAME,
 ) -> Runner:
-    """A broker runner when `broker_url` is set, else a local pool of `workers` processes
-    (None: one per CPU; 0: this process, on `nlp`)."""
+    """A broker runner on `queue_name` when `broker_url` is set, else a local pool of
+    `workers` processes (None: one per CPU; 0: this process, on `nlp`)."""
     if broker_url:
-        return BrokerRunner(broker_url)
+        return BrokerRunner(broker_url, queue_name=queue_name)
     if workers is None:
         workers = os.cpu_count() or 1
     return LocalRunner(engine, workers=workers, max_tries=max_tries, nlp=nlp)
 
 
 class BrokerRunner:
-    def __init__(self, broker_url: str) -> None:
+    def __init__(self, broker_url: str, *, queue_name: str = DEFAULT_QUEUE_NAME) -> None:
         from app.ingest.broker import make_broker
 
         self.broker = make_broker(broker_url)
+        self.queue_name = queue_name
 
     def run(self, job: SubmittedJob) -> None:
         from app.ingest.broker import enqueue_piece
 
         for piece in job.pieces:
-            enqueue_piece(self.broker, job.id, piece)
+            enqueue_piece(self.broker, job.id, piece, queue_name=self.queue_name)
 
     def close(self) -> None:
         self.broker.close()

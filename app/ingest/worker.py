@@ -1,7 +1,8 @@
 """`python -m app worker`: Dramatiq worker processes that annotate and store pieces of jobs.
 
 Imported by each worker process (Dramatiq's CLI loads this module), it connects to
-`GAZETTE_BROKER_URL` and declares the actor. Each process loads the model and opens its
+`GAZETTE_BROKER_URL` and declares the actor on `GAZETTE_QUEUE_NAME`, the only queue the
+process takes from. Each process loads the model and opens its
 database engine once, at boot, and works one piece at a time.
 """
 
@@ -13,7 +14,7 @@ import dramatiq
 from dramatiq.middleware import CurrentMessage, Middleware
 
 from app.config import get_settings
-from app.ingest.broker import ACTOR, QUEUE, make_broker
+from app.ingest.broker import ACTOR, make_broker
 from app.ingest.jobs import failure_reason, park_open, work_piece
 from app.ingest.runners import process_resources
 
@@ -42,7 +43,7 @@ dramatiq.set_broker(broker)
 
 @dramatiq.actor(
     actor_name=ACTOR,
-    queue_name=QUEUE,
+    queue_name=settings.queue_name,
     max_retries=settings.max_tries - 1,
     min_backoff=MIN_BACKOFF_MS,
     max_backoff=MAX_BACKOFF_MS,

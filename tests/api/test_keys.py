@@ -6,11 +6,10 @@ import logging
 import re
 
 import pytest
-from sqlalchemy import func, select
-from sqlmodel import Session, SQLModel
 
 from app.api.security import key_matches
 from tests.conftest import TEST_KEY
+from tests.store_checks import row_counts
 
 PROBLEM = "application/problem+json"
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -25,14 +24,6 @@ def write_routes(app) -> list[tuple[str, str]]:
         path = re.sub(r"\{[^}]+\}", "keyed", template)
         found.extend((m.upper(), path) for m in operations if m.upper() not in READ_METHODS)
     return found
-
-
-def row_counts(engine) -> dict[str, int]:
-    with Session(engine) as session:
-        return {
-            table.name: session.scalar(select(func.count()).select_from(table)) or 0
-            for table in SQLModel.metadata.sorted_tables
-        }
 
 
 def _send(client, method: str, path: str, headers: dict[str, str] | None = None):
