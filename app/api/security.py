@@ -1,9 +1,9 @@
 """Who may write: API keys (`Authorization: Bearer <key>`) from `GAZETTE_API_KEYS`.
 
 Every write route depends on `WriteKey`. With keys configured, a write needs one of them;
-with none configured, writes are accepted only from the loopback interface, so a service
-started for local development keeps working and one put on a network is read-only until it
-is given a key. Reads are open unless `GAZETTE_READ_KEYS_REQUIRED` is set (`ReadKey`).
+with none configured, writes are accepted only from the loopback interface, and not from a
+page of another site open in a browser there, so a service started for local development
+keeps working and one put on a network is read-only until it is given a key. Reads are open unless `GAZETTE_READ_KEYS_REQUIRED` is set (`ReadKey`).
 Keys are compared in constant time and never logged.
 """
 
@@ -51,11 +51,32 @@ def is_loopback(request: Request) -> bool:
         return False
 
 
+def from_another_site(request: Request, settings: Settings) -> bool:
+    """Whether a browser sends the request for a page of another site: its `Origin` is
+    neither the service's own nor one of GAZETTE_CORS_ORIGINS (`Sec-Fetch-Site` says so
+    when there is no `Origin`). A page can make a browser on the service's own machine send
+    a simple POST without asking first, so loopback alone does not show who wants it."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return request.headers.get("sec-fetch-site", "").lower() == "cross-site"
+    allowed = settings.cors_origin_list
+    if "*" in allowed or origin in allowed:
+        return False
+    own = f"{request.url.scheme}://{request.headers.get('host', '')}"
+    return origin.lower() != own.lower()
+
+
 def _check(request: Request, settings: Settings, presented: str | None, *, action: str) -> None:
     keys = settings.api_key_list
     if not keys:
-        if is_loopback(request):
+        if is_loopback(request) and not from_another_site(request, settings):
             return
+        if is_loopback(request):
+            raise Forbidden(
+                f"No API key is configured, so {action} are accepted only from this machine "
+                "and not from pages of other sites; send the request without an `Origin` "
+                "header, list the origin in GAZETTE_CORS_ORIGINS, or set GAZETTE_API_KEYS."
+            )
         raise Forbidden(
             f"No API key is configured, so {action} are accepted only from the loopback interface; "
             "set GAZETTE_API_KEYS to allow them from elsewhere."

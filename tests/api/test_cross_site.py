@@ -105,3 +105,48 @@ def test_without_keys_a_cross_site_simple_post_from_elsewhere_is_403_and_stores_
         assert response.headers["content-type"].startswith(PROBLEM)
         assert "access-control-allow-origin" not in response.headers
     _assert_nothing_stored(client, engine, before)
+
+
+@pytest.mark.parametrize("content_type", SIMPLE_TYPES[:2])
+def test_without_keys_a_page_of_another_site_cannot_write_through_a_local_browser(
+    make_client, engine, content_type
+):
+    # Loopback writes need no key; a page elsewhere must not borrow that from a browser
+    # running on the service's own machine.
+    client = make_client(key=None, api_keys="", peer="127.0.0.1")
+    before = row_counts(engine)
+    for path, body in WRITES:
+        response = _as_a_browser(client, path, body, content_type)
+        assert response.status_code == 403, (path, response.status_code, response.text)
+        assert response.headers["content-type"].startswith(PROBLEM)
+        assert "GAZETTE_API_KEYS" in response.json()["detail"]
+    # With no Origin, the browser's fetch metadata alone tells a cross-site request.
+    response = client.post(
+        "/articles",
+        content=TEXT.encode(),
+        headers={"Content-Type": "text/plain", "Sec-Fetch-Site": "cross-site"},
+    )
+    assert response.status_code == 403
+    _assert_nothing_stored(client, engine, before)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},  # curl, scripts
+        {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"},  # the /docs page
+        {"Origin": "http://localhost:3000", "Sec-Fetch-Site": "same-site"},  # a listed origin
+    ],
+    ids=["no-origin", "same-origin", "listed-origin"],
+)
+def test_without_keys_loopback_writes_from_the_service_s_own_pages_and_tools_go_ahead(
+    make_client, headers
+):
+    client = make_client(
+        key=None, api_keys="", peer="127.0.0.1", cors_origins="http://localhost:3000"
+    )
+    response = client.post(
+        "/articles", content=TEXT.encode(), headers={"Content-Type": "text/plain", **headers}
+    )
+    assert response.status_code == 201, response.text
+    assert client.get(f"/articles/{TEXT_ID}").status_code == 200
