@@ -83,7 +83,7 @@ def corpus_etag(rev: str, request: Request) -> str:
 
 
 async def _corpus_version(request: Request, response: Response) -> None:
-    etag = corpus_etag(request.app.state.reader.store_rev(), request)
+    etag = corpus_etag(await request.app.state.reader.store_rev(), request)
     if held := matches(request.headers.get("if-none-match"), etag):
         raise NotModified(held)
     response.headers["ETag"] = etag
@@ -116,7 +116,7 @@ async def serve_document(
     reader: LoopReader = request.app.state.reader
     if_none_match = request.headers.get("if-none-match")
     if if_none_match:
-        rev = reader.article_rev(article_id)
+        rev = await reader.article_rev(article_id)
         if rev is not None and (held := matches(if_none_match, document_etag(rev, offsets))):
             return not_modified(held)
     if offsets == "utf16":
@@ -138,7 +138,7 @@ async def _render(request: Request, *, article_id: str, rev: str) -> dict[str, s
 
 async def _stored(request: Request, *, article_id: str, layer: str) -> tuple[str, str]:
     """(rev, the document as stored, rendered first if it is not current)."""
-    found = request.app.state.reader.document(article_id, layer)
+    found = await request.app.state.reader.document(article_id, layer)
     if found is None:
         raise NotFound(f"No article with id '{article_id}'.")
     rev, body = found
@@ -149,7 +149,7 @@ async def _stored(request: Request, *, article_id: str, layer: str) -> tuple[str
 
 async def _stored_in_utf16(request: Request, *, article_id: str, layer: str) -> tuple[str, str]:
     """(rev, the document with UTF-16 offsets): converted with the text it was rendered from."""
-    found = request.app.state.reader.document_and_text(article_id, layer)
+    found = await request.app.state.reader.document_and_text(article_id, layer)
     if found is None:
         raise NotFound(f"No article with id '{article_id}'.")
     rev, body, text = found
@@ -195,10 +195,10 @@ class StoredDocuments:
                 article_id, layer = match.group(1), match.group(2) or "detail"
                 if_none_match = Headers(scope=scope).get("if-none-match")
                 try:
-                    rev = reader.article_rev(article_id) if if_none_match else None
+                    rev = await reader.article_rev(article_id) if if_none_match else None
                     found = None
                     if rev is None or not matches(if_none_match, quoted(rev)):
-                        found = reader.document(article_id, layer)
+                        found = await reader.document(article_id, layer)
                 except UNAVAILABLE:
                     # The declared route answers an outage in the one error shape.
                     await self.app(scope, receive, send)
@@ -291,7 +291,7 @@ class GZipWithETags:
 
 def install(app: FastAPI) -> None:
     """Add compression, the ETag fallback and the 304 answer to the application."""
-    app.state.reader = LoopReader(app.state.engine)
+    app.state.reader = LoopReader(app.state.engine, timeout=app.state.settings.db_statement_timeout)
 
     @app.exception_handler(NotModified)
     async def _not_modified(_request: Request, exc: NotModified) -> Response:

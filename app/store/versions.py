@@ -12,13 +12,15 @@ the article's.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Select, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from app.store.tables import Article, ArticleDocument, ArticleEntity, RelatedLink, StoreVersion
@@ -60,20 +62,87 @@ def touch_articles_linking(session: Session, link_ids: Iterable[str]) -> None:
         _touch_articles_in(session, select(RelatedLink.article_id).where(RelatedLink.id.in_(ids)))
 
 
+def read_store_rev(engine: Engine) -> str:
+    """The corpus's version, read on a pooled connection (outside the event loop)."""
+    with Session(engine) as session:
+        return session.scalars(select(StoreVersion.rev).where(StoreVersion.id == 1)).one()
+
+
 class LoopReader:
     """Versions and rendered documents read on one connection of its own, outside the pool.
 
-    For the event loop's thread only: a read by primary key takes microseconds, less than a
-    trip through the threadpool, and far less than a pooled checkout (with its ping and
-    transaction) costs. The connection is in autocommit mode, so every read sees the newest
-    committed state; it is opened on first use and opened again after an error.
+    For the event loop: a read by primary key takes microseconds, less than a trip through
+    the threadpool, and far less than a pooled checkout (with its ping and transaction)
+    costs. On SQLite (a local file that readers never wait for) the read runs inline. On a
+    database server it runs on a thread of its own and is waited for at most `timeout`
+    seconds: a server that stops answering (frozen, partitioned) then costs the request a
+    503, never the event loop, and the next read starts on a new thread and connection.
+    The connection is in autocommit mode, so every read sees the newest committed state;
+    it is opened on first use and opened again after an error.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, timeout: float = 30.0) -> None:
+        self._engine = engine
+        self._timeout = timeout
+        self._inline = engine.dialect.name == "sqlite"
+        self._lane = _ReadLane(engine, threaded=not self._inline)
+
+    async def _fetch(self, query: str, params: tuple[str, ...] = ()) -> Any:
+        lane = self._lane
+        if self._inline:
+            return lane.fetch(query, params)
+        try:
+            return await asyncio.wait_for(lane.submit(query, params), self._timeout)
+        except TimeoutError:
+            # The stuck thread finishes (and closes its connection) whenever the server
+            # answers; reads go on on a new one.
+            if self._lane is lane:
+                self._lane = _ReadLane(self._engine, threaded=True)
+            lane.abandon()
+            raise OperationalError(
+                lane.sql[query],
+                params,
+                TimeoutError(f"the database did not answer within {self._timeout:g} s"),
+            ) from None
+
+    async def store_rev(self) -> str:
+        return (await self._fetch("store"))[0]
+
+    async def article_rev(self, article_id: str) -> str | None:
+        row = await self._fetch("article", (article_id,))
+        return None if row is None else row[0]
+
+    async def document(self, article_id: str, layer: str) -> tuple[str, str | None] | None:
+        """(article rev, rendered `layer` if rendered at that rev), or None for no article."""
+        row = await self._fetch(layer, (article_id,))
+        if row is None:
+            return None
+        rev, rendered_rev, body = row
+        return rev, body if rendered_rev == rev else None
+
+    async def document_and_text(
+        self, article_id: str, layer: str
+    ) -> tuple[str, str | None, str] | None:
+        """As `document`, with the article's text at that rev; None for no article."""
+        row = await self._fetch(f"{layer} text", (article_id,))
+        if row is None:
+            return None
+        rev, rendered_rev, body, text = row
+        return rev, body if rendered_rev == rev else None, text
+
+    def close(self) -> None:
+        self._lane.abandon()
+
+
+class _ReadLane:
+    """One connection, used inline or by one thread of its own."""
+
+    def __init__(self, engine: Engine, *, threaded: bool) -> None:
         self._engine = engine
         self._connection: Any = None
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="reader") if threaded else None
         mark = "%s" if engine.dialect.paramstyle in ("format", "pyformat") else "?"
-        self._sql = {
+        self.sql = {
             "store": "SELECT rev FROM store_version WHERE id = 1",
             "article": f"SELECT rev FROM article WHERE id = {mark}",
             **{
@@ -93,7 +162,11 @@ class LoopReader:
             },
         }
 
-    def _fetch(self, query: str, params: tuple[str, ...] = ()) -> Any:
+    def submit(self, query: str, params: tuple[str, ...]) -> asyncio.Future[Any]:
+        assert self._thread is not None
+        return asyncio.wrap_future(self._thread.submit(self.fetch, query, params))
+
+    def fetch(self, query: str, params: tuple[str, ...] = ()) -> Any:
         driver_error = self._engine.dialect.loaded_dbapi.Error
         for attempt in (1, 2):
             try:
@@ -106,7 +179,7 @@ class LoopReader:
                         self._connection.autocommit = True
                 cursor = self._connection.cursor()
                 try:
-                    cursor.execute(self._sql[query], params)
+                    cursor.execute(self.sql[query], params)
                     return cursor.fetchone()
                 finally:
                     cursor.close()
@@ -116,33 +189,10 @@ class LoopReader:
                     if isinstance(exc, driver_error):
                         # As SQLAlchemy wraps it, so that one handler maps an outage to 503.
                         raise DBAPIError.instance(
-                            self._sql[query], params, exc, driver_error
+                            self.sql[query], params, exc, driver_error
                         ) from exc
                     raise
         return None
-
-    def store_rev(self) -> str:
-        return self._fetch("store")[0]
-
-    def article_rev(self, article_id: str) -> str | None:
-        row = self._fetch("article", (article_id,))
-        return None if row is None else row[0]
-
-    def document(self, article_id: str, layer: str) -> tuple[str, str | None] | None:
-        """(article rev, rendered `layer` if rendered at that rev), or None for no article."""
-        row = self._fetch(layer, (article_id,))
-        if row is None:
-            return None
-        rev, rendered_rev, body = row
-        return rev, body if rendered_rev == rev else None
-
-    def document_and_text(self, article_id: str, layer: str) -> tuple[str, str | None, str] | None:
-        """As `document`, with the article's text at that rev; None for no article."""
-        row = self._fetch(f"{layer} text", (article_id,))
-        if row is None:
-            return None
-        rev, rendered_rev, body, text = row
-        return rev, body if rendered_rev == rev else None, text
 
     def close(self) -> None:
         if self._connection is not None:
@@ -150,6 +200,14 @@ class LoopReader:
                 self._connection.close()
             finally:
                 self._connection = None
+
+    def abandon(self) -> None:
+        """Close the connection (after the read under way, on its thread) and the thread."""
+        if self._thread is None:
+            self.close()
+            return
+        self._thread.submit(self.close)
+        self._thread.shutdown(wait=False)
 
 
 def save_document(

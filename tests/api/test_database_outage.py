@@ -11,8 +11,10 @@ import contextlib
 import glob
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -59,6 +61,27 @@ class ThrowawayCluster:
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def _processes(self) -> list[int]:
+        """The postmaster and every server process under it."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        found, todo = [], [postmaster]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            with contextlib.suppress(OSError):
+                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+                todo.extend(int(child) for child in children)
+        return found
+
+    def freeze(self) -> None:
+        """Stop every server process where it stands: connections stay open, nothing answers."""
+        for pid in self._processes():
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        for pid in self._processes():
+            os.kill(pid, signal.SIGCONT)
 
     def remove(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
@@ -117,3 +140,35 @@ def test_a_stopped_database_is_a_503_and_recovers_by_itself(cluster, make_client
     outages = [r for r in caplog.records if "database unavailable" in r.getMessage()]
     assert len(outages) == 1, [r.getMessage() for r in outages]
     assert not any(r.exc_info for r in caplog.records if r.name.startswith("app"))
+
+
+def test_a_frozen_database_costs_reads_a_503_and_never_holds_the_event_loop(cluster, make_client):
+    client = make_client(
+        database_url=cluster.url, db_connect_timeout=2, db_statement_timeout=2, db_pool_timeout=2
+    )
+    assert client.post("/articles", json={"text": ARTICLE, "id": "kept"}).status_code == 201
+    assert client.get("/articles/kept").status_code == 200
+
+    cluster.freeze()
+    try:
+        answers: list = []
+        reader = threading.Thread(target=lambda: answers.append(client.get("/articles/kept")))
+        reader.start()
+        time.sleep(0.5)  # the read is waiting on the frozen server now
+        # The event loop is free: liveness answers while the read waits (it would wait for
+        # the whole freeze if the read held the loop).
+        health: list = []
+        poll = threading.Thread(target=lambda: health.append(client.get("/health")))
+        poll.start()
+        poll.join(1.5)
+        assert health and health[0].status_code == 200
+        reader.join(30)
+        assert answers and answers[0].status_code == 503, answers and answers[0].text
+        assert answers[0].headers["retry-after"]
+        assert "did not answer" in answers[0].json()["detail"]
+    finally:
+        cluster.thaw()
+    deadline = time.monotonic() + 30
+    while (response := client.get("/articles/kept")).status_code != 200:
+        assert response.status_code == 503 and time.monotonic() < deadline, response.text
+        time.sleep(0.5)

@@ -27,6 +27,7 @@ from app.api.services import article_lists, articles, quotes
 from app.api.services.analytics import search_of
 from app.errors import NotAcceptable
 from app.store import tables as models
+from app.store.versions import read_store_rev
 
 Format = Literal["ndjson", "csv"]
 MEDIA_TYPES: dict[Format, str] = {"ndjson": "application/x-ndjson", "csv": "text/csv"}
@@ -143,7 +144,7 @@ def stream(request: Request, rows: Iterator[str], fmt: Format, *, name: str) -> 
     Its ETag names the corpus version, the URL and the format, as lists do; a body
     streamed this way is never held whole to hash it.
     """
-    etag = corpus_etag(f"{request.app.state.reader.store_rev()} {fmt}", request)
+    etag = corpus_etag(f"{read_store_rev(request.app.state.engine)} {fmt}", request)
     if held := matches(request.headers.get("if-none-match"), etag):
         return not_modified(held)
     first = next(rows, "")
