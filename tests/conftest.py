@@ -157,13 +157,13 @@ def seed_document() -> bytes:
 
 
 def wait_until_ready(client, timeout: float = 60.0) -> dict:
-    """Poll /ready until the startup load is done."""
+    """Poll /ready until the startup load is done and a model is loaded to annotate with."""
     import time
 
     deadline = time.monotonic() + timeout
     while True:
         body = client.get("/ready").json()
-        if body["ready"] or time.monotonic() > deadline:
+        if (body["ready"] and body["annotator_ready"]) or time.monotonic() > deadline:
             return body
         time.sleep(0.05)
 

@@ -163,7 +163,12 @@ NEXT = {"next": f"/articles?limit=1&cursor={CURSOR}", "next_cursor": CURSOR}
 RESPONSES: dict[str, BaseModel | list[BaseModel]] = {
     "Health": s.Health(status="ok", version="0.1.0"),
     "Readiness": s.Readiness(
-        ready=True, loaded=2, total=2, counts={"created": 2, "unchanged": 0}, error=None
+        ready=True,
+        annotator_ready=True,
+        loaded=2,
+        total=2,
+        counts={"created": 2, "unchanged": 0},
+        error=None,
     ),
     "ArticleSearchPage": s.ArticleSearchPage(items=[LIST_ITEM], total=12, **NEXT),
     "ArticlePage": s.ArticlePage(items=[SUMMARY], **NEXT),

@@ -303,7 +303,14 @@ class Health(Out):
 
 
 class Readiness(Out):
-    ready: bool
+    ready: bool = Field(
+        description="The stored corpus can be served: the seed load is done and the database "
+        "answers."
+    )
+    annotator_ready: bool = Field(
+        description="A model is loaded to annotate with. Until then an annotation (POST "
+        "/annotate, POST /articles) waits for it; it loads in the seconds after startup."
+    )
     loaded: int = Field(description="Seed documents processed so far.")
     total: int = Field(description="Seed documents found.")
     counts: dict[str, int] = Field(description="Outcomes so far: created, unchanged, skipped, ...")

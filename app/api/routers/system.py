@@ -32,19 +32,21 @@ async def get_health() -> Health:
     responses={503: {"model": Readiness, "description": "Loading, or the database is down."}},
 )
 async def get_ready(request: Request, response: Response) -> Readiness:
-    """Ready once a model is loaded to annotate with, the first seed load is done and the
-    database answers.
+    """Ready once the first seed load is done and the database answers: the stored corpus can
+    be served. `annotator_ready` says whether a model is loaded to annotate with; reads never
+    need it, and an annotation that comes earlier waits for it.
 
     503 until then, with the reason in `error`; it turns green again by itself.
     """
     state = request.app.state.load_state
     database_error = await _probe_database(request)
     annotator = getattr(request.app.state, "annotator", None)
-    ready = state.finished and annotator is not None and annotator.ready and not database_error
+    ready = state.finished and annotator is not None and not database_error
     if not ready:
         response.status_code = 503
     return Readiness(
         ready=ready,
+        annotator_ready=annotator is not None and annotator.ready,
         loaded=state.done,
         total=state.total,
         counts=dict(state.counts),
