@@ -307,12 +307,13 @@ def _is_complete_paragraph(part: _Part) -> bool:
     )
 
 
-def _is_heading(parts: list[_Part], i: int, blank_separated: bool) -> bool:
-    """Whether the paragraph `parts[i]` is really a heading between two paragraphs."""
+def _is_heading(parts: list[_Part], i: int, *, blank_separated: bool, body_started: bool) -> bool:
+    """Whether the paragraph `parts[i]` is really a heading between two paragraphs;
+    `body_started` tells whether a paragraph comes before it."""
     part = parts[i]
     if part.kind is not BlockKind.paragraph or not _looks_like_heading(part.span.text):
         return False
-    if i + 1 >= len(parts) or not any(p.kind is BlockKind.paragraph for p in parts[:i]):
+    if i + 1 >= len(parts) or not body_started:
         return False  # a heading divides the body: text comes before it and after it
     line = part.lines[0]
     if blank_separated and not line.blank_before:
@@ -404,9 +405,13 @@ def _mark_headings_and_standfirst(parts: list[_Part], lines: list[_Line]) -> Non
     # When the text separates paragraphs with blank lines (even only in places),
     # a heading must follow one: lines packed together are a list.
     blank_separated = sum(line.blank_before for line in lines[1:]) >= _MIN_BLANK_SHARE * len(lines)
-    for i in range(len(parts)):
-        if _is_heading(parts, i, blank_separated):
-            parts[i].kind = BlockKind.heading
+    # Whether a paragraph comes before the part looked at, carried along rather than
+    # looked for again at each part: a text of short lines has a candidate on every line.
+    body_started = False
+    for i, part in enumerate(parts):
+        if _is_heading(parts, i, blank_separated=blank_separated, body_started=body_started):
+            part.kind = BlockKind.heading
+        body_started = body_started or part.kind is BlockKind.paragraph
 
 
 def _block(text: str, part: _Part) -> Block:
