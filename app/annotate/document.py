@@ -155,7 +155,8 @@ def _is_bare_read_more(line: _Line) -> bool:
 # --- images
 
 # A trailing credit in parentheses: `... 2020. (AFP)`.
-_PAREN_CREDIT = re.compile(r"\(\s*([^()]{1,60}?)\s*\)$")
+_MAX_PAREN_CREDIT_CHARS = 60
+_PAREN_CREDIT = re.compile(rf"\(\s*([^()]{{1,{_MAX_PAREN_CREDIT_CHARS}}}?)\s*\)$")
 # The label before a named credit: `Photo: Jane Doe/Reuters`, `(Photo by AA)`.
 _CREDIT_LABEL = r"(?:Photo(?:graph)?|PHOTO|Picture|Image|Credit)s?(?: by|:)\s*"
 _LABEL_CREDIT = re.compile(r"(?:(?<=\s)|^)" + _CREDIT_LABEL + r"([^\s].{0,60})$")
@@ -177,8 +178,8 @@ class _Caption:
 
 def _read_caption(text: str, line: _Line) -> _Caption:
     """Split a line into caption text and a trailing credit, when it has one."""
-    for pattern, labelled in ((_PAREN_CREDIT, False), (_LABEL_CREDIT, True)):
-        match = pattern.search(line.text)
+    for find, labelled in ((_paren_credit, False), (_LABEL_CREDIT.search, True)):
+        match = find(line.text)
         if not match:
             continue
         credit_start = line.start + match.start(1)
@@ -191,6 +192,27 @@ def _read_caption(text: str, line: _Line) -> _Caption:
             continue
         return _Caption(body, credit, labelled or _names_agency(credit.text))
     return _Caption(line.span(), None, False)
+
+
+def _paren_credit(line_text: str) -> re.Match[str] | None:
+    """The match of `_PAREN_CREDIT` in `line_text`, or None.
+
+    Searched from every `(`, the pattern backtracks through the spaces after it in
+    time quadratic in their number. Its match can only start at the last `(`, and
+    only when a short text without parentheses stands between it and the `)` ending
+    the line, so it is tried there alone, and only then.
+    """
+    opening = line_text.rfind("(")
+    inside = line_text[opening + 1 : -1]
+    if (
+        opening < 0
+        or not line_text.endswith(")")
+        or not inside
+        or ")" in inside
+        or len(inside.strip()) > _MAX_PAREN_CREDIT_CHARS
+    ):
+        return None
+    return _PAREN_CREDIT.match(line_text, opening)
 
 
 def _names_agency(credit: str) -> bool:
@@ -307,12 +329,13 @@ def _is_complete_paragraph(part: _Part) -> bool:
     )
 
 
-def _is_heading(parts: list[_Part], i: int, blank_separated: bool) -> bool:
-    """Whether the paragraph `parts[i]` is really a heading between two paragraphs."""
+def _is_heading(parts: list[_Part], i: int, *, blank_separated: bool, body_started: bool) -> bool:
+    """Whether the paragraph `parts[i]` is really a heading between two paragraphs;
+    `body_started` tells whether a paragraph comes before it."""
     part = parts[i]
     if part.kind is not BlockKind.paragraph or not _looks_like_heading(part.span.text):
         return False
-    if i + 1 >= len(parts) or not any(p.kind is BlockKind.paragraph for p in parts[:i]):
+    if i + 1 >= len(parts) or not body_started:
         return False  # a heading divides the body: text comes before it and after it
     line = part.lines[0]
     if blank_separated and not line.blank_before:
@@ -404,9 +427,13 @@ def _mark_headings_and_standfirst(parts: list[_Part], lines: list[_Line]) -> Non
     # When the text separates paragraphs with blank lines (even only in places),
     # a heading must follow one: lines packed together are a list.
     blank_separated = sum(line.blank_before for line in lines[1:]) >= _MIN_BLANK_SHARE * len(lines)
-    for i in range(len(parts)):
-        if _is_heading(parts, i, blank_separated):
-            parts[i].kind = BlockKind.heading
+    # Whether a paragraph comes before the part looked at, carried along rather than
+    # looked for again at each part: a text of short lines has a candidate on every line.
+    body_started = False
+    for i, part in enumerate(parts):
+        if _is_heading(parts, i, blank_separated=blank_separated, body_started=body_started):
+            part.kind = BlockKind.heading
+        body_started = body_started or part.kind is BlockKind.paragraph
 
 
 def _block(text: str, part: _Part) -> Block:

@@ -617,6 +617,110 @@ def test_heading_needs_a_blank_line_before_in_blank_separated_text() -> None:
     assert [h.text for h in parse_structure(spaced).headings] == ["Funding questions"]
 
 
+# --------------------------------------------------------------------------- long texts
+
+LONG = 50_000  # lines: the structure of as many one-word lines once took a minute
+
+
+def capitalised_words(count: int) -> list[str]:
+    rng = random.Random(count)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return ["".join(rng.choices(letters, k=rng.randint(3, 9))).capitalize() for _ in range(count)]
+
+
+def tiny_lines(count: int) -> list[str]:
+    """Lines of one to three characters, each opening with a capital."""
+    rng = random.Random(count)
+    return [
+        rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") + "ab"[: rng.randint(0, 2)] for _ in range(count)
+    ]
+
+
+def line_bounds(lines: list[str], separator: str) -> list[tuple[int, int]]:
+    bounds, offset = [], 0
+    for line in lines:
+        bounds.append((offset, offset + len(line)))
+        offset += len(line) + len(separator)
+    return bounds
+
+
+@pytest.mark.parametrize(
+    ("make_lines", "separator"), [(capitalised_words, "\n"), (tiny_lines, "\n\n")]
+)
+def test_many_short_lines_are_paragraphs(make_lines, separator: str) -> None:
+    # Each line looks like a heading, but none stands between two complete paragraphs.
+    lines = make_lines(LONG)
+    text = separator.join(lines)
+    structure = parse_structure(text)
+    assert_consistent(text, structure)
+    kinds = [block.kind for block in structure.blocks]
+    assert kinds == [BlockKind.title] + [BlockKind.paragraph] * (LONG - 1)
+    assert [(b.start, b.end) for b in structure.blocks] == line_bounds(lines, separator)
+    assert structure.headings == []
+
+
+def test_many_headings_between_paragraphs() -> None:
+    headings = [f"Section {k + 1}" for k in range(LONG // 2)]
+    lines = ["Title line", PARA_1]
+    for heading in headings:
+        lines += [heading, PARA_2]
+    text = "\n\n".join(lines)
+    structure = parse_structure(text)
+    assert_consistent(text, structure)
+    assert [h.text for h in structure.headings] == headings
+    assert len(structure.paragraphs) == len(headings) + 1
+    kinds = [block.kind for block in structure.blocks]
+    assert kinds[2::2] == [BlockKind.heading] * len(headings)
+    assert [(b.start, b.end) for b in structure.blocks] == line_bounds(lines, "\n\n")
+
+
+class CountingParts(list):
+    """A list that counts the items read from it, by index, slice or iteration."""
+
+    reads = 0
+
+    def __getitem__(self, index):
+        item = super().__getitem__(index)
+        self.reads += len(item) if isinstance(index, slice) else 1
+        return item
+
+    def __iter__(self):
+        for item in super().__iter__():
+            self.reads += 1
+            yield item
+
+
+@pytest.mark.parametrize("make_lines", [capitalised_words, tiny_lines])
+def test_heading_pass_reads_each_part_a_bounded_number_of_times(make_lines) -> None:
+    from app.annotate.document import _classify_lines, _mark_headings_and_standfirst, _split_lines
+
+    def reads(count: int) -> int:
+        # Short lines, and headings between paragraphs, so every check has work to do.
+        words = make_lines(count)
+        text = "\n\n".join([w if k % 2 else PARA_1 for k, w in enumerate(words)] + [PARA_2])
+        lines = _split_lines(text)
+        parts = CountingParts(_classify_lines(text, lines))
+        _mark_headings_and_standfirst(parts, lines)
+        assert any(part.kind is BlockKind.heading for part in parts)
+        return parts.reads
+
+    small, large = reads(2_000), reads(8_000)
+    assert large <= 10 * 8_000
+    assert large <= 4.5 * small
+
+
+def test_credit_after_a_long_run_of_spaces() -> None:
+    # A parenthesis opening on spaces is no credit, however many there are.
+    caption = "Crowds (" + " " * 20_000 + "seen here) gathered in the square on Monday"
+    text = f"Title line\n\n{PARA_1}\n\n{caption} (AFP)\n\n{PARA_2}\n\nA note (" + " " * 20_000
+    structure = parse_structure(text)
+    assert_consistent(text, structure)
+    [image] = structure.images
+    assert image.caption.text == caption
+    assert image.credit is not None and image.credit.text == "AFP"
+    assert structure.paragraphs[-1].text == "A note ("
+
+
 # --------------------------------------------------------------------------- any input
 
 PIECES = [
