@@ -568,22 +568,6 @@ def test_a_name_made_of_words_the_article_writes_in_lower_case_is_not_a_person(n
 # ------------------------------------------------------------------ work stays linear
 
 
-def test_ranges_answer_as_in_ranges_does() -> None:
-    import random
-
-    from app.annotate.document import in_ranges
-    from app.annotate.entities.mentions import Ranges
-
-    rng = random.Random(7)
-    for _ in range(500):
-        starts = [rng.randint(0, 40) for _ in range(rng.randint(0, 8))]
-        ranges = [(s, s + rng.randint(0, 6)) for s in starts]
-        index = Ranges(ranges)
-        for start in range(50):
-            for end in range(start, start + 8):
-                assert index.overlaps(start, end) == in_ranges(start, end, ranges)
-
-
 def test_grouping_thousands_of_people_compares_only_names_that_share_a_word() -> None:
     import time
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from app.annotate.credits import photo_credits
-from app.annotate.document import not_article_text
+from app.annotate.document import Ranges, not_article_text
 from app.annotate.entities.gazetteer import lookup_place
 from app.annotate.entities.grouping import _acronym_mentions, _build_entities, _group
 from app.annotate.entities.junk import (
@@ -39,7 +39,6 @@ from app.annotate.entities.labels import _settle_labels
 from app.annotate.entities.mentions import (
     KEPT_LABELS,
     LABEL_RANK,
-    Ranges,
     _DocContext,
     _Mention,
 )

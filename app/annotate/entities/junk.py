@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
+from app.annotate.document import Ranges
 from app.annotate.entities.gazetteer import fold, lookup_place
-from app.annotate.entities.mentions import QUOTE_CHARS, Ranges, _DocContext, _Group, _Mention
+from app.annotate.entities.mentions import QUOTE_CHARS, _DocContext, _Group, _Mention
 from app.annotate.lexicon import (
     HONORIFICS,
     PAGE_FURNITURE,
