@@ -653,3 +653,40 @@ def test_two_rows_are_not_a_table() -> None:
     )
     names = [text[s:e] for s, e, _ in _table_names(text)]
     assert names == ["Sussex", "Lancashire", "Somerset", "Leicestershire", "Israel", "Bulgaria"]
+
+
+def test_team_sheets_answer_as_reading_the_line_of_each_span_does(monkeypatch) -> None:
+    import random
+
+    from app.annotate.entities import junk
+
+    def by_reading_the_line(text: str, start: int, end: int) -> bool:
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line = text[line_start : line_end if line_end != -1 else len(text)]
+        items = [i.strip() for i in line.replace(";", ",").split(",")]
+        named = [i for i in items if i[:1].isupper()]
+        return len(items) >= 4 and len(named) >= 0.75 * len(items)
+
+    rng = random.Random(3)
+    pieces = ["Mawson", "travis", ", ", "; ", "\n", " ", "James"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        sheets = junk.TeamSheets(text)
+        for _ in range(10):
+            start = rng.randint(0, len(text))
+            end = rng.randint(start, len(text))
+            assert sheets.holds(start, end) == by_reading_the_line(text, start, end)
+
+    # Each line is judged once, however many names are asked about in it.
+    judged = []
+    real = junk._is_team_sheet
+    monkeypatch.setattr(junk, "_is_team_sheet", lambda line: judged.append(line) or real(line))
+    names = [f"Player{k}" for k in range(5_000)]
+    text = "Team news\n" + ", ".join(names) + "\nKick-off is at three."
+    sheets = junk.TeamSheets(text)
+    start = text.index(names[0])
+    for name in names:
+        start = text.index(name, start)
+        assert sheets.holds(start, start + len(name))
+    assert len(judged) == 1

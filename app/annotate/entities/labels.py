@@ -41,6 +41,8 @@ PERSON_SHAPE = re.compile(
 
 
 def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> dict[str, str]:
+    # Read once: spaCy joins every token anew each time `doc.text` is read.
+    text = doc.text
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     person_cue: Counter[str] = Counter()
     # `the game Manhunt`, `US band Scissor Sisters`: the article says what kind of thing
@@ -48,7 +50,7 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
     kind_cue: dict[str, str] = {}
     modifier: Counter[str] = Counter()  # `Oscar-winning`: joined to a word after it
     seen: Counter[str] = Counter(m.text for m in mentions)
-    for name in _versioned_names(doc.text):
+    for name in _versioned_names(text):
         kind_cue[name] = "PRODUCT"  # `Blue Gene/L`: a model of a machine, wherever written
     adjectival: Counter[str] = Counter()
     located: Counter[str] = Counter()  # after `in`, `near`...: a place if the gazetteer agrees
@@ -76,7 +78,7 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
             kind = _kind_before(doc[span.start - 1])
             if kind is not None:
                 kind_cue.setdefault(m.text, kind)
-        if m.label == "PERSON" and MODIFIER_AFTER.match(doc.text, m.end):
+        if m.label == "PERSON" and MODIFIER_AFTER.match(text, m.end):
             modifier[m.text] += 1
         cue = _context_label(span, m.label)
         if cue is not None:
