@@ -690,3 +690,44 @@ def test_team_sheets_answer_as_reading_the_line_of_each_span_does(monkeypatch) -
         start = text.index(name, start)
         assert sheets.holds(start, start + len(name))
     assert len(judged) == 1
+
+
+def _list_label_by_walking(span, by_root: dict[int, str]) -> str | None:
+    """What `_Lists.label` answers, found by walking the whole list from `span`."""
+    from collections import Counter
+
+    top = span.root
+    while top.dep_ == "conj" and top.head.i != top.i:
+        top = top.head
+    members = [top]
+    for tok in members:
+        members.extend(c for c in tok.children if c.dep_ == "conj")
+    others = Counter(by_root[t.i] for t in members if t.i != span.root.i and t.i in by_root)
+    if not others:
+        return None
+    label, count = others.most_common(1)[0]
+    return label if count >= 2 and sum(others.values()) - count <= 1 else None
+
+
+def test_list_labels_as_walking_each_list_gives_them(nlp, seed_text) -> None:
+    import random
+
+    from app.annotate.entities.labels import _Lists
+
+    rng = random.Random(5)
+    first = ["Will", "Kevin", "Keanu", "Ana", "Tomas", "Helen", "Oliver", "Maria"]
+    last = ["Smith", "Spacey", "Reeves", "Reyes", "Rekker", "Marsh", "Brandt", "Lopez"]
+
+    def names(count: int) -> str:
+        people = [f"{rng.choice(first)} {rng.choice(last)}" for _ in range(count)]
+        return ", ".join(people[:-1]) + " and " + people[-1]
+
+    lists = " ".join(f"The guests were {names(rng.randint(2, 8))}." for _ in range(30))
+    for text in (seed_text, f"Guests\n\n{lists}\n\nThe cast: {names(300)}."):
+        doc = nlp(text)
+        spans = list(doc.ents)
+        by_root = {s.root.i: rng.choice(["PERSON", "PERSON", "ORG", "GPE"]) for s in spans}
+        found = _Lists(doc, by_root)  # asked about every name of the article in turn
+        answers = [found.label(s) for s in spans]
+        assert answers == [_list_label_by_walking(s, by_root) for s in spans]
+    assert {"PERSON", "ORG", None} <= set(answers)
