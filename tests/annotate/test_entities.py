@@ -369,6 +369,27 @@ def test_news_outlets_the_model_misses(nlp) -> None:
     assert index["Le Monde"].type == "ORG"
 
 
+def test_outlet_names_are_found_as_the_pattern_finds_them() -> None:
+    import random
+
+    from app.annotate.entities.recall import NAME_THEN_OUTLET, _names_then_outlet
+
+    rng = random.Random(17)
+    pieces = ["A", "Jo", "x", ".", "-", "'", "&", " ", "1", " news agency", " daily", "de "]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        found = [(m.span(), m.groups()) for m in _names_then_outlet(text)]
+        assert found == [(m.span(), m.groups()) for m in NAME_THEN_OUTLET.finditer(text)], text
+
+
+def test_news_outlets_after_a_long_word_of_initials(nlp) -> None:
+    # Tried from each capital after a dot, the pattern read on to the end of the word.
+    initials = "A." * 50_000
+    text = f"Wire copy\n\nHe met {initials} on Monday, the Tanjug news agency said."
+    index = by_name(entities_of(nlp, text))
+    assert index["Tanjug"].type == "ORG"
+
+
 def test_empty_text(nlp) -> None:
     assert entities_of(nlp, "") == []
 

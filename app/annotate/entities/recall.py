@@ -4,7 +4,9 @@ of a name found."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
+from itertools import chain
 
 from spacy.tokens import Doc, Span
 
@@ -25,10 +27,11 @@ _OUTLET_NAME = r"((?:[A-Z][\w'’&.\-]*)(?: (?:[A-Z][\w'’&.\-]*|de|du|la|le|el
 _OUTLET_KIND = r"(?:news agency|newspaper|daily|broadcaster|news channel|TV channel)"
 
 
-OUTLETS = (
-    re.compile(rf"\b{_OUTLET_NAME} {_OUTLET_KIND}\b"),  # the Tanjug news agency
-    re.compile(rf"\b{_OUTLET_KIND} {_OUTLET_NAME}"),  # the news agency Tanjug
-)
+NAME_THEN_OUTLET = re.compile(rf"\b{_OUTLET_NAME} {_OUTLET_KIND}\b")  # the Tanjug news agency
+OUTLET_THEN_NAME = re.compile(rf"\b{_OUTLET_KIND} {_OUTLET_NAME}")  # the news agency Tanjug
+# A run of the characters a word of an outlet's name is made of, and where such a word starts.
+_NAME_RUN = re.compile(r"[\w'’&.\-]+")
+_NAME_START = re.compile(r"\b[A-Z]")
 
 
 @lru_cache(maxsize=1)
@@ -79,7 +82,7 @@ def _outlet_mentions(
     newspaper`."""
     taken = _Occupied(text, doc, mentions)
     found = []
-    for match in (m for pattern in OUTLETS for m in pattern.finditer(text)):
+    for match in chain(_names_then_outlet(text), OUTLET_THEN_NAME.finditer(text)):
         s, e = match.span(1)
         while text.startswith(("The ", "A ", "An "), s) and e - s > 4:
             s = text.index(" ", s) + 1
@@ -90,6 +93,28 @@ def _outlet_mentions(
             continue
         found.append(_Mention(s, e, text[s:e], "ORG", from_model=False))
     return found
+
+
+def _names_then_outlet(text: str) -> Iterator[re.Match[str]]:
+    """The matches of `NAME_THEN_OUTLET` in `text`, as `finditer` gives them, in time
+    linear in the text.
+
+    Tried at each capital starting a word, the pattern reads the name's first word on to
+    the end of its run of name characters, so a long run with a capital after every dot
+    (`A.B.C.D...`) took time quadratic in its length. From any capital of a run the
+    pattern goes on alike after the run's end: only the first capital is tried.
+    """
+    pos = 0  # matches do not overlap: the next one starts where the last ended
+    for run in _NAME_RUN.finditer(text):
+        if run.end() <= pos:
+            continue
+        start = _NAME_START.search(text, max(run.start(), pos), run.end())
+        if start is None:
+            continue
+        match = NAME_THEN_OUTLET.match(text, start.start())
+        if match is not None:
+            yield match
+            pos = match.end()
 
 
 def _inside_longer_name(span: Span) -> bool:
