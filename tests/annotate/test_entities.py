@@ -390,6 +390,14 @@ def test_news_outlets_after_a_long_word_of_initials(nlp) -> None:
     assert index["Tanjug"].type == "ORG"
 
 
+def test_short_names_only_and_a_line_in_capitals(nlp) -> None:
+    # No name of three letters or more to look for in the capitals: none is found there
+    # (an empty pattern matched between the colon and the space, and failed the layer).
+    text = "EU ministers met on Monday.\n\nBREAKING: NEWS UPDATE\n\nThe EU said it would act."
+    [entity] = entities_of(nlp, text)
+    assert entity.name == "EU" and len(entity.mentions) == 2
+
+
 def test_empty_text(nlp) -> None:
     assert entities_of(nlp, "") == []
 

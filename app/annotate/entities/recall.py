@@ -182,8 +182,8 @@ def _propagate(
 
     for match in _alternation(forms).finditer(text):
         add(*match.span(), forms[match.group()])
-    if context.upper_lines:
-        upper = {f.upper(): g for f, g in forms.items() if len(f) >= 3}
+    upper = {f.upper(): g for f, g in forms.items() if len(f) >= 3}
+    if context.upper_lines and upper:
         pattern = _alternation(upper)
         for line_start, line_end in context.upper_lines:
             for match in pattern.finditer(text, line_start, line_end):
