@@ -390,6 +390,42 @@ def test_news_outlets_after_a_long_word_of_initials(nlp) -> None:
     assert index["Tanjug"].type == "ORG"
 
 
+def _one_by_one(forms) -> re.Pattern[str]:
+    """What `_alternation` finds: every form in turn, the longest first."""
+    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w\-])(?:{alternation})(?![\w\-])")
+
+
+@pytest.mark.parametrize("depth", [1, 3, 40])
+def test_names_are_looked_for_as_trying_each_in_turn_finds_them(monkeypatch, depth) -> None:
+    import random
+
+    from app.annotate.entities import recall
+
+    monkeypatch.setattr(recall, "_MAX_TRIE_DEPTH", depth)  # below it, a plain alternation
+    rng = random.Random(depth)
+    pieces = ["A", "b", " ", "-", "'", ".", "(", "Ab", "AB", "\u00e9", "1", "\n"]
+    for _ in range(3_000):
+        forms = {"".join(rng.choices(pieces, k=rng.randint(1, 6))) for _ in range(12)}
+        pattern, reference = recall._alternation(forms), _one_by_one(forms)
+        for _ in range(5):
+            text = "".join(rng.choices(pieces + sorted(forms), k=rng.randint(0, 15)))
+            start, end = sorted(rng.choices(range(len(text) + 1), k=2))
+            found = [m.span() for m in pattern.finditer(text, start, end)]
+            assert found == [m.span() for m in reference.finditer(text, start, end)]
+
+
+def test_names_each_beginning_with_the_one_before_and_a_very_long_one() -> None:
+    from app.annotate.entities.recall import _alternation
+
+    # A thousand forms each beginning with the one before: the pattern nests no deeper
+    # for it. And one form of 100,000 characters.
+    forms = [" ".join(["Ana"] * k) for k in range(1, 1_000)] + ["B" * 100_000]
+    text = " ".join(["Ana"] * 1_500) + ", " + "B" * 100_000 + ". Anas"
+    found = [m.group() for m in _alternation(forms).finditer(text)]
+    assert found == [forms[998], forms[500], "B" * 100_000]
+
+
 def test_short_names_only_and_a_line_in_capitals(nlp) -> None:
     # No name of three letters or more to look for in the capitals: none is found there
     # (an empty pattern matched between the colon and the space, and failed the layer).
