@@ -6,7 +6,7 @@ import pytest
 
 from app.annotate.credits import photo_credits
 from app.annotate.document import parse_structure
-from app.annotate.entities.labels import _plural_subject, _settle_labels
+from app.annotate.entities.labels import _Dependents, _plural_subject, _settle_labels
 from app.annotate.entities.mentions import _DocContext, _Mention
 from app.annotate.entities.spans import _person_span
 from tests.annotate.entity_helpers import entities_of, person_names
@@ -68,7 +68,7 @@ def test_a_name_taking_a_plural_verb_is_a_team(nlp) -> None:
     def subject(text: str, name: str) -> bool:
         doc = nlp(text)
         start = text.index(name)
-        return _plural_subject(doc.char_span(start, start + len(name)))
+        return _plural_subject(doc.char_span(start, start + len(name)), _Dependents.of(doc))
 
     assert subject("Ashford Rovers were beaten at home on Saturday.", "Ashford Rovers")
     assert not subject("Kelso will visit Dunmore on Saturday.", "Kelso")
@@ -76,6 +76,22 @@ def test_a_name_taking_a_plural_verb_is_a_team(nlp) -> None:
     assert not subject("Paula Grant was beaten in the vote on Saturday.", "Paula Grant")
     assert not subject("Coaches saw Jean Aubry return from injury.", "Jean Aubry")
     assert not subject("Tom Reed and Ana Diaz were elected.", "Tom Reed")
+
+
+def test_dependents_tell_what_each_tokens_children_do(nlp, seed_text) -> None:
+    from app.annotate.lexicon import PLURAL_VERBS
+
+    teams = ", ".join(f"Ashford Rovers {k}" for k in range(200))
+    text = f"{seed_text}\n\n{teams} and Kelso were beaten, but Dunmore have won."
+    doc = nlp(text)
+    dependents = _Dependents.of(doc)
+    for token in doc:
+        children = list(token.children)
+        coordinated = any(c.dep_ in ("conj", "cc") for c in children)
+        plural = any(c.dep_ in ("aux", "auxpass") and c.lower_ in PLURAL_VERBS for c in children)
+        assert (token.i in dependents.coordinated) == coordinated
+        assert (token.i in dependents.plural_auxiliary) == plural
+    assert dependents.coordinated and dependents.plural_auxiliary
 
 
 def test_a_fixture_a_case_or_a_work_after_a_name_is_not_a_person() -> None:

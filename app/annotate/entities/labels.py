@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
@@ -58,6 +59,7 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
     rooted = [(m, doc.char_span(m.start, m.end, alignment_mode="expand")) for m in mentions]
     by_root = {span.root.i: m.label for m, span in rooted if span is not None}
     lists = _Lists(doc, by_root)
+    dependents = _Dependents.of(doc)
     for m, span in rooted:
         if span is None or m.label == "PERSON" or not PERSON_SHAPE.fullmatch(m.text):
             continue
@@ -81,7 +83,7 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
                 kind_cue.setdefault(m.text, kind)
         if m.label == "PERSON" and MODIFIER_AFTER.match(text, m.end):
             modifier[m.text] += 1
-        cue = _context_label(span, m.label)
+        cue = _context_label(span, m.label, dependents)
         if cue is not None:
             votes[m.text][cue] += 3
             if cue == "PERSON":
@@ -197,7 +199,7 @@ def _place_label(place: Place) -> str:
     return "LOC" if place.kind == "region" else "GPE"
 
 
-def _context_label(span: Span, label: str) -> str | None:
+def _context_label(span: Span, label: str, dependents: _Dependents) -> str | None:
     """A label the words around a mention call for: a title, an apposition, `city of`."""
     doc = span.doc
     prev = doc[span.start - 1] if span.start > 0 else None
@@ -205,7 +207,7 @@ def _context_label(span: Span, label: str) -> str | None:
         return "PERSON"
     if label == "PERSON" and _the_before(span):
         return "ORG"  # `the Beatles`, `The Cloud`: a person's name takes no article
-    if label == "PERSON" and _plural_subject(span):
+    if label == "PERSON" and _plural_subject(span, dependents):
         return "ORG"
     if span.end < len(doc) and label != "NORP":
         nxt = doc[span.end]
@@ -254,18 +256,40 @@ def _the_before(span: Span) -> bool:
     return nxt is None or nxt.pos_ not in ("NOUN", "PROPN")
 
 
-def _plural_subject(span: Span) -> bool:
+def _plural_subject(span: Span, dependents: _Dependents) -> bool:
     """A name that takes a plural verb is a team or a company, not one person:
     `Ashford were beaten`, `Merrow have signed a deal`."""
     root = span.root
     if (
         root.dep_ not in SUBJECT_DEPS
         or root.tag_ not in ("NNP", "NNPS")
-        or any(c.dep_ in ("conj", "cc") for c in root.children)
+        or root.i in dependents.coordinated
     ):
         return False
     # Only forms that cannot agree with one person: a present tense without `-s` is
     # too often a bare verb the parser took for one (`saw Jane Doe return`).
     head = root.head
-    auxiliaries = [c for c in head.children if c.dep_ in ("aux", "auxpass")]
-    return any(v.lower_ in PLURAL_VERBS for v in (head, *auxiliaries))
+    return head.lower_ in PLURAL_VERBS or head.i in dependents.plural_auxiliary
+
+
+@dataclass(frozen=True)
+class _Dependents:
+    """What the dependents of the article's tokens tell, gathered in one pass:
+    `Token.children` reads the token's whole subtree (the whole sentence for a verb), so
+    asking it for each name is quadratic in a long sentence of names."""
+
+    coordinated: frozenset[int]  # tokens with a `conj` or `cc` dependent
+    plural_auxiliary: frozenset[int]  # tokens with an auxiliary of plural form (`were`)
+
+    @classmethod
+    def of(cls, doc: Doc) -> _Dependents:
+        coordinated, plural_auxiliary = set(), set()
+        for token in doc:
+            head = token.head.i
+            if head == token.i:
+                continue  # the root of a sentence is no dependent
+            if token.dep_ in ("conj", "cc"):
+                coordinated.add(head)
+            elif token.dep_ in ("aux", "auxpass") and token.lower_ in PLURAL_VERBS:
+                plural_auxiliary.add(head)
+        return cls(frozenset(coordinated), frozenset(plural_auxiliary))
