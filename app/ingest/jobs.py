@@ -148,6 +148,27 @@ def submit_job(
     return SubmittedJob(job_id, pieces)
 
 
+def open_jobs(engine: Engine, *, origin: str, batch_size: int) -> list[SubmittedJob]:
+    """The jobs of `origin` with documents still open, cut into pieces as `submit_job` cuts
+    them: what a local pool that stopped with its process (the service killed, restarted)
+    left undone. Working them again is harmless: documents already done are skipped."""
+    with Session(engine) as session:
+        rows = session.execute(
+            select(IngestJobDocument.job_id, IngestJobDocument.position)
+            .join(IngestJob, IngestJob.id == IngestJobDocument.job_id)  # type: ignore[arg-type]
+            .where(IngestJob.origin == origin)
+            .where(IngestJobDocument.status.in_(OPEN))  # type: ignore[union-attr]
+            .order_by(IngestJobDocument.job_id, IngestJobDocument.position)
+        ).all()
+    positions: dict[str, list[int]] = {}
+    for job_id, position in rows:
+        positions.setdefault(job_id, []).append(position)
+    return [
+        SubmittedJob(job_id, [open_[i : i + batch_size] for i in range(0, len(open_), batch_size)])
+        for job_id, open_ in positions.items()
+    ]
+
+
 def job_status(engine: Engine, job_id: str, *, max_failures: int = 100) -> JobStatus:
     """The job's counts, state and failures (at most `max_failures` of them)."""
     with Session(engine) as session:
