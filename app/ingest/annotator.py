@@ -27,7 +27,8 @@ from typing import Any
 
 from spacy.language import Language
 
-from app.annotate.pipeline import annotate, check_work_budget
+from app.annotate.budget import check_work_budget
+from app.annotate.pipeline import annotate
 from app.annotate.types import Annotation
 from app.errors import ServiceBusy
 from app.metrics import observe_annotation
