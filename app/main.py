@@ -7,12 +7,12 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from spacy.language import Language
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -33,6 +33,9 @@ from app.ingest.jobs import open_jobs
 from app.ingest.loader import LoadState, start_background_load
 from app.ingest.runners import make_runner
 from app.logs import configure_logging
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 log = logging.getLogger("app")
 

@@ -9,20 +9,28 @@ from __future__ import annotations
 
 import html
 from functools import lru_cache
-
-import snowballstemmer
+from typing import Any
 
 from app.api.schemas import Snippet, TextSpan
 from app.store.search import SearchQuery, Term, word_spans
 
-_STEMMERS = (snowballstemmer.stemmer("porter"), snowballstemmer.stemmer("english"))
+
+@lru_cache(maxsize=1)
+def _stemmers() -> tuple[Any, ...]:
+    """Porter (SQLite's FTS5) and Snowball English (Postgres): made on the first snippet, as
+    importing the package loads the stemmers of every language it has."""
+    import snowballstemmer
+
+    return (snowballstemmer.stemmer("porter"), snowballstemmer.stemmer("english"))
+
+
 _BEFORE = 8  # words of context before the first marked word
 _WORDS = 32  # words in a passage
 
 
 @lru_cache(maxsize=65536)
 def _stems(word: str) -> frozenset[str]:
-    return frozenset({word, *(stemmer.stemWord(word) for stemmer in _STEMMERS)})
+    return frozenset({word, *(stemmer.stemWord(word) for stemmer in _stemmers())})
 
 
 def _hits(words: list[str], term: Term) -> list[tuple[int, int]]:

@@ -21,9 +21,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spacy.language import Language
 from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -42,6 +41,9 @@ from app.ingest.core import (
 )
 from app.ingest.sources import SourceError
 from app.store.tables import IngestJob, IngestJobDocument, utcnow
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 log = logging.getLogger(__name__)
 
