@@ -1,8 +1,10 @@
 """Snippets: the passage of a text that best shows why it matched a search, words marked.
 
 The stores rank; this finds the words again in the served text, so the same code marks hits
-on SQLite and Postgres. A word matches a query word when they share a stem (Porter, as FTS5
-stems, or Snowball English, as Postgres does); a phrase matches consecutive words.
+on SQLite and Postgres. Words are compared with their accents folded, as both stores fold
+them (`word_spans`: "Café" is marked for `cafe`); a word matches a query word when they share
+a stem (Porter, as FTS5 stems, or Snowball English, as Postgres does); a phrase matches
+consecutive words.
 """
 
 from __future__ import annotations
