@@ -83,9 +83,9 @@ def _create_unaccent(connection: sa.Connection) -> str:
     except sa.exc.DBAPIError as error:
         raise RuntimeError(
             "Search needs the Postgres extension 'unaccent', and the migration could not "
-            f"create it ({str(error.orig).strip()}). Have a superuser (or the database's "
-            "owner) run `CREATE EXTENSION unaccent;` in this database, then run the "
-            "migrations again."
+            f"create it ({str(error.orig).strip()}). Have a role that may (a superuser, the "
+            "database's owner, or one with CREATE on it) run `CREATE EXTENSION unaccent;` "
+            "in this database, then run the migrations again."
         ) from error
     schema = connection.execute(
         sa.text(
