@@ -102,7 +102,11 @@ def words_of(text: str) -> list[str]:
 
 def word_spans(text: str) -> list[tuple[int, int, str]]:
     """Each word of `text` with its offsets: (start, end, word as `words_of` gives it)."""
-    return [(m.start(), m.end(), fold_accents(m.group().lower())) for m in _WORD.finditer(text)]
+    # Inline, not through fold_accents: every word of every snippet's text passes here.
+    return [
+        (m.start(), m.end(), w if (w := m.group().lower()).isascii() else w.translate(_FOLDING))
+        for m in _WORD.finditer(text)
+    ]
 
 
 @dataclass(frozen=True)
