@@ -23,7 +23,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 CONFIG = "gazette_english"
-# The token types of words with a letter outside ASCII: only they can carry an accent.
+# The token types that may hold a letter outside ASCII (asciiword and the like cannot): words
+# go on to the English stemmer, words with digits to `simple`, as in `english`.
 _STEMMED = ("word", "hword", "hword_part")
 _UNSTEMMED = ("numword", "numhword", "hword_numpart")
 _VECTORS = {
