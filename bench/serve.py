@@ -36,6 +36,7 @@ import httpx  # noqa: E402
 from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 
 from app.store import tables as models  # noqa: E402
+from app.store.search import STOP_WORDS  # noqa: E402
 
 ENDPOINTS = ("detail", "list", "entity", "speaker_quotes", "related", "search")
 BUDGET_P99_MS = 50.0
@@ -82,7 +83,11 @@ def sample_urls(sqlite_url: str, *, ids: int, seed: int) -> dict[str, list[str]]
         ).all()
     engine.dispose()
     chosen = rng.sample(articles, min(ids, len(articles)))
-    words = sorted({w.lower() for _, title in articles for w in re.findall(r"[A-Za-z]{6,}", title)})
+    # A stop word alone is no query (422): "through" is one.
+    words = sorted(
+        {w.lower() for _, title in articles for w in re.findall(r"[A-Za-z]{6,}", title)}
+        - STOP_WORDS
+    )
     return {
         "detail": [f"/articles/{a.id}" for a in chosen],
         "related": [f"/articles/{a.id}/related" for a in chosen],
