@@ -24,6 +24,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.offsets import OffsetUnit, convert_json, in_bmp
+from app.api.security import read_allowed
 from app.api.services import documents
 from app.db import UNAVAILABLE
 from app.errors import NotFound
@@ -190,10 +191,16 @@ class StoredDocuments:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET" and not scope["query_string"]:
             match = _DOCUMENT_PATH.fullmatch(scope["path"])
-            if match is not None and not self._routed_elsewhere(scope):
-                reader: LoopReader = scope["app"].state.reader
+            headers = Headers(scope=scope)
+            state = scope["app"].state
+            if (
+                match is not None
+                and not self._routed_elsewhere(scope)
+                and read_allowed(state.settings, headers)
+            ):
+                reader: LoopReader = state.reader
                 article_id, layer = match.group(1), match.group(2) or "detail"
-                if_none_match = Headers(scope=scope).get("if-none-match")
+                if_none_match = headers.get("if-none-match")
                 try:
                     rev = await reader.article_rev(article_id) if if_none_match else None
                     found = None
