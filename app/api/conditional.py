@@ -304,7 +304,11 @@ def install(app: FastAPI) -> None:
     async def _not_modified(_request: Request, exc: NotModified) -> Response:
         return not_modified(exc.etag, exc.cache_control)
 
-    # Innermost of the middleware (inside CORS, whose headers its answers get too).
+    from app.api.corpus_pages import CorpusPages
+
+    # Innermost of the middleware (inside CORS, whose headers their answers get too): an
+    # article's stored documents first, then the kept corpus-wide answers.
     app.user_middleware.append(Middleware(StoredDocuments))
+    app.user_middleware.append(Middleware(CorpusPages))
     app.add_middleware(ConditionalMiddleware)
     app.add_middleware(GZipWithETags)  # outside: it sees the ETags set inside
