@@ -210,6 +210,8 @@ class ArticleEntity(SQLModel, table=True):
         UniqueConstraint("article_id", "entity_id"),
         # The articles of an entity without touching the table (co-occurrence, related).
         Index("ix_article_entity_entity_article", "entity_id", "article_id"),
+        # The articles of an entity with at most so many entities (related articles).
+        Index("ix_article_entity_entity_size", "entity_id", "article_size", "article_id"),
     )
 
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
@@ -218,6 +220,10 @@ class ArticleEntity(SQLModel, table=True):
     position: int = Field(sa_column=Column(Integer, nullable=False))
     name: str = Field(sa_column=Column(Text, nullable=False))
     mention_count: int = Field(sa_column=Column(Integer, nullable=False))
+    # How many entities the article mentions (the same on each of its rows), written with them.
+    article_size: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
 
 
 class Mention(SQLModel, table=True):

@@ -257,6 +257,8 @@ def _add_entities(
             for m in local.mentions
         )
     session.flush()  # the entities first: the rows below refer to them
+    for row in rows.values():
+        row["article_size"] = len(rows)
     _insert(session, ArticleEntity, list(rows.values()))
     _insert(session, Mention, mentions)
     return ids
