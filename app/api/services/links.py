@@ -54,9 +54,11 @@ def list_links(
         session, query, order, limit=limit, cursor=cursor, kinds=[str, int]
     )
     target_ids = {r.target_article_id for r in rows if r.target_article_id}
+    A = models.Article
+    # The targets' references alone, not their text.
     targets = {
-        a.id: a
-        for a in session.scalars(select(models.Article).where(models.Article.id.in_(target_ids)))
+        row.id: row
+        for row in session.execute(select(A.id, A.title, A.slug).where(A.id.in_(target_ids)))
     }
     items = [
         LinkWithArticle(
