@@ -31,6 +31,8 @@ from app.db import UNAVAILABLE
 MAX_BYTES = 32 * 1024 * 1024
 # Larger answers (a page of 100 search results with snippets) are not kept.
 MAX_PAGE_BYTES = 512 * 1024
+# Where the corpus-wide routes are: health, metrics, jobs and the docs never read the rev.
+CORPUS_PREFIXES = ("/articles", "/entities", "/quotes", "/links")
 
 
 class PageCache:
@@ -74,7 +76,11 @@ class CorpusPages:
         self.cache = PageCache()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET":
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or not scope["path"].startswith(CORPUS_PREFIXES)
+        ):
             await self.app(scope, receive, send)
             return
         state = scope["app"].state

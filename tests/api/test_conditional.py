@@ -117,3 +117,18 @@ def test_a_corpus_wide_page_read_again_is_the_page_the_route_built(client, store
     assert after.headers["etag"] != before.headers["etag"]
     assert "newest" in [item["id"] for item in after.json()["items"]]
     assert "newest" not in [item["id"] for item in before.json()["items"]]
+
+
+def test_every_corpus_wide_route_is_where_kept_answers_are_looked_for():
+    from app.api.conditional import _corpus_version
+    from app.api.corpus_pages import CORPUS_PREFIXES
+    from app.api.routers import annotate, articles, entities, jobs, links, quotes, system
+
+    corpus_wide = [
+        route.path
+        for module in (annotate, articles, entities, jobs, links, quotes, system)
+        for route in module.router.routes
+        if any(d.dependency is _corpus_version for d in getattr(route, "dependencies", []))
+    ]
+    assert "/articles" in corpus_wide and "/articles/{article_id}/related" in corpus_wide
+    assert all(path.startswith(CORPUS_PREFIXES) for path in corpus_wide), corpus_wide
