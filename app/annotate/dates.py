@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from spacy.tokens import Doc
 
-from app.annotate.document import in_ranges, not_article_text
+from app.annotate.document import Ranges, not_article_text
 from app.annotate.lexicon import HOLIDAYS, MONTHS, NUMBER_WORDS, WEEKDAYS
 from app.annotate.types import DateMention, Structure
 
@@ -62,13 +62,13 @@ def extract_dates(
     if isinstance(published_at, datetime):
         published_at = published_at.date()
     text = doc.text
-    excluded = not_article_text(structure)
+    excluded = Ranges(not_article_text(structure))
     found = []
     for ent in doc.ents:
         if ent.label_ != "DATE":
             continue
         start, end = ent.start_char, ent.end_char
-        if in_ranges(start, end, excluded):
+        if excluded.overlaps(start, end):
             continue
         span_text = text[start:end]
         if NOT_A_DATE.search(span_text) or not TIME_WORD.search(span_text):

@@ -7,7 +7,8 @@ from datetime import date, datetime
 import pytest
 
 from app.annotate.dates import extract_dates, normalize_date
-from app.annotate.document import parse_structure
+from app.annotate.document import not_article_text, parse_structure
+from tests.annotate.counting import CountingList
 
 # A Thursday.
 PUBLISHED = date(2020, 7, 23)
@@ -130,3 +131,28 @@ def test_ages_and_durations_are_not_dates(nlp) -> None:
     assert not [d for d in dates if "year-old" in d.text or d.text.endswith("-year")]
     values = [d.value for d in dates]
     assert "2021-03-03" in values and "2016" in values
+
+
+@pytest.mark.nlp
+def test_dates_in_many_read_more_lines_are_left_out_reading_each_line_once(
+    nlp, monkeypatch
+) -> None:
+    import app.annotate.dates as dates_module
+
+    excluded: list[CountingList] = []
+
+    def counted(structure):
+        excluded.append(CountingList(not_article_text(structure)))
+        return excluded[-1]
+
+    monkeypatch.setattr(dates_module, "not_article_text", counted)
+    count = 600
+    lines = ["Council news", "The council approved the plan on 3 March 2020."]
+    lines += [f"READ MORE: Council met on {k % 28 + 1} May 2019" for k in range(count)]
+    text = "\n\n".join(lines)
+    found = extract_dates(nlp(text), parse_structure(text), published_at=None)
+    assert [(d.text, d.value) for d in found] == [("3 March 2020", "2020-03-03")]
+    # Each date was checked against every READ MORE line before it: quadratic.
+    [ranges] = excluded
+    assert len(ranges) >= count
+    assert ranges.reads <= 2 * len(ranges)

@@ -8,12 +8,15 @@ from pathlib import Path
 import pytest
 
 from app.annotate.document import (
+    Ranges,
     UnreadableDocument,
     decode_bytes,
     normalize_text,
+    not_article_text,
     parse_structure,
 )
 from app.annotate.types import BlockKind, Structure
+from tests.annotate.counting import CountingList
 
 
 def all_spans(structure: Structure):
@@ -674,22 +677,6 @@ def test_many_headings_between_paragraphs() -> None:
     assert [(b.start, b.end) for b in structure.blocks] == line_bounds(lines, "\n\n")
 
 
-class CountingParts(list):
-    """A list that counts the items read from it, by index, slice or iteration."""
-
-    reads = 0
-
-    def __getitem__(self, index):
-        item = super().__getitem__(index)
-        self.reads += len(item) if isinstance(index, slice) else 1
-        return item
-
-    def __iter__(self):
-        for item in super().__iter__():
-            self.reads += 1
-            yield item
-
-
 @pytest.mark.parametrize("make_lines", [capitalised_words, tiny_lines])
 def test_heading_pass_reads_each_part_a_bounded_number_of_times(make_lines) -> None:
     from app.annotate.document import _classify_lines, _mark_headings_and_standfirst, _split_lines
@@ -699,7 +686,7 @@ def test_heading_pass_reads_each_part_a_bounded_number_of_times(make_lines) -> N
         words = make_lines(count)
         text = "\n\n".join([w if k % 2 else PARA_1 for k, w in enumerate(words)] + [PARA_2])
         lines = _split_lines(text)
-        parts = CountingParts(_classify_lines(text, lines))
+        parts = CountingList(_classify_lines(text, lines))
         _mark_headings_and_standfirst(parts, lines)
         assert any(part.kind is BlockKind.heading for part in parts)
         return parts.reads
@@ -719,6 +706,34 @@ def test_credit_after_a_long_run_of_spaces() -> None:
     assert image.caption.text == caption
     assert image.credit is not None and image.credit.text == "AFP"
     assert structure.paragraphs[-1].text == "A note ("
+
+
+# --------------------------------------------------------------------------- excluded ranges
+
+
+def test_ranges_answer_as_a_scan_of_every_range_does() -> None:
+    rng = random.Random(7)
+    for _ in range(500):
+        starts = [rng.randint(0, 40) for _ in range(rng.randint(0, 8))]
+        ranges = [(s, s + rng.randint(0, 6)) for s in starts]
+        index = Ranges(ranges)
+        assert bool(index) == bool(ranges)
+        for start in range(50):
+            for end in range(start, start + 8):
+                scanned = any(s < end and start < e for s, e in ranges)
+                assert index.overlaps(start, end) == scanned
+
+
+def test_not_article_text_of_many_read_more_lines() -> None:
+    count = 20_000
+    lines = ["Title line", PARA_1] + [f"READ MORE: Story {k}" for k in range(count)]
+    text = "\n\n".join(lines)
+    excluded = Ranges(not_article_text(parse_structure(text)))
+    bounds = line_bounds(lines, "\n\n")
+    assert all(excluded.overlaps(s, e) for s, e in bounds[2:])
+    assert not any(excluded.overlaps(s, e) for s, e in bounds[:2])
+    # Between two READ MORE lines, the blank line is article text.
+    assert not any(excluded.overlaps(e, e + 2) for _, e in bounds[2:-1])
 
 
 # --------------------------------------------------------------------------- any input

@@ -369,6 +369,71 @@ def test_news_outlets_the_model_misses(nlp) -> None:
     assert index["Le Monde"].type == "ORG"
 
 
+def test_outlet_names_are_found_as_the_pattern_finds_them() -> None:
+    import random
+
+    from app.annotate.entities.recall import NAME_THEN_OUTLET, _names_then_outlet
+
+    rng = random.Random(17)
+    pieces = ["A", "Jo", "x", ".", "-", "'", "&", " ", "1", " news agency", " daily", "de "]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        found = [(m.span(), m.groups()) for m in _names_then_outlet(text)]
+        assert found == [(m.span(), m.groups()) for m in NAME_THEN_OUTLET.finditer(text)], text
+
+
+def test_news_outlets_after_a_long_word_of_initials(nlp) -> None:
+    # Tried from each capital after a dot, the pattern read on to the end of the word.
+    initials = "A." * 50_000
+    text = f"Wire copy\n\nHe met {initials} on Monday, the Tanjug news agency said."
+    index = by_name(entities_of(nlp, text))
+    assert index["Tanjug"].type == "ORG"
+
+
+def _one_by_one(forms) -> re.Pattern[str]:
+    """What `_alternation` finds: every form in turn, the longest first."""
+    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w\-])(?:{alternation})(?![\w\-])")
+
+
+@pytest.mark.parametrize("depth", [1, 3, 40])
+def test_names_are_looked_for_as_trying_each_in_turn_finds_them(monkeypatch, depth) -> None:
+    import random
+
+    from app.annotate.entities import recall
+
+    monkeypatch.setattr(recall, "_MAX_TRIE_DEPTH", depth)  # below it, a plain alternation
+    rng = random.Random(depth)
+    pieces = ["A", "b", " ", "-", "'", ".", "(", "Ab", "AB", "\u00e9", "1", "\n"]
+    for _ in range(3_000):
+        forms = {"".join(rng.choices(pieces, k=rng.randint(1, 6))) for _ in range(12)}
+        pattern, reference = recall._alternation(forms), _one_by_one(forms)
+        for _ in range(5):
+            text = "".join(rng.choices(pieces + sorted(forms), k=rng.randint(0, 15)))
+            start, end = sorted(rng.choices(range(len(text) + 1), k=2))
+            found = [m.span() for m in pattern.finditer(text, start, end)]
+            assert found == [m.span() for m in reference.finditer(text, start, end)]
+
+
+def test_names_each_beginning_with_the_one_before_and_a_very_long_one() -> None:
+    from app.annotate.entities.recall import _alternation
+
+    # A thousand forms each beginning with the one before: the pattern nests no deeper
+    # for it. And one form of 100,000 characters.
+    forms = [" ".join(["Ana"] * k) for k in range(1, 1_000)] + ["B" * 100_000]
+    text = " ".join(["Ana"] * 1_500) + ", " + "B" * 100_000 + ". Anas"
+    found = [m.group() for m in _alternation(forms).finditer(text)]
+    assert found == [forms[998], forms[500], "B" * 100_000]
+
+
+def test_short_names_only_and_a_line_in_capitals(nlp) -> None:
+    # No name of three letters or more to look for in the capitals: none is found there
+    # (an empty pattern matched between the colon and the space, and failed the layer).
+    text = "EU ministers met on Monday.\n\nBREAKING: NEWS UPDATE\n\nThe EU said it would act."
+    [entity] = entities_of(nlp, text)
+    assert entity.name == "EU" and len(entity.mentions) == 2
+
+
 def test_empty_text(nlp) -> None:
     assert entities_of(nlp, "") == []
 
@@ -568,22 +633,6 @@ def test_a_name_made_of_words_the_article_writes_in_lower_case_is_not_a_person(n
 # ------------------------------------------------------------------ work stays linear
 
 
-def test_ranges_answer_as_in_ranges_does() -> None:
-    import random
-
-    from app.annotate.document import in_ranges
-    from app.annotate.entities.mentions import Ranges
-
-    rng = random.Random(7)
-    for _ in range(500):
-        starts = [rng.randint(0, 40) for _ in range(rng.randint(0, 8))]
-        ranges = [(s, s + rng.randint(0, 6)) for s in starts]
-        index = Ranges(ranges)
-        for start in range(50):
-            for end in range(start, start + 8):
-                assert index.overlaps(start, end) == in_ranges(start, end, ranges)
-
-
 def test_grouping_thousands_of_people_compares_only_names_that_share_a_word() -> None:
     import time
 
@@ -669,3 +718,81 @@ def test_two_rows_are_not_a_table() -> None:
     )
     names = [text[s:e] for s, e, _ in _table_names(text)]
     assert names == ["Sussex", "Lancashire", "Somerset", "Leicestershire", "Israel", "Bulgaria"]
+
+
+def test_team_sheets_answer_as_reading_the_line_of_each_span_does(monkeypatch) -> None:
+    import random
+
+    from app.annotate.entities import junk
+
+    def by_reading_the_line(text: str, start: int, end: int) -> bool:
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line = text[line_start : line_end if line_end != -1 else len(text)]
+        items = [i.strip() for i in line.replace(";", ",").split(",")]
+        named = [i for i in items if i[:1].isupper()]
+        return len(items) >= 4 and len(named) >= 0.75 * len(items)
+
+    rng = random.Random(3)
+    pieces = ["Mawson", "travis", ", ", "; ", "\n", " ", "James"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        sheets = junk.TeamSheets(text)
+        for _ in range(10):
+            start = rng.randint(0, len(text))
+            end = rng.randint(start, len(text))
+            assert sheets.holds(start, end) == by_reading_the_line(text, start, end)
+
+    # Each line is judged once, however many names are asked about in it.
+    judged = []
+    real = junk._is_team_sheet
+    monkeypatch.setattr(junk, "_is_team_sheet", lambda line: judged.append(line) or real(line))
+    names = [f"Player{k}" for k in range(5_000)]
+    text = "Team news\n" + ", ".join(names) + "\nKick-off is at three."
+    sheets = junk.TeamSheets(text)
+    start = text.index(names[0])
+    for name in names:
+        start = text.index(name, start)
+        assert sheets.holds(start, start + len(name))
+    assert len(judged) == 1
+
+
+def _list_label_by_walking(span, by_root: dict[int, str]) -> str | None:
+    """What `_Lists.label` answers, found by walking the whole list from `span`."""
+    from collections import Counter
+
+    top = span.root
+    while top.dep_ == "conj" and top.head.i != top.i:
+        top = top.head
+    members = [top]
+    for tok in members:
+        members.extend(c for c in tok.children if c.dep_ == "conj")
+    others = Counter(by_root[t.i] for t in members if t.i != span.root.i and t.i in by_root)
+    if not others:
+        return None
+    label, count = others.most_common(1)[0]
+    return label if count >= 2 and sum(others.values()) - count <= 1 else None
+
+
+def test_list_labels_as_walking_each_list_gives_them(nlp, seed_text) -> None:
+    import random
+
+    from app.annotate.entities.labels import _Lists
+
+    rng = random.Random(5)
+    first = ["Will", "Kevin", "Keanu", "Ana", "Tomas", "Helen", "Oliver", "Maria"]
+    last = ["Smith", "Spacey", "Reeves", "Reyes", "Rekker", "Marsh", "Brandt", "Lopez"]
+
+    def names(count: int) -> str:
+        people = [f"{rng.choice(first)} {rng.choice(last)}" for _ in range(count)]
+        return ", ".join(people[:-1]) + " and " + people[-1]
+
+    lists = " ".join(f"The guests were {names(rng.randint(2, 8))}." for _ in range(30))
+    for text in (seed_text, f"Guests\n\n{lists}\n\nThe cast: {names(300)}."):
+        doc = nlp(text)
+        spans = list(doc.ents)
+        by_root = {s.root.i: rng.choice(["PERSON", "PERSON", "ORG", "GPE"]) for s in spans}
+        found = _Lists(doc, by_root)  # asked about every name of the article in turn
+        answers = [found.label(s) for s in spans]
+        assert answers == [_list_label_by_walking(s, by_root) for s in spans]
+    assert {"PERSON", "ORG", None} <= set(answers)

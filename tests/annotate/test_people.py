@@ -171,3 +171,23 @@ def test_events_models_compound_words_and_joined_names_are_not_people(nlp) -> No
         "Bernie Sanders",
         "Hillary Clinton",
     }
+
+
+def test_slash_credits_are_found_as_the_pattern_finds_them() -> None:
+    import random
+
+    from app.annotate.credits import _SLASH_CREDIT, _slash_credits
+
+    rng = random.Random(13)
+    pieces = ["A", "Jo", "x", ".", "-", "'", "’", " ", "/", "1", "AFP", "P.", "Getty Images"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        found = [(m.span(), m.groups()) for m in _slash_credits(text)]
+        assert found == [(m.span(), m.groups()) for m in _SLASH_CREDIT.finditer(text)], text
+
+
+def test_photo_credits_after_a_long_hyphenated_word() -> None:
+    # Tried from each capital after a hyphen, the pattern read on to the end of the word.
+    text = "He met " + "B-" * 50_000 + "C today. Photograph: Jane Doe/AFP. Jean-P./Reuters"
+    found = [text[s:e] for s, e in photo_credits(text, parse_structure(text))]
+    assert found == ["Jane Doe/AFP", "Jane Doe/AFP", "P./Reuters"]

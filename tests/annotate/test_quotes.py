@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from app.annotate.document import parse_structure
+from app.annotate.document import not_article_text, parse_structure
 from app.annotate.quotes import extract_quotes
 from app.annotate.quotes.grouping import assign_attributions
 from app.annotate.quotes.marks import pair_marks, split_paragraphs
 from app.annotate.types import Cue, Entity, Mention, Quote, QuoteKind, Span
+from tests.annotate.counting import CountingList
 
 # --- the seed article -------------------------------------------------------------------
 
@@ -879,3 +880,27 @@ def test_a_thing_saying_something_inside_a_report_is_part_of_it(quotes_of):
     assert any(q.kind is QuoteKind.partial for q, _ in found)
     assert all(name == "Maria Lopez" for _, name in found)
     assert all(q.speaker_mention and q.speaker_mention.text == "Maria Lopez" for q, _ in found)
+
+
+@pytest.mark.nlp
+def test_quotes_in_many_read_more_lines_are_left_out_reading_each_line_once(nlp, monkeypatch):
+    import app.annotate.quotes.context as context_module
+
+    excluded: list[CountingList] = []
+
+    def counted(structure):
+        excluded.append(CountingList(not_article_text(structure)))
+        return excluded[-1]
+
+    monkeypatch.setattr(context_module, "not_article_text", counted)
+    count = 600
+    lines = ["Court ruling.", '"The ruling is final," judge Ellen Park said.']
+    lines += [f'READ MORE: Minister {k} calls ruling "a disgrace", says Park' for k in range(count)]
+    text = "\n\n".join(lines)
+    doc = nlp(text)
+    found = extract_quotes(doc, parse_structure(text), _entities(doc))
+    assert [q.text for q in found] == ["The ruling is final,"]
+    # Each quotation and cue was checked against every READ MORE line before it: quadratic.
+    [ranges] = excluded
+    assert len(ranges) >= count
+    assert ranges.reads <= 2 * len(ranges)

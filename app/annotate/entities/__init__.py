@@ -22,10 +22,11 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from app.annotate.credits import photo_credits
-from app.annotate.document import not_article_text
+from app.annotate.document import Ranges, not_article_text
 from app.annotate.entities.gazetteer import lookup_place
 from app.annotate.entities.grouping import _acronym_mentions, _build_entities, _group
 from app.annotate.entities.junk import (
+    TeamSheets,
     _common_word_alone,
     _credit_mentions,
     _headings_by_start,
@@ -39,7 +40,6 @@ from app.annotate.entities.labels import _settle_labels
 from app.annotate.entities.mentions import (
     KEPT_LABELS,
     LABEL_RANK,
-    Ranges,
     _DocContext,
     _Mention,
 )
@@ -134,11 +134,12 @@ def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
     mentions.extend(_propagate(doc, text, groups, excluded, context))
     groups = _group(mentions, text, frozenset(titled), context.lower_words)
     credits = Ranges(photo_credits(text, structure))
+    team_sheets = TeamSheets(text)
     surnames = frozenset(
         f.split()[-1] for g in groups if g.label == "PERSON" for f in g.forms if "-" not in f
     )
     for group in groups:
-        if _shouted_alone(group, text) or _unsupported_single_name(group, doc):
+        if _shouted_alone(group, text) or _unsupported_single_name(group, doc, team_sheets):
             group.label = "ORG"
             for m in group.mentions:
                 m.label = "ORG"

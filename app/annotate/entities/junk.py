@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
+
 from spacy.tokens import Doc, Span, Token
 
+from app.annotate.document import Ranges
 from app.annotate.entities.gazetteer import fold, lookup_place
-from app.annotate.entities.mentions import QUOTE_CHARS, Ranges, _DocContext, _Group, _Mention
+from app.annotate.entities.mentions import QUOTE_CHARS, _DocContext, _Group, _Mention
 from app.annotate.lexicon import (
     HONORIFICS,
     PAGE_FURNITURE,
@@ -86,7 +90,7 @@ def _lone_opening_word(group: _Group, doc: Doc, context: _DocContext) -> bool:
     return not (token.dep_ in SUBJECT_DEPS and token.head.lemma_.lower() in PERSON_SPEECH_VERBS)
 
 
-def _unsupported_single_name(group: _Group, doc: Doc) -> bool:
+def _unsupported_single_name(group: _Group, doc: Doc, team_sheets: TeamSheets) -> bool:
     """A "person" only ever named by one word, where nothing in the article shows a person:
     `Twitter`, `Linpack`, `Festen`. News introduces people by their full name, and a
     surname alone has its support: a title (`Lord Falconer`), a first name the model left
@@ -99,10 +103,10 @@ def _unsupported_single_name(group: _Group, doc: Doc) -> bool:
     # support than a product does: it stays, so no person named once is lost.
     if len(group.mentions) < 2:
         return False
-    return not any(_person_support(doc, m) for m in group.mentions)
+    return not any(_person_support(doc, m, team_sheets) for m in group.mentions)
 
 
-def _person_support(doc: Doc, mention: _Mention) -> bool:
+def _person_support(doc: Doc, mention: _Mention, team_sheets: TeamSheets) -> bool:
     span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     if span is None:
         return True  # nothing to judge by: keep
@@ -128,16 +132,33 @@ def _person_support(doc: Doc, mention: _Mention) -> bool:
         and doc[span.end + 1].like_num
     ):
         return True  # an age
-    return _in_team_sheet(doc, span)
+    return team_sheets.holds(span.start_char, span.end_char)
 
 
-def _in_team_sheet(doc: Doc, span: Span) -> bool:
-    """Whether the name is in a line of capitalised names between commas (`Mawson, Travis,
-    Mkandawire, James`)."""
-    text = doc.text
-    start = text.rfind("\n", 0, span.start_char) + 1
-    end = text.find("\n", span.end_char)
-    line = text[start : end if end != -1 else len(text)]
+class TeamSheets:
+    """Which lines of the text are team sheets, lines of capitalised names between commas
+    (`Mawson, Travis, Mkandawire, James`). Each line is judged once, however many names
+    are asked about in it: a paragraph of thousands of names is not read per name."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._breaks = [m.start() for m in re.finditer("\n", text)]
+        self._judged: dict[tuple[int, int], bool] = {}
+
+    def holds(self, start: int, end: int) -> bool:
+        """Whether [start, end) lies in a team sheet: the line it starts in, to the end of
+        the line it ends in."""
+        i = bisect_left(self._breaks, start)  # the line break before `start` is i - 1
+        line_start = self._breaks[i - 1] + 1 if i > 0 else 0
+        j = bisect_left(self._breaks, end)  # the first line break at or after `end`
+        line_end = self._breaks[j] if j < len(self._breaks) else len(self._text)
+        key = (line_start, line_end)
+        if key not in self._judged:
+            self._judged[key] = _is_team_sheet(self._text[line_start:line_end])
+        return self._judged[key]
+
+
+def _is_team_sheet(line: str) -> bool:
     items = [i.strip() for i in line.replace(";", ",").split(",")]
     named = [i for i in items if i[:1].isupper()]
     return len(items) >= 4 and len(named) >= 0.75 * len(items)

@@ -41,6 +41,8 @@ PERSON_SHAPE = re.compile(
 
 
 def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> dict[str, str]:
+    # Read once: spaCy joins every token anew each time `doc.text` is read.
+    text = doc.text
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     person_cue: Counter[str] = Counter()
     # `the game Manhunt`, `US band Scissor Sisters`: the article says what kind of thing
@@ -48,20 +50,21 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
     kind_cue: dict[str, str] = {}
     modifier: Counter[str] = Counter()  # `Oscar-winning`: joined to a word after it
     seen: Counter[str] = Counter(m.text for m in mentions)
-    for name in _versioned_names(doc.text):
+    for name in _versioned_names(text):
         kind_cue[name] = "PRODUCT"  # `Blue Gene/L`: a model of a machine, wherever written
     adjectival: Counter[str] = Counter()
     located: Counter[str] = Counter()  # after `in`, `near`...: a place if the gazetteer agrees
     # The label of each mention by the token its span is rooted in, for lists.
     rooted = [(m, doc.char_span(m.start, m.end, alignment_mode="expand")) for m in mentions]
     by_root = {span.root.i: m.label for m, span in rooted if span is not None}
+    lists = _Lists(doc, by_root)
     for m, span in rooted:
         if span is None or m.label == "PERSON" or not PERSON_SHAPE.fullmatch(m.text):
             continue
         # A name shaped as a person's, listed among people: the model's other label is
         # the slip (`Will Smith, Kevin Spacey and Keanu Reeves`). Lists are no evidence
         # the other way: the model that mislabels one name mislabels its neighbours too.
-        if _list_label(span, by_root) == "PERSON":
+        if lists.label(span) == "PERSON":
             votes[m.text]["PERSON"] += LIST_VOTES
     for m in mentions:
         votes[m.text][m.label] += m.weight
@@ -76,7 +79,7 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
             kind = _kind_before(doc[span.start - 1])
             if kind is not None:
                 kind_cue.setdefault(m.text, kind)
-        if m.label == "PERSON" and MODIFIER_AFTER.match(doc.text, m.end):
+        if m.label == "PERSON" and MODIFIER_AFTER.match(text, m.end):
             modifier[m.text] += 1
         cue = _context_label(span, m.label)
         if cue is not None:
@@ -142,20 +145,48 @@ def _versioned_names(text: str) -> set[str]:
     return found
 
 
-def _list_label(span: Span, by_root: dict[int, str]) -> str | None:
-    """The label most of the other names in a list share (`Will Smith, Kevin Spacey and
-    Keanu Reeves`), when at least two do and no more than one differs."""
-    top = span.root
-    while top.dep_ == "conj" and top.head.i != top.i:
-        top = top.head
-    members = [top]
-    for tok in members:
-        members.extend(c for c in tok.children if c.dep_ == "conj")
-    others = Counter(by_root[t.i] for t in members if t.i != span.root.i and t.i in by_root)
-    if not others:
-        return None
-    label, count = others.most_common(1)[0]
-    return label if count >= 2 and sum(others.values()) - count <= 1 else None
+class _Lists:
+    """The labels of the names in each list of the article (`Will Smith, Kevin Spacey and
+    Keanu Reeves`), counted once for the whole article: a list of thousands of names is not
+    read again for each of its names.
+
+    A list is a coordination: its first name, and every name joined to it by `conj` links.
+    """
+
+    def __init__(self, doc: Doc, by_root: dict[int, str]) -> None:
+        self._doc = doc
+        self._by_root = by_root  # a mention's label, by the token its span is rooted in
+        self._first: dict[int, int] = {}  # token -> the first token of its coordination
+        self._labels: dict[int, Counter[str]] = defaultdict(Counter)
+        for i, label in by_root.items():
+            self._labels[self._first_of(i)][label] += 1
+
+    def _first_of(self, i: int) -> int:
+        """The head of the coordination token `i` is in, climbing `conj` links; each link
+        is climbed once in the whole article."""
+        doc, path = self._doc, []
+        while i not in self._first and doc[i].dep_ == "conj" and doc[i].head.i != i:
+            path.append(i)
+            i = doc[i].head.i
+        first = self._first.get(i, i)
+        for j in [*path, i]:
+            self._first[j] = first
+        return first
+
+    def label(self, span: Span) -> str | None:
+        """The label most of the other names in the list of `span` share, when at least
+        two do and no more than one differs."""
+        root = span.root.i
+        others = self._labels[self._first_of(root)].copy()
+        if root in self._by_root:
+            others[self._by_root[root]] -= 1  # the name itself is no other name
+        others = +others  # only the labels some other name has
+        if not others:
+            return None
+        # Ties make no difference: two labels with as many names each leave more than
+        # one name differing, or have fewer than two names each.
+        label, count = others.most_common(1)[0]
+        return label if count >= 2 and sum(others.values()) - count <= 1 else None
 
 
 def _top(votes: Counter[str]) -> str:

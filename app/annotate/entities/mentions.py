@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import accumulate
 
 from spacy.tokens import Doc
 
+from app.annotate.document import Ranges
 from app.annotate.types import EntityType
 
 KEPT_LABELS = tuple(label.value for label in EntityType)
@@ -23,25 +21,6 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
 QUOTE_CHARS = "\"'“”‘’«»„‚`"
-
-
-class Ranges:
-    """Character ranges, asked whether a span overlaps one of them in logarithmic time:
-    a text of many short lines has as many line ranges, and is not scanned per mention."""
-
-    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
-        ordered = sorted(ranges)
-        self._starts = [s for s, _ in ordered]
-        # The furthest end among the ranges up to each one.
-        self._reach = list(accumulate((e for _, e in ordered), max))
-
-    def __bool__(self) -> bool:
-        return bool(self._starts)
-
-    def overlaps(self, start: int, end: int) -> bool:
-        """Whether the span overlaps one of the ranges, as `document.in_ranges` tells."""
-        i = bisect_left(self._starts, end) - 1  # the last range starting before `end`
-        return i >= 0 and self._reach[i] > start
 
 
 @dataclass

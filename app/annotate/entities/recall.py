@@ -3,13 +3,18 @@ of a name found."""
 
 from __future__ import annotations
 
+import os
 import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import chain
 
 from spacy.tokens import Doc, Span
 
+from app.annotate.document import Ranges
 from app.annotate.entities.gazetteer import country_names, lookup_place
-from app.annotate.entities.mentions import Ranges, _DocContext, _Group, _Mention
+from app.annotate.entities.mentions import _DocContext, _Group, _Mention
 
 # A place in capitals opening a line, before a date, an agency or a dash.
 DATELINE = re.compile(
@@ -24,10 +29,11 @@ _OUTLET_NAME = r"((?:[A-Z][\w'’&.\-]*)(?: (?:[A-Z][\w'’&.\-]*|de|du|la|le|el
 _OUTLET_KIND = r"(?:news agency|newspaper|daily|broadcaster|news channel|TV channel)"
 
 
-OUTLETS = (
-    re.compile(rf"\b{_OUTLET_NAME} {_OUTLET_KIND}\b"),  # the Tanjug news agency
-    re.compile(rf"\b{_OUTLET_KIND} {_OUTLET_NAME}"),  # the news agency Tanjug
-)
+NAME_THEN_OUTLET = re.compile(rf"\b{_OUTLET_NAME} {_OUTLET_KIND}\b")  # the Tanjug news agency
+OUTLET_THEN_NAME = re.compile(rf"\b{_OUTLET_KIND} {_OUTLET_NAME}")  # the news agency Tanjug
+# A run of the characters a word of an outlet's name is made of, and where such a word starts.
+_NAME_RUN = re.compile(r"[\w'’&.\-]+")
+_NAME_START = re.compile(r"\b[A-Z]")
 
 
 @lru_cache(maxsize=1)
@@ -78,7 +84,7 @@ def _outlet_mentions(
     newspaper`."""
     taken = _Occupied(text, doc, mentions)
     found = []
-    for match in (m for pattern in OUTLETS for m in pattern.finditer(text)):
+    for match in chain(_names_then_outlet(text), OUTLET_THEN_NAME.finditer(text)):
         s, e = match.span(1)
         while text.startswith(("The ", "A ", "An "), s) and e - s > 4:
             s = text.index(" ", s) + 1
@@ -89,6 +95,28 @@ def _outlet_mentions(
             continue
         found.append(_Mention(s, e, text[s:e], "ORG", from_model=False))
     return found
+
+
+def _names_then_outlet(text: str) -> Iterator[re.Match[str]]:
+    """The matches of `NAME_THEN_OUTLET` in `text`, as `finditer` gives them, in time
+    linear in the text.
+
+    Tried at each capital starting a word, the pattern reads the name's first word on to
+    the end of its run of name characters, so a long run with a capital after every dot
+    (`A.B.C.D...`) took time quadratic in its length. From any capital of a run the
+    pattern goes on alike after the run's end: only the first capital is tried.
+    """
+    pos = 0  # matches do not overlap: the next one starts where the last ended
+    for run in _NAME_RUN.finditer(text):
+        if run.end() <= pos:
+            continue
+        start = _NAME_START.search(text, max(run.start(), pos), run.end())
+        if start is None:
+            continue
+        match = NAME_THEN_OUTLET.match(text, start.start())
+        if match is not None:
+            yield match
+            pos = match.end()
 
 
 def _inside_longer_name(span: Span) -> bool:
@@ -156,8 +184,8 @@ def _propagate(
 
     for match in _alternation(forms).finditer(text):
         add(*match.span(), forms[match.group()])
-    if context.upper_lines:
-        upper = {f.upper(): g for f, g in forms.items() if len(f) >= 3}
+    upper = {f.upper(): g for f, g in forms.items() if len(f) >= 3}
+    if context.upper_lines and upper:
         pattern = _alternation(upper)
         for line_start, line_end in context.upper_lines:
             for match in pattern.finditer(text, line_start, line_end):
@@ -165,9 +193,40 @@ def _propagate(
     return sorted(found, key=lambda m: m.start)
 
 
-def _alternation(forms: dict[str, _Group]) -> re.Pattern[str]:
-    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-    return re.compile(rf"(?<![\w\-])(?:{alternation})(?![\w\-])")
+def _alternation(forms: Iterable[str]) -> re.Pattern[str]:
+    """A pattern finding any of `forms` (at least one) standing alone, the longest where
+    several fit: not `Smith` in `Smithson` or `Smith-Jones`.
+
+    The forms are laid out as a trie: each place in the text is tried against the forms
+    that begin as the text there does, not against every form in turn, which was
+    quadratic in an article naming thousands of people.
+    """
+    return re.compile(rf"(?<![\w\-]){_trie(sorted(set(forms)))}(?![\w\-])")
+
+
+# Deeper than this, a trie's branches are a plain alternation, longest first: a pattern
+# nests no deeper, however many forms begin with others.
+_MAX_TRIE_DEPTH = 40
+
+
+def _trie(forms: list[str], depth: int = 0) -> str:
+    """The pattern of a trie of `forms`, distinct, the empty one ending there. A form ends
+    after every branch going on from there: the longest form that fits is tried first,
+    and a shorter one when what follows the longer does not end a word."""
+    if depth >= _MAX_TRIE_DEPTH:
+        return "(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + ")"
+    branches: dict[str, list[str]] = defaultdict(list)
+    for form in forms:
+        if form:
+            branches[form[0]].append(form[1:])
+    patterns = []
+    for first, rests in branches.items():
+        shared = os.path.commonprefix(rests)  # one literal for a run without a branch
+        following = [rest[len(shared) :] for rest in rests]
+        patterns.append(re.escape(first + shared) + _trie(following, depth + 1))
+    if "" in forms:
+        patterns.append("")
+    return patterns[0] if len(patterns) == 1 else "(?:" + "|".join(patterns) + ")"
 
 
 class _Occupied:

@@ -8,9 +8,10 @@ from collections import defaultdict
 
 from spacy.tokens import Doc, Span, Token
 
+from app.annotate.document import Ranges
 from app.annotate.entities.gazetteer import lookup_place
 from app.annotate.entities.grouping import _is_initial
-from app.annotate.entities.mentions import QUOTE_CHARS, Ranges, _DocContext, _Mention
+from app.annotate.entities.mentions import QUOTE_CHARS, _DocContext, _Mention
 from app.annotate.lexicon import (
     EVENT_LAST_WORDS,
     FACILITY_LAST_WORDS,

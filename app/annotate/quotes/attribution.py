@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from app.annotate.document import in_ranges
+from app.annotate.document import Ranges
 from app.annotate.lexicon import (
     NAME_PART_DEPS,
     NAMING_WORDS,
@@ -222,7 +222,7 @@ def _name_colon_lines(art: QuoteContext, found: list[Attribution], index: Entity
     quotation already found.
     """
     doc, text = art.doc, art.text
-    taken = [(f.start, f.end) for f in found]
+    taken = Ranges((f.start, f.end) for f in found)
     out = []
     for p, (start, end) in enumerate(art.paragraphs):
         colon = text.find(":", start, min(end, start + 40))
@@ -246,7 +246,7 @@ def _name_colon_lines(art: QuoteContext, found: list[Attribution], index: Entity
             c_end -= 1
         if len(text[c_start:c_end].split()) < 3:
             continue
-        if in_ranges(c_start, c_end, taken):
+        if taken.overlaps(c_start, c_end):
             continue
         item = Attribution(QuoteKind.indirect, c_start, c_end, p)
         item.speaker, item.key = (first, last + 1), key

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from app.annotate.document import in_ranges, not_article_text
+from app.annotate.document import Ranges, not_article_text
 from app.annotate.lexicon import (
     NAME_PART_DEPS,
     NOMINAL_POS,
@@ -49,7 +49,7 @@ class QuoteContext:
         self.text = doc.text
         self.starts = [t.idx for t in doc]
         self.paragraphs = split_paragraphs(self.text)
-        self.excluded = not_article_text(structure)
+        self.excluded = Ranges(not_article_text(structure))
         self.paragraph_starts = [p[0] for p in self.paragraphs]
         self.quote_of = [-1] * len(doc)
 
@@ -64,7 +64,7 @@ class QuoteContext:
         return self.token_at(start), self.token_at(end - 1) + 1
 
     def is_excluded(self, offset: int) -> bool:
-        return in_ranges(offset, offset + 1, self.excluded)
+        return self.excluded.overlaps(offset, offset + 1)
 
     def glued_after(self, mark: int) -> bool:
         """The token holding the mark at `mark` runs on into a word after it."""
