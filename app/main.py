@@ -7,12 +7,12 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from spacy.language import Language
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -29,9 +29,13 @@ from app.config import Settings, get_settings
 from app.db import UNAVAILABLE, DatabaseStatus, create_db_engine, describe
 from app.errors import GazetteError
 from app.ingest.annotator import Annotator
+from app.ingest.jobs import open_jobs
 from app.ingest.loader import LoadState, start_background_load
 from app.ingest.runners import make_runner
 from app.logs import configure_logging
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 log = logging.getLogger("app")
 
@@ -40,6 +44,21 @@ DATABASE_RETRY_AFTER = 5
 # What a browser client sends beyond the CORS-safelisted headers, and what it may read.
 CORS_REQUEST_HEADERS = ["Authorization", "Content-Type", "If-None-Match", REQUEST_ID_HEADER]
 CORS_RESPONSE_HEADERS = ["ETag", "Link", "Location", "Retry-After", REQUEST_ID_HEADER]
+
+
+def _resume_jobs(app: FastAPI, settings: Settings) -> None:
+    """Hand the local pool what an earlier process's pool left undone of the jobs submitted
+    to the API (a broker keeps its own messages; the startup load and the CLI submit theirs
+    again when they run)."""
+    try:
+        jobs = open_jobs(app.state.engine, origin="api", batch_size=settings.batch_size)
+    except UNAVAILABLE as exc:
+        log.warning("open jobs not resumed, the database is unavailable: %s", describe(exc))
+        return
+    for job in jobs:
+        app.state.runner.run(job)
+    if jobs:
+        log.info("resumed %d job(s) left open by an earlier process", len(jobs))
 
 
 def create_app(settings: Settings | None = None, *, nlp: Language | None = None) -> FastAPI:
@@ -80,6 +99,8 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
             nlp=app.state.nlp,
             queue_name=settings.queue_name,
         )
+        if not settings.broker_url:
+            await run_in_threadpool(_resume_jobs, app, settings)
         # The model and gazetteer are millions of objects that live as long as the process:
         # out of the collector's sight, full collections stop pausing requests for 100+ ms.
         gc.collect()

@@ -12,8 +12,19 @@ Every endpoint is driven by wrk (`-t2 -cN`, `--latency`) rotating over `--ids` U
 detail, the article list (its first pages), entity detail, quotes by speaker, related
 articles and a search of the list by a word from a title. The same run serves the very
 same bodies, fetched from the service once, from a bare Starlette app (the ceiling), each
-endpoint alternating between the two; it prints req/s, p50 and p99 of both and the ratio.
+endpoint alternating between the two; it prints req/s, p50 and p99 of both and the ratio,
+and the time of each URL's first read, one at a time (before anything it reads was
+rendered or kept).
 One run, one machine: a busy machine shows as noise on both sides of the ratio.
+
+With `--datasette PATH` (a `datasette` executable, installed apart from the project, e.g.
+`python -m venv /tmp/ds && /tmp/ds/bin/pip install datasette`), Datasette then serves the
+very same SQLite file (read-only) and wrk drives it over the same ids at the nearest URLs
+it has, JSON rows as objects: the article's row; a page of article summaries by date,
+followed through `next_url`; the entity's row; the speaker's quotes, 20 by article; the
+article's entity rows (related articles have no equivalent: these are what they are
+computed from); and a full-text search of article_fts. It prints both req/s and ours /
+Datasette's. Not with --postgres.
 """
 
 from __future__ import annotations
@@ -28,6 +39,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,6 +48,7 @@ import httpx  # noqa: E402
 from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 
 from app.store import tables as models  # noqa: E402
+from app.store.search import STOP_WORDS  # noqa: E402
 
 ENDPOINTS = ("detail", "list", "entity", "speaker_quotes", "related", "search")
 BUDGET_P99_MS = 50.0
@@ -82,7 +95,11 @@ def sample_urls(sqlite_url: str, *, ids: int, seed: int) -> dict[str, list[str]]
         ).all()
     engine.dispose()
     chosen = rng.sample(articles, min(ids, len(articles)))
-    words = sorted({w.lower() for _, title in articles for w in re.findall(r"[A-Za-z]{6,}", title)})
+    # A stop word alone is no query (422): "through" is one.
+    words = sorted(
+        {w.lower() for _, title in articles for w in re.findall(r"[A-Za-z]{6,}", title)}
+        - STOP_WORDS
+    )
     return {
         "detail": [f"/articles/{a.id}" for a in chosen],
         "related": [f"/articles/{a.id}/related" for a in chosen],
@@ -148,13 +165,22 @@ def wait_until_up(
     raise SystemExit(f"{base}{path} did not answer 200 within {timeout:.0f} s")
 
 
-def first_pages(base: str, count: int) -> list[str]:
+def first_pages(base: str, count: int, first_reads: dict[str, float]) -> list[str]:
     urls, url = [], "/articles?limit=20"
-    while url and len(urls) < count:
-        urls.append(url)
-        following = httpx.get(base + url, timeout=30).json()["next"]
-        url = following.removeprefix(base) if following else None
+    # One client: httpx.get makes a client (and its TLS context) per call, tens of ms.
+    with httpx.Client(base_url=base, timeout=30) as client:
+        while url and len(urls) < count:
+            urls.append(url)
+            started = time.perf_counter()
+            following = client.get(url).json()["next"]
+            first_reads[url] = (time.perf_counter() - started) * 1000
+            url = following.removeprefix(base) if following else None
     return urls
+
+
+def quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def run_wrk(base: str, paths: list[str], *, connections: int, duration: int) -> dict[str, float]:
@@ -179,6 +205,89 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
+SUMMARY_COLUMNS = (
+    "id", "slug", "title", "source", "url", "published_at", "word_count", "created_at",
+    "updated_at",
+)  # fmt: skip
+
+
+def datasette_urls(
+    base: str, database: str, urls: dict[str, list[str]], pages: int
+) -> dict[str, list[str]]:
+    """Datasette's nearest URL for each URL of ours (see the module docstring)."""
+    shape = "_shape=objects"
+    columns = "&".join(f"_col={c}" for c in SUMMARY_COLUMNS if c != "id")
+
+    def last(path: str, strip: str = "") -> str:
+        return quote(unquote(path.removesuffix(strip).rsplit("/", 1)[-1]), safe="")
+
+    listing, url = [], f"/{database}/article.json?_sort_desc=sort_at&_size=20&{columns}&{shape}"
+    while url and len(listing) < pages:
+        listing.append(url)
+        following = httpx.get(base + url, timeout=60).json().get("next_url")
+        url = following.split(base.split("//", 1)[1], 1)[-1] if following else None
+    words = [parse_qs(urlsplit(u).query)["q"][0] for u in urls["search"]]
+    return {
+        "detail": [f"/{database}/article/{last(u)}.json?{shape}" for u in urls["detail"]],
+        "list": listing,
+        "entity": [f"/{database}/entity/{last(u)}.json?{shape}" for u in urls["entity"]],
+        "speaker_quotes": [
+            f"/{database}/quote.json?speaker_entity_id={last(u, '/quotes')}&_sort=article_id"
+            f"&_size=20&{shape}"
+            for u in urls["speaker_quotes"]
+        ],
+        "related": [
+            f"/{database}/article_entity.json?article_id={last(u, '/related')}&{shape}"
+            for u in urls["related"]
+        ],
+        "search": [
+            f"/{database}/article_fts.json?_search={quote(w)}&_size=20&_col=article_id"
+            f"&_col=title&{shape}"
+            for w in words
+        ],
+    }
+
+
+def compare_with_datasette(
+    executable: str,
+    store: Path,
+    *,
+    port: int,
+    urls: dict[str, list[str]],
+    ours: dict[str, dict[str, float]],
+    connections: int,
+    duration: int,
+) -> None:
+    """Serve `store` with Datasette, drive it with wrk as ours was, print both."""
+    base = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [executable, "serve", str(store), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_up(base, "/-/versions.json", process=process)
+        theirs = datasette_urls(base, store.stem, urls, pages=len(urls["list"]))
+        print(f"datasette {httpx.get(base + '/-/versions.json').json()['datasette']['version']}")
+        print(
+            f"{'endpoint':<15}{'gazette req/s':>15}{'datasette req/s':>17}{'p50 ms':>8}"
+            f"{'p99 ms':>8}{'ours/theirs':>13}"
+        )
+        for name, figures in ours.items():
+            for url in theirs[name][:1]:  # a URL that does not answer 200 says so here
+                httpx.get(base + url, timeout=60).raise_for_status()
+            found = run_wrk(base, theirs[name], connections=connections, duration=duration)
+            errors = f"  ({int(found['errors'])} non-2xx)" if found["errors"] else ""
+            print(
+                f"{name:<15}{figures['rps']:>15.0f}{found['rps']:>17.0f}{found['p50']:>8.1f}"
+                f"{found['p99']:>8.1f}{figures['rps'] / found['rps']:>13.2f}{errors}",
+                flush=True,
+            )
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("store", type=Path, help="SQLite file of a loaded corpus")
@@ -190,7 +299,11 @@ def main() -> None:
     parser.add_argument("--ceiling-port", type=int, default=8202)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--only", help="comma-separated endpoints: " + ",".join(ENDPOINTS))
+    parser.add_argument("--datasette", help="a datasette executable: compare with it too")
+    parser.add_argument("--datasette-port", type=int, default=8203)
     args = parser.parse_args()
+    if args.datasette and args.postgres:
+        parser.error("--datasette serves the SQLite store: not with --postgres")
 
     sqlite_url = f"sqlite:///{args.store.resolve()}"
     from app.store.migrate import upgrade
@@ -221,13 +334,18 @@ def main() -> None:
     ceiling = None
     try:
         wait_until_up(base, process=service)
-        urls["list"] = first_pages(base, args.ids)
+        # Each URL's first read, one at a time: what a request pays before anything it reads
+        # was rendered or kept (the corpus pages of one store rev, stored documents).
+        first_reads: dict[str, float] = {}
+        urls["list"] = first_pages(base, args.ids, first_reads)
         endpoints = args.only.split(",") if args.only else list(ENDPOINTS)
         bodies: dict[str, str] = {}
         with httpx.Client(base_url=base, timeout=60) as client:
             for name in endpoints:  # also renders what is rendered on first read
                 for url in urls[name]:
+                    started = time.perf_counter()
                     response = client.get(url)
+                    first_reads.setdefault(url, (time.perf_counter() - started) * 1000)
                     response.raise_for_status()
                     bodies[url] = response.text
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
@@ -246,22 +364,39 @@ def main() -> None:
         header = (
             f"{'endpoint':<15}{'urls':>5}{'gazette req/s':>15}{'p50 ms':>8}{'p99 ms':>8}"
             f"{'ceiling req/s':>15}{'p50 ms':>8}{'p99 ms':>8}{'ratio':>7}  p99<50ms"
+            f"  first read p50/max ms"
         )
         print(header)
+        measured: dict[str, dict[str, float]] = {}
         for name in endpoints:
             paths = urls[name]
             ours = run_wrk(base, paths, connections=args.connections, duration=args.duration)
+            measured[name] = ours
             top = run_wrk(ceiling_base, paths, connections=args.connections, duration=args.duration)
             ratio = ours["rps"] / top["rps"]
+            firsts = [first_reads[url] for url in paths]
             flag = "yes" if ours["p99"] < BUDGET_P99_MS else "no"
             errors = f"  ({int(ours['errors'])} non-2xx)" if ours["errors"] else ""
             print(
                 f"{name:<15}{len(paths):>5}{ours['rps']:>15.0f}{ours['p50']:>8.1f}"
                 f"{ours['p99']:>8.1f}{top['rps']:>15.0f}{top['p50']:>8.1f}{top['p99']:>8.1f}"
-                f"{ratio:>7.2f}  {flag}{errors}",
+                f"{ratio:>7.2f}  {flag:<8}  {quantile(firsts, 0.5):.1f}/{max(firsts):.1f}{errors}",
                 flush=True,
             )
         os.unlink(handle.name)
+        if args.datasette:
+            for process in (service, ceiling):  # the machine to Datasette alone
+                process.terminate()
+                process.wait(timeout=15)
+            compare_with_datasette(
+                args.datasette,
+                args.store.resolve(),
+                port=args.datasette_port,
+                urls=urls,
+                ours=measured,
+                connections=args.connections,
+                duration=args.duration,
+            )
     finally:
         for process in (service, ceiling):
             if process is not None:

@@ -54,26 +54,6 @@ def _layer(name: str, extract: Callable[[], list[T]]) -> list[T]:
         return []
 
 
-class TooMuchWork(ValueError):
-    """The document has more tokens than its work budget allows."""
-
-
-def check_work_budget(text: str, *, nlp: Language, max_tokens: int) -> int:
-    """The number of tokens of `text`; TooMuchWork when they exceed `max_tokens`.
-
-    Every layer runs in time linear in the tokens, so the token count is the document's
-    work; tokenizing costs a few per cent of annotating. Prose has about one token per
-    five characters, a text of one-character lines one per character.
-    """
-    tokens = len(nlp.make_doc(normalize_text(text)))
-    if tokens > max_tokens:
-        raise TooMuchWork(
-            f"the document has {tokens:,} tokens (words, punctuation and line breaks); "
-            f"at most {max_tokens:,} are annotated"
-        )
-    return tokens
-
-
 def annotate(text: str, *, nlp: Language, published_at: date | None = None) -> Annotation:
     """Annotate one document; `text` is normalised first (line endings, BOM)."""
     text = normalize_text(text)

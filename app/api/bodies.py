@@ -10,8 +10,8 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
+from app.annotate.budget import TooMuchWork
 from app.annotate.document import UnreadableDocument, decode_bytes
-from app.annotate.pipeline import TooMuchWork
 from app.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 
 M = TypeVar("M", bound=BaseModel)

@@ -2,7 +2,8 @@
 
 Resources with a stored version answer `If-None-Match` from the version alone, before
 any body is read: an article's documents from `article.rev` (marked `-utf16` with UTF-16
-offsets), corpus-wide reads from `store_version.rev` and the URL (`corpus_version`).
+offsets), an entity's detail from `entity.rev`, corpus-wide reads from
+`store_version.rev` and the URL (`corpus_version`).
 Every other GET (health, readiness, the OpenAPI document) gets an ETag hashed from its
 small body by `ConditionalMiddleware`.
 `GZipWithETags` marks a gzipped representation's ETag (`"…-gz"`): a strong ETag names
@@ -24,6 +25,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.offsets import OffsetUnit, convert_json, in_bmp
+from app.api.security import read_allowed
 from app.api.services import documents
 from app.db import UNAVAILABLE
 from app.errors import NotFound
@@ -162,18 +164,45 @@ async def _stored_in_utf16(request: Request, *, article_id: str, layer: str) -> 
     return rev, await run_in_threadpool(convert_json, body, text)
 
 
-# GET /articles/{article_id} and its layers, as the articles router declares them.
-# NUL never reaches the store from here: the declared routes refuse it in the error shape.
+async def serve_entity_document(request: Request, *, entity_id: str) -> Response:
+    """An entity's stored detail (rendered first if it is not current), or 304."""
+    reader: LoopReader = request.app.state.reader
+    found = await reader.entity_document(entity_id)
+    if found is None:
+        raise NotFound(f"No entity with id '{entity_id}'.")
+    rev, body = found
+    if held := matches(request.headers.get("if-none-match"), quoted(rev)):
+        return not_modified(held)
+    if body is None:
+        body = await run_in_threadpool(
+            documents.render_entity_document, request.app.state.engine, entity_id=entity_id, rev=rev
+        )
+    return _stored_response(body, rev)
+
+
+# GET /articles/{article_id} and its layers, and GET /entities/{entity_id}, as the routers
+# declare them. NUL never reaches the store from here: the routes refuse it in the error shape.
 _DOCUMENT_PATH = re.compile(r"/articles/([^/\x00]+)(?:/(entities|quotes|links))?")
+_ENTITY_PATH = re.compile(r"/entities/([^/\x00]+)")
+
+
+def _stored_response(body: str, rev: str) -> Response:
+    return Response(
+        content=body.encode(),
+        media_type="application/json",
+        headers={"ETag": quoted(rev), "Cache-Control": DATA_CACHE},
+    )
 
 
 class StoredDocuments:
-    """A shortcut for the hottest reads: an article's detail or layer whose stored
-    rendering is current is read and sent here, without routing, dependencies or models.
+    """A shortcut for the hottest reads: an article's detail or layer, or an entity's
+    detail, whose stored rendering is current is read and sent here, without routing,
+    dependencies or models.
 
     Measured by bench/serve.py: FastAPI's routing and dependency solving cost more than
-    the read itself. Everything else (no such article, a document to render again, a
-    query string) goes on to the declared routes, which remain the definition.
+    the read itself. Everything else (no such article or entity, a document to render
+    again, a query string, a read needing a key not sent) goes on to the declared routes,
+    which remain the definition.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -189,33 +218,54 @@ class StoredDocuments:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET" and not scope["query_string"]:
-            match = _DOCUMENT_PATH.fullmatch(scope["path"])
-            if match is not None and not self._routed_elsewhere(scope):
-                reader: LoopReader = scope["app"].state.reader
-                article_id, layer = match.group(1), match.group(2) or "detail"
-                if_none_match = Headers(scope=scope).get("if-none-match")
+            article = _DOCUMENT_PATH.fullmatch(scope["path"])
+            entity = None if article else _ENTITY_PATH.fullmatch(scope["path"])
+            headers = Headers(scope=scope)
+            state = scope["app"].state
+            if (
+                (article or entity)
+                and not self._routed_elsewhere(scope)
+                and read_allowed(state.settings, headers)
+            ):
+                reader: LoopReader = state.reader
+                if_none_match = headers.get("if-none-match")
+                response: Response | None = None
                 try:
-                    rev = await reader.article_rev(article_id) if if_none_match else None
-                    found = None
-                    if rev is None or not matches(if_none_match, quoted(rev)):
-                        found = await reader.document(article_id, layer)
+                    if article is not None:
+                        layer = article.group(2) or "detail"
+                        response = await _article(reader, article.group(1), layer, if_none_match)
+                    elif entity is not None:
+                        response = await _entity(reader, entity.group(1), if_none_match)
                 except UNAVAILABLE:
-                    # The declared route answers an outage in the one error shape.
-                    await self.app(scope, receive, send)
-                    return
-                if rev is not None and (held := matches(if_none_match, quoted(rev))):
-                    await not_modified(held)(scope, receive, send)
-                    return
-                if found is not None and found[1] is not None:
-                    rev, body = found
-                    response = Response(
-                        content=body.encode(),
-                        media_type="application/json",
-                        headers={"ETag": quoted(rev), "Cache-Control": DATA_CACHE},
-                    )
+                    response = None  # the declared route answers an outage in the one shape
+                if response is not None:
                     await response(scope, receive, send)
                     return
         await self.app(scope, receive, send)
+
+
+async def _article(
+    reader: LoopReader, article_id: str, layer: str, if_none_match: str | None
+) -> Response | None:
+    """A 304 or the article's current stored `layer`; None when the route must answer."""
+    rev = await reader.article_rev(article_id) if if_none_match else None
+    if rev is not None and (held := matches(if_none_match, quoted(rev))):
+        return not_modified(held)
+    found = await reader.document(article_id, layer)
+    if found is not None and found[1] is not None:
+        return _stored_response(found[1], found[0])
+    return None
+
+
+async def _entity(reader: LoopReader, entity_id: str, if_none_match: str | None) -> Response | None:
+    """A 304 or the entity's current stored detail; None when the route must answer."""
+    found = await reader.entity_document(entity_id)
+    if found is None:
+        return None
+    rev, body = found
+    if held := matches(if_none_match, quoted(rev)):
+        return not_modified(held)
+    return None if body is None else _stored_response(body, rev)
 
 
 class ConditionalMiddleware:
@@ -297,7 +347,11 @@ def install(app: FastAPI) -> None:
     async def _not_modified(_request: Request, exc: NotModified) -> Response:
         return not_modified(exc.etag, exc.cache_control)
 
-    # Innermost of the middleware (inside CORS, whose headers its answers get too).
+    from app.api.corpus_pages import CorpusPages
+
+    # Innermost of the middleware (inside CORS, whose headers their answers get too): an
+    # article's stored documents first, then the kept corpus-wide answers.
     app.user_middleware.append(Middleware(StoredDocuments))
+    app.user_middleware.append(Middleware(CorpusPages))
     app.add_middleware(ConditionalMiddleware)
     app.add_middleware(GZipWithETags)  # outside: it sees the ETags set inside

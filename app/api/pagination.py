@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, false, or_
+from sqlalchemy import and_, false, literal, or_, tuple_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -68,7 +68,16 @@ def _coerce(value: Any, kind: type) -> Any:
 
 
 def after(order: Sequence[tuple[ColumnElement[Any], bool]], values: Sequence[Any]) -> Any:
-    """The condition "comes after `values`" for the ordering (column, descending) pairs."""
+    """The condition "comes after `values`" for the ordering (column, descending) pairs.
+
+    An order in one direction is a row-value comparison, which an index of the order serves
+    as a range (SQLite: `SEARCH ... ((a,b,c)<(?,?,?))`); spelt out as the OR below, it is a
+    filter on every row from the first page on (`SCAN ... USING INDEX`).
+    """
+    if len({descending for _, descending in order}) == 1:
+        columns = [column for column, _ in order]
+        bound = tuple_(*(literal(v, c.type) for c, v in zip(columns, values, strict=True)))
+        return tuple_(*columns) < bound if order[0][1] else tuple_(*columns) > bound
     clauses = []
     for i, (column, descending) in enumerate(order):
         equal = [c == v for (c, _), v in zip(order[:i], values[:i], strict=True)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol
 
 from app.annotate import types as ann
 from app.api.schemas import (
@@ -172,11 +173,19 @@ def quote_out(quote: models.Quote, speaker_name: str | None) -> QuoteOut:
     )
 
 
-def article_ref(article: models.Article) -> ArticleRef:
+class Titled(Protocol):
+    """What a reference to an article shows: a row of these columns, or the article."""
+
+    id: str
+    title: str
+    slug: str
+
+
+def article_ref(article: Titled) -> ArticleRef:
     return ArticleRef(id=article.id, title=article.title, slug=article.slug)
 
 
-def link_out(link: models.RelatedLink, target: models.Article | None) -> LinkOut:
+def link_out(link: models.RelatedLink, target: Titled | None) -> LinkOut:
     return LinkOut(
         id=link.id,
         title=link.title,

@@ -15,6 +15,7 @@ import logging
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.datastructures import Headers
 
 from app.api.docs import DOCS_ASSETS, DOCS_URL, REDOC_URL
 from app.config import Settings
@@ -109,9 +110,21 @@ def require_read_key(request: Request) -> None:
     path = request.url.path
     if path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
         return
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    presented = token.strip() if scheme.lower() == "bearer" and token.strip() else None
-    _check(request, settings, presented, action="reads")
+    _check(request, settings, _bearer_token(request.headers), action="reads")
+
+
+def _bearer_token(headers: Headers) -> str | None:
+    scheme, _, token = headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def read_allowed(settings: Settings, headers: Headers) -> bool:
+    """Whether a read may be answered without the routes: keys are not required, or a valid
+    one was sent. Anything else goes to the routes, whose `ReadKey` answers it."""
+    if not settings.read_keys_required:
+        return True
+    presented = _bearer_token(headers)
+    return presented is not None and key_matches(presented, settings.api_key_list)
 
 
 def log_key_mode(settings: Settings) -> None:

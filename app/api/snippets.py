@@ -1,28 +1,38 @@
 """Snippets: the passage of a text that best shows why it matched a search, words marked.
 
 The stores rank; this finds the words again in the served text, so the same code marks hits
-on SQLite and Postgres. A word matches a query word when they share a stem (Porter, as FTS5
-stems, or Snowball English, as Postgres does); a phrase matches consecutive words.
+on SQLite and Postgres. Words are compared with their accents folded, as both stores fold
+them (`word_spans`: "Café" is marked for `cafe`); a word matches a query word when they share
+a stem (Porter, as FTS5 stems, or Snowball English, as Postgres does); a phrase matches
+consecutive words.
 """
 
 from __future__ import annotations
 
 import html
 from functools import lru_cache
-
-import snowballstemmer
+from typing import Any
 
 from app.api.schemas import Snippet, TextSpan
 from app.store.search import SearchQuery, Term, word_spans
 
-_STEMMERS = (snowballstemmer.stemmer("porter"), snowballstemmer.stemmer("english"))
+
+@lru_cache(maxsize=1)
+def _stemmers() -> tuple[Any, ...]:
+    """Porter (SQLite's FTS5) and Snowball English (Postgres): made on the first snippet, as
+    importing the package loads the stemmers of every language it has."""
+    import snowballstemmer
+
+    return (snowballstemmer.stemmer("porter"), snowballstemmer.stemmer("english"))
+
+
 _BEFORE = 8  # words of context before the first marked word
 _WORDS = 32  # words in a passage
 
 
 @lru_cache(maxsize=65536)
 def _stems(word: str) -> frozenset[str]:
-    return frozenset({word, *(stemmer.stemWord(word) for stemmer in _STEMMERS)})
+    return frozenset({word, *(stemmer.stemWord(word) for stemmer in _stemmers())})
 
 
 def _hits(words: list[str], term: Term) -> list[tuple[int, int]]:

@@ -23,14 +23,15 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPool
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spacy.language import Language
-
-from app.annotate.pipeline import annotate, check_work_budget
+from app.annotate.budget import check_work_budget
 from app.annotate.types import Annotation
 from app.errors import ServiceBusy
 from app.metrics import observe_annotation
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,8 @@ def annotate_within_budget(
     text: str, *, nlp: Language, published_at: date | None, max_tokens: int
 ) -> Annotated:
     """Annotate `text`, or raise `TooMuchWork` when it has more than `max_tokens` tokens."""
+    from app.annotate.pipeline import annotate  # the model's library, on use
+
     started = time.perf_counter()
     check_work_budget(text, nlp=nlp, max_tokens=max_tokens)
     annotation = annotate(text, nlp=nlp, published_at=published_at)

@@ -18,8 +18,8 @@ from enum import Enum
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from spacy.language import Language
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -27,7 +27,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from app.annotate.document import normalize_text
-from app.annotate.pipeline import Document, annotate_many
 from app.annotate.types import Annotation
 from app.ingest.rules import (
     ARTICLE_ID_MAX_CHARS,
@@ -40,6 +39,9 @@ from app.metrics import observe_annotation
 from app.store.locking import write_session
 from app.store.tables import Article
 from app.store.writes import ArticleFields, save_article
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +215,8 @@ def annotate_pending(pending: list[Pending], *, nlp: Language) -> list[Annotatio
 
     Pure: text in, annotations out, nothing read or written.
     """
+    from app.annotate.pipeline import Document, annotate_many  # the model's library, on use
+
     documents = [Document(p.text, _as_date(p.document.published_at)) for p in pending]
     results: list[Annotation | Exception] = []
     started = time.perf_counter()

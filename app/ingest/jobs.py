@@ -21,9 +21,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spacy.language import Language
 from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -42,6 +41,9 @@ from app.ingest.core import (
 )
 from app.ingest.sources import SourceError
 from app.store.tables import IngestJob, IngestJobDocument, utcnow
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +148,27 @@ def submit_job(
     flush(batch)
     pieces = [open_positions[i : i + batch_size] for i in range(0, len(open_positions), batch_size)]
     return SubmittedJob(job_id, pieces)
+
+
+def open_jobs(engine: Engine, *, origin: str, batch_size: int) -> list[SubmittedJob]:
+    """The jobs of `origin` with documents still open, cut into pieces as `submit_job` cuts
+    them: what a local pool that stopped with its process (the service killed, restarted)
+    left undone. Working them again is harmless: documents already done are skipped."""
+    with Session(engine) as session:
+        rows = session.execute(
+            select(IngestJobDocument.job_id, IngestJobDocument.position)
+            .join(IngestJob, IngestJob.id == IngestJobDocument.job_id)  # type: ignore[arg-type]
+            .where(IngestJob.origin == origin)
+            .where(IngestJobDocument.status.in_(OPEN))  # type: ignore[union-attr]
+            .order_by(IngestJobDocument.job_id, IngestJobDocument.position)
+        ).all()
+    positions: dict[str, list[int]] = {}
+    for job_id, position in rows:
+        positions.setdefault(job_id, []).append(position)
+    return [
+        SubmittedJob(job_id, [open_[i : i + batch_size] for i in range(0, len(open_), batch_size)])
+        for job_id, open_ in positions.items()
+    ]
 
 
 def job_status(engine: Engine, job_id: str, *, max_failures: int = 100) -> JobStatus:

@@ -14,14 +14,16 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from spacy.language import Language
 from sqlalchemy.engine import Engine
 
 from app.config import DEFAULT_QUEUE_NAME
 from app.ingest.jobs import SubmittedJob, work_with_retries
 from app.metrics import collecting, observe_annotation_times
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 log = logging.getLogger(__name__)
 

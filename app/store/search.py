@@ -5,13 +5,17 @@ One parser defines what a query means (web-search syntax: words are ANDed, `"exa
 language. SQLite answers it with FTS5 tables (Porter stemming, BM25 ranking) kept by
 `index_article` / `index_quotes` in the transaction of the write; Postgres with generated,
 GIN-indexed `tsvector` columns (English stemming, `ts_rank_cd`), which it keeps itself.
-Both drop the same English stop words from the terms of a query.
+Both drop the same English stop words from the terms of a query, and both fold accents
+(`cafe` finds "Café", `café` finds "cafe"): Postgres through its `gazette_english` text
+search configuration (`unaccent`, then the English stemmer), SQLite through `fold_accents`
+applied to what it indexes and to the words of a query, with the same letters.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,13 +30,11 @@ from app.store.tables import Quote
 ARTICLE_FTS = "article_fts"
 QUOTE_FTS = "quote_fts"
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
-# Postgres: the generated columns behind search, outside the models (they are not read as data).
+# Postgres: the generated columns behind search, outside the models (they are not read as
+# data), are `to_tsvector` of this configuration: English with accents folded first
+# (migrations/versions/0010_search_accents.py makes it).
 SEARCH_COLUMN = "search_vector"
-ARTICLE_VECTOR_SQL = (
-    "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
-    "setweight(to_tsvector('english', text), 'B')"
-)
-QUOTE_VECTOR_SQL = "to_tsvector('english', text)"
+TEXT_SEARCH_CONFIG = "gazette_english"
 # Title words count more than body words (BM25 column weights; ts_rank_cd's A against B).
 _TITLE_WEIGHT, _TEXT_WEIGHT = 4.0, 1.0
 
@@ -49,15 +51,62 @@ STOP_WORDS = frozenset(_STOP_WORDS.split())
 _WORD = re.compile(r"[^\W_]+")
 _TOKEN = re.compile(r'"(?P<phrase>[^"]*)(?P<closed>"?)|(?P<word>[^\s"]+)')
 
+# Letters that Postgres's `unaccent` (its unaccent.rules) folds to other letters than their
+# Unicode decomposition gives: strokes, ligatures, eth and thorn, sharp s, hooks.
+_UNACCENT_PAIRS = """ÆAE ÐD ØO ÞTH ßss æae ðd øo þth ĐD đd ĦH ħh ıi ĸq ĿL ŀl ŁL łl ŊN ŋn ŒOE œoe
+    ŦT ŧt ƀb ƁB ƂB ƃb ƇC ƈc ƉD ƊD ƋD ƌd ƐE ƑF ƒf ƓG ƕhv ƖI ƗI ƘK ƙk ƚl ƝN ƞn ƢOI ƣoi ƤP ƥp
+    ƫt ƬT ƭt ƮT ƲV ƳY ƴy ƵZ ƶz ǤG ǥg ȡd ȤZ ȥz ȴl ȵn ȶt ȷj ȸdb ȹqp ȺA ȻC ȼc ȽL ȾT ȿs ɀz ɃB
+    ɄU ɆE ɇe ɈJ ɉj ɌR ɍr ɎY ɏy ẞSS"""
+_UNACCENT_LETTERS = {pair[0]: pair[1:] for pair in _UNACCENT_PAIRS.split()}
+# Where `unaccent` strips what the decomposition adds to a letter: Latin and Greek letters
+# (and Cyrillic ё); elsewhere (Cyrillic й, Arabic, Indic scripts) letters are left as they are.
+_DECOMPOSED = ((0xC0, 0x250), (0x370, 0x400), (0x1E00, 0x2000))
+
+
+def _fold_char(char: str) -> str:
+    if char in _UNACCENT_LETTERS:
+        return _UNACCENT_LETTERS[char]
+    code = ord(char)
+    if 0x300 <= code < 0x370:
+        return ""  # a combining accent on its own
+    if char not in "ёЁ" and not any(low <= code < high for low, high in _DECOMPOSED):
+        return char
+    base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    return base if base.isalnum() else char
+
+
+class _Folding(dict[int, str]):
+    """A `str.translate` table that folds each character the first time it is met."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLDING = _Folding()
+
+
+def fold_accents(text: str) -> str:
+    """`text` with accents folded as Postgres's `unaccent` folds them ("Straße" -> "Strasse").
+
+    A letter only ever becomes letters, so words stay words.
+    """
+    return text if text.isascii() else text.translate(_FOLDING)
+
 
 def words_of(text: str) -> list[str]:
-    """The words of `text` as both stores tokenise them: runs of letters and digits."""
-    return [w.lower() for w in _WORD.findall(text)]
+    """The words of `text` as both stores index them: runs of letters and digits, lower-cased
+    and with accents folded."""
+    return [fold_accents(w.lower()) for w in _WORD.findall(text)]
 
 
 def word_spans(text: str) -> list[tuple[int, int, str]]:
-    """Each word of `text` with its offsets: (start, end, lower-cased word)."""
-    return [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text)]
+    """Each word of `text` with its offsets: (start, end, word as `words_of` gives it)."""
+    # Inline, not through fold_accents: every word of every snippet's text passes here.
+    return [
+        (m.start(), m.end(), w if (w := m.group().lower()).isascii() else w.translate(_FOLDING))
+        for m in _WORD.finditer(text)
+    ]
 
 
 @dataclass(frozen=True)
@@ -194,7 +243,7 @@ def fts5_query(query: SearchQuery) -> str:
 
 
 def tsquery(query: SearchQuery) -> str:
-    """The query as a Postgres `to_tsquery('english', …)` expression."""
+    """The query as a Postgres `to_tsquery('gazette_english', …)` expression."""
 
     def term(t: Term) -> str:
         return " <-> ".join(f"'{w}'" for w in t.words)
@@ -211,11 +260,15 @@ def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+def _to_tsquery(query: SearchQuery) -> Any:
+    return func.to_tsquery(literal_column(f"'{TEXT_SEARCH_CONFIG}'"), tsquery(query))
+
+
 def matching(session: Session, query: SearchQuery, *, table: str, id_column: Any) -> Any:
     """`select(id, score)` of the rows of `table` ('article' or 'quote') that match `query`."""
     if is_postgres(session):
         vector = literal_column(f"{table}.{SEARCH_COLUMN}")
-        ts = func.to_tsquery(literal_column("'english'"), tsquery(query))
+        ts = _to_tsquery(query)
         # float8: a float4 reads back rounded, and a rounded cursor would repeat rows.
         score = cast(func.ts_rank_cd(vector, ts, literal_column("1")), Double)
         return select(id_column.label("id"), score.label("score")).where(vector.op("@@")(ts))
@@ -243,7 +296,7 @@ def match_condition(
     """The condition "this row matches `query`", for filtering without ranking."""
     if is_postgres(session):
         vector = literal_column(f"{table}.{SEARCH_COLUMN}")
-        return vector.op("@@")(func.to_tsquery(literal_column("'english'"), tsquery(query)))
+        return vector.op("@@")(_to_tsquery(query))
     fts, key = _fts(table)
     return id_column.in_(
         select(literal_column(f"{fts}.{key}"))
@@ -261,7 +314,11 @@ def doc_key(row_id: str) -> int:
 
 
 def index_article(session: Session, *, article_id: str, title: str, body: str) -> None:
-    """(Re)index one article, in the caller's transaction. Postgres keeps its own index."""
+    """(Re)index one article, in the caller's transaction. Postgres keeps its own index.
+
+    FTS5 stores the text with accents folded (its own `remove_diacritics` leaves strokes and
+    ligatures: "Łódź", "Straße"); snippets are made from the article's text, not from this.
+    """
     if is_postgres(session):
         return
     key = doc_key(article_id)
@@ -271,7 +328,7 @@ def index_article(session: Session, *, article_id: str, title: str, body: str) -
             f"INSERT INTO {ARTICLE_FTS} (rowid, article_id, title, text) "
             "VALUES (:key, :id, :title, :text)"
         ),
-        {"key": key, "id": article_id, "title": title, "text": body},
+        {"key": key, "id": article_id, "title": fold_accents(title), "text": fold_accents(body)},
     )
 
 
@@ -286,7 +343,9 @@ def index_quotes(session: Session, quotes: Iterable[dict[str, Any]]) -> None:
     """Index new quote rows (`id`, `text`), in the caller's transaction."""
     if is_postgres(session):
         return
-    rows = [{"key": doc_key(q["id"]), "id": q["id"], "text": q["text"]} for q in quotes]
+    rows = [
+        {"key": doc_key(q["id"]), "id": q["id"], "text": fold_accents(q["text"])} for q in quotes
+    ]
     if rows:
         session.execute(
             text(f"INSERT INTO {QUOTE_FTS} (rowid, quote_id, text) VALUES (:key, :id, :text)"),

@@ -6,6 +6,7 @@ range into `article.text`.
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -172,6 +173,23 @@ class Entity(SQLModel, table=True):
     mention_count: int = Field(default=0, sa_column=Column(Integer, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_when())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_when())
+    # Changes whenever anything the entity's detail shows changes (app/store/versions.py).
+    rev: str = Field(
+        default_factory=lambda: secrets.token_hex(8),
+        sa_column=Column(String(32), nullable=False, server_default=""),
+    )
+
+
+class EntityDocument(SQLModel, table=True):
+    """An entity's detail rendered as served, valid while `rev` is the entity's."""
+
+    __tablename__ = "entity_document"
+
+    entity_id: str = Field(
+        sa_column=Column(String(40), ForeignKey("entity.id", ondelete="CASCADE"), primary_key=True)
+    )
+    rev: str = Field(sa_column=Column(String(32), nullable=False))
+    detail: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class EntityAlias(SQLModel, table=True):
@@ -192,6 +210,8 @@ class ArticleEntity(SQLModel, table=True):
         UniqueConstraint("article_id", "entity_id"),
         # The articles of an entity without touching the table (co-occurrence, related).
         Index("ix_article_entity_entity_article", "entity_id", "article_id"),
+        # The articles of an entity with at most so many entities (related articles).
+        Index("ix_article_entity_entity_size", "entity_id", "article_size", "article_id"),
     )
 
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
@@ -200,6 +220,10 @@ class ArticleEntity(SQLModel, table=True):
     position: int = Field(sa_column=Column(Integer, nullable=False))
     name: str = Field(sa_column=Column(Text, nullable=False))
     mention_count: int = Field(sa_column=Column(Integer, nullable=False))
+    # How many entities the article mentions (the same on each of its rows), written with them.
+    article_size: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
 
 
 class Mention(SQLModel, table=True):

@@ -3,11 +3,13 @@
 Every article carries a `rev`: a token that changes whenever anything its detail shows
 changes, whether the article itself was written or another write changed what the
 article shows (an entity's canonical name, aliases or geocode; a READ MORE link
-resolved, re-pointed or released; a linked article retitled). `store_version.rev`
-changes with every write to the corpus. Both are random, never reused, so a token
-names one state of a resource: the API derives strong ETags from them without reading
-a body, and keeps rendered documents (`article_document`) only while their `rev` is
-the article's.
+resolved, re-pointed or released; a linked article retitled). Every entity carries one
+too, changed by the writes of the articles mentioning it (its counts, aliases, statements
+and the entities it appears with) and by a new name of an entity it appears with.
+`store_version.rev` changes with every write to the corpus. All are random, never
+reused, so a token names one state of a resource: the API derives strong ETags from
+them without reading a body, and keeps rendered documents (`article_document`,
+`entity_document`) only while their `rev` is the article's or the entity's.
 """
 
 from __future__ import annotations
@@ -21,9 +23,18 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Select, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from app.store.tables import Article, ArticleDocument, ArticleEntity, RelatedLink, StoreVersion
+from app.store.tables import (
+    Article,
+    ArticleDocument,
+    ArticleEntity,
+    Entity,
+    EntityDocument,
+    RelatedLink,
+    StoreVersion,
+)
 
 # The parts of an article served from its rendered document.
 DOCUMENT_LAYERS = ("detail", "entities", "quotes", "links")
@@ -60,6 +71,36 @@ def touch_articles_linking(session: Session, link_ids: Iterable[str]) -> None:
     """New versions for the articles making these READ MORE links (their target changed)."""
     if ids := set(link_ids):
         _touch_articles_in(session, select(RelatedLink.article_id).where(RelatedLink.id.in_(ids)))
+
+
+def touch_entities(session: Session, entity_ids: Iterable[str]) -> None:
+    """New versions for these entities: their counts, aliases, quotes or the entities they
+    appear with changed (an article mentioning them was written or deleted)."""
+    if ids := set(entity_ids):
+        session.execute(
+            update(Entity)
+            .where(Entity.id.in_(ids))
+            .values(rev=new_rev())
+            .execution_options(synchronize_session=False)
+        )
+
+
+def touch_entities_beside(session: Session, entity_ids: Iterable[str]) -> None:
+    """New versions for the entities appearing in an article with these (whose names
+    changed): their details list these among the entities they appear with."""
+    if ids := set(entity_ids):
+        mine, theirs = aliased(ArticleEntity), aliased(ArticleEntity)
+        beside = (
+            select(theirs.entity_id)
+            .join(mine, mine.article_id == theirs.article_id)
+            .where(mine.entity_id.in_(ids))
+        )
+        session.execute(
+            update(Entity)
+            .where(Entity.id.in_(beside))
+            .values(rev=new_rev())
+            .execution_options(synchronize_session=False)
+        )
 
 
 def read_store_rev(engine: Engine) -> str:
@@ -130,6 +171,15 @@ class LoopReader:
         rev, rendered_rev, body, text = row
         return rev, body if rendered_rev == rev else None, text
 
+    async def entity_document(self, entity_id: str) -> tuple[str, str | None] | None:
+        """(entity rev, its rendered detail if rendered at that rev), or None for no entity
+        a stored article mentions (an entity whose last article went is hidden)."""
+        row = await self._fetch("entity", (entity_id,))
+        if row is None or row[1] <= 0:
+            return None
+        rev, _, rendered_rev, body = row
+        return rev, body if rendered_rev == rev else None
+
     def close(self) -> None:
         self._lane.abandon()
 
@@ -152,6 +202,10 @@ class _ReadLane:
                 )
                 for layer in DOCUMENT_LAYERS
             },
+            "entity": (
+                "SELECT e.rev, e.article_count, d.rev, d.detail FROM entity e LEFT JOIN"
+                f" entity_document d ON d.entity_id = e.id WHERE e.id = {mark}"
+            ),
             # The same, with the text its offsets index, read in the same statement.
             **{
                 f"{layer} text": (
@@ -221,5 +275,17 @@ def save_document(
     statement = statement.on_conflict_do_update(
         index_elements=[ArticleDocument.article_id],
         set_={key: statement.excluded[key] for key in values if key != "article_id"},
+    )
+    connection.execute(statement)
+
+
+def save_entity_document(connection: Connection, entity_id: str, rev: str, detail: str) -> None:
+    """Keep the rendered detail of an entity at `rev`, replacing an older one."""
+    values = {"entity_id": entity_id, "rev": rev, "detail": detail}
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(EntityDocument).values(values)
+    statement = statement.on_conflict_do_update(
+        index_elements=[EntityDocument.entity_id],
+        set_={"rev": statement.excluded.rev, "detail": statement.excluded.detail},
     )
     connection.execute(statement)

@@ -31,7 +31,13 @@ from app.store.tables import (
     RelatedLink,
     utcnow,
 )
-from app.store.versions import new_rev, touch_articles_mentioning, touch_store
+from app.store.versions import (
+    new_rev,
+    touch_articles_mentioning,
+    touch_entities,
+    touch_entities_beside,
+    touch_store,
+)
 
 _CHILDREN = (ArticleBlock, Mention, Quote, RelatedLink, DateMention, ArticleEntity)
 
@@ -130,6 +136,9 @@ def save_article(
     recount_entities(session, touched)
     # Other articles show these entities' names, aliases and geocode.
     touch_articles_mentioning(session, changed)
+    touch_entities(session, touched | changed)
+    # Other entities' details list these among the entities they appear with, by name.
+    touch_entities_beside(session, changed)
     touch_store(session)
     return article, created
 
@@ -149,6 +158,7 @@ def delete_article(session: Session, *, article_id: str) -> None:
     session.delete(article)
     session.flush()
     recount_entities(session, touched)
+    touch_entities(session, touched)
     touch_store(session)
 
 
@@ -247,6 +257,8 @@ def _add_entities(
             for m in local.mentions
         )
     session.flush()  # the entities first: the rows below refer to them
+    for row in rows.values():
+        row["article_size"] = len(rows)
     _insert(session, ArticleEntity, list(rows.values()))
     _insert(session, Mention, mentions)
     return ids

@@ -12,15 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from app.store.search import (
-    ARTICLE_FTS,
-    ARTICLE_VECTOR_SQL,
-    FTS_TOKENIZER,
-    QUOTE_FTS,
-    QUOTE_VECTOR_SQL,
-    SEARCH_COLUMN,
-    doc_key,
-)
+from app.store.search import ARTICLE_FTS, FTS_TOKENIZER, QUOTE_FTS, SEARCH_COLUMN, doc_key
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -34,6 +26,12 @@ _INDEXES = (
     ("ix_quote_cue_lemma", "quote", ["cue_lemma"]),
 )
 _BATCH = 500
+# The search columns as this revision made them (0010 makes them fold accents).
+ARTICLE_VECTOR_SQL = (
+    "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
+    "setweight(to_tsvector('english', text), 'B')"
+)
+QUOTE_VECTOR_SQL = "to_tsvector('english', text)"
 
 
 def upgrade() -> None:

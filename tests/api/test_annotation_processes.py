@@ -122,3 +122,16 @@ def test_the_service_loads_a_model_only_when_it_annotates_itself():
     assert Settings(workers=0, annotation_processes=1).service_needs_model  # jobs run here
     assert Settings(workers=2, annotation_processes=0).service_needs_model
     assert Settings(max_concurrent_annotations=3).annotation_process_count == 3
+
+
+def test_the_service_imports_no_model_library_until_it_annotates_itself():
+    # A restart that serves a stored corpus does not pay for importing spaCy: only the
+    # annotation processes and job workers import it.
+    import subprocess
+    import sys
+
+    probe = "import sys, app.main; print(sorted(m for m in ('spacy', 'thinc') if m in sys.modules))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

@@ -89,3 +89,46 @@ def test_cache_control_fits_the_resource(client, stored):
 def test_a_missing_article_is_404_even_with_if_none_match(client, stored):
     etag = client.get("/articles/seed").headers["etag"]
     assert client.get("/articles/none", headers={"If-None-Match": etag}).status_code == 404
+
+
+def test_a_corpus_wide_page_read_again_is_the_page_the_route_built(client, stored, monkeypatch):
+    from app.api.services import article_lists
+
+    built_lists = []
+    build = article_lists.list_articles
+    monkeypatch.setattr(
+        article_lists, "list_articles", lambda *a, **k: built_lists.append(1) or build(*a, **k)
+    )
+    urls = ["/articles?limit=1", "/entities?limit=2", "/articles/seed/related", "/articles?q=said"]
+    kept = ("etag", "link", "cache-control", "content-type", "content-length")
+    for url in urls:
+        built = client.get(url)  # by the route; kept
+        again = client.get(url)  # sent from what was kept
+        assert built.status_code == again.status_code == 200, url
+        assert again.content == built.content, url
+        assert {k: again.headers.get(k) for k in kept} == {k: built.headers.get(k) for k in kept}
+        assert client.get(url, headers={"If-None-Match": built.headers["etag"]}).status_code == 304
+    assert "link" in client.get("/articles?limit=1").headers
+    assert len(built_lists) == 2  # once per list URL: the second reads were the kept pages
+    before = client.get("/articles")
+    response = client.post("/articles", json={"id": "newest", "text": "A title\n\nNew words."})
+    assert response.status_code == 201
+    after = client.get("/articles")
+    assert after.headers["etag"] != before.headers["etag"]
+    assert "newest" in [item["id"] for item in after.json()["items"]]
+    assert "newest" not in [item["id"] for item in before.json()["items"]]
+
+
+def test_every_corpus_wide_route_is_where_kept_answers_are_looked_for():
+    from app.api.conditional import _corpus_version
+    from app.api.corpus_pages import CORPUS_PREFIXES
+    from app.api.routers import annotate, articles, entities, jobs, links, quotes, system
+
+    corpus_wide = [
+        route.path
+        for module in (annotate, articles, entities, jobs, links, quotes, system)
+        for route in module.router.routes
+        if any(d.dependency is _corpus_version for d in getattr(route, "dependencies", []))
+    ]
+    assert "/articles" in corpus_wide and "/articles/{article_id}/related" in corpus_wide
+    assert all(path.startswith(CORPUS_PREFIXES) for path in corpus_wide), corpus_wide

@@ -148,3 +148,25 @@ def test_a_piece_done_twice_counts_once_and_a_killer_document_is_parked(engine, 
     assert (status.counts["created"], status.counts["failed"], status.open) == (2, 1, 0)
     assert status.failures[0]["reason"].startswith("parked after 3 tries: its worker stopped")
     assert status.state == "completed"
+
+
+def test_jobs_a_stopped_service_left_open_are_resumed_when_it_starts(make_client, engine):
+    from app.ingest.core import IngestDocument
+
+    def left_open(origin: str, seed: int) -> jobs.SubmittedJob:
+        # Recorded, never worked: the pool went down with the process that took the job.
+        documents = [
+            IngestDocument(text=a["text"], id=a["id"], origin=origin)
+            for a in synthetic_articles(3, seed=seed)
+        ]
+        return jobs.submit_job(engine, documents, origin=origin, batch_size=2)
+
+    posted, loaded = left_open("api", seed=11), left_open("cli", seed=12)
+    assert jobs.job_status(engine, posted.id).state == "queued"
+
+    client = make_client()  # its pool takes what was left open of the API's jobs
+    done = wait_for(client, f"/jobs/{posted.id}")
+    assert done["state"] == "completed" and done["counts"]["created"] == 3
+    # A CLI or startup load submits its own jobs again when it runs: not taken here.
+    assert client.get(f"/jobs/{loaded.id}").json()["state"] == "queued"
+    assert_store_consistent(engine)

@@ -131,6 +131,19 @@ def test_reads_are_open_unless_keys_are_required(make_client):
         assert closed.get(path).status_code == 200, path
 
 
+def test_reads_served_from_stored_or_kept_answers_need_the_key_too(make_client):
+    closed = make_client(key=None, read_keys_required=True)
+    auth = {"Authorization": f"Bearer {TEST_KEY}"}
+    assert closed.post("/articles", json=ARTICLE, headers=auth).status_code == 201
+    urls = ["/articles/keyed", "/articles/keyed/entities", "/articles/keyed/quotes", "/articles"]
+    for url in urls:  # the first reads render and store the documents
+        assert closed.get(url, headers=auth).status_code == 200, url
+    for url in urls:
+        assert closed.get(url).status_code == 401, url
+        assert closed.get(url, headers={"Authorization": "Bearer nope"}).status_code == 401, url
+        assert closed.get(url, headers=auth).status_code == 200, url
+
+
 def test_the_openapi_document_declares_the_key_on_every_write(client):
     document = client.get("/openapi.json").json()
     schemes = document["components"]["securitySchemes"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 pytestmark = pytest.mark.nlp
@@ -312,3 +314,83 @@ def test_related_honours_the_limit_and_knows_unknown_articles(corpus):
     missing = corpus.get("/articles/nope/related")
     assert missing.status_code == 404
     assert missing.headers["content-type"].startswith("application/problem+json")
+
+
+def ranked_in_full(client, article_id: str, limit: int) -> list[tuple[str, float]]:
+    """(id, score) of the related articles, from every article sharing an entity."""
+    from sqlalchemy import func, select
+    from sqlmodel import Session
+
+    from app.store.tables import Article, ArticleEntity, Entity
+
+    with Session(client.app.state.engine) as session:
+        total = session.scalar(select(func.count()).select_from(Article))
+        counts = dict(session.execute(select(Entity.id, Entity.article_count)).all())
+        entities: dict[str, list[str]] = {}
+        for a_id, e_id in session.execute(
+            select(ArticleEntity.article_id, ArticleEntity.entity_id)
+        ):
+            entities.setdefault(a_id, []).append(e_id)
+    weights = {
+        e: math.log(total / counts[e])
+        for e in entities.get(article_id, [])
+        if 1 < counts[e] < total
+    }
+    ranked = []
+    for a_id, theirs in entities.items():
+        shared_ids = sorted(e for e in theirs if e in weights)
+        if a_id == article_id or not shared_ids:
+            continue
+        shared = 0.0
+        for e_id in shared_ids:
+            shared += weights[e_id]
+        ranked.append((-(shared * shared * shared) / len(theirs), a_id, shared, len(theirs)))
+    ranked.sort()
+    return [(a_id, round(shared / size ** (1 / 3), 4)) for _, a_id, shared, size in ranked[:limit]]
+
+
+def assert_related_are_ranked_in_full(client) -> None:
+    ids = [item["id"] for item in client.get("/articles", params={"limit": 100}).json()["items"]]
+    for article_id in ids:
+        for limit in (1, 2, 3, 10):
+            served = [
+                (item["article"]["id"], item["score"])
+                for item in related(client, article_id, limit=limit)
+            ]
+            assert served == ranked_in_full(client, article_id, limit), (article_id, limit)
+
+
+@pytest.mark.parametrize("rare", [1, 16])
+def test_related_are_the_best_of_every_article_sharing_an_entity(corpus, monkeypatch, rare):
+    from app.api.services import links
+
+    # With rare=1, the articles of every entity but the rarest are read only as far as they
+    # could still make the list.
+    monkeypatch.setattr(links, "RARE_ARTICLES", rare)
+    assert_related_are_ranked_in_full(corpus)
+
+
+def test_a_short_article_of_common_names_outranks_a_long_one_sharing_a_rare_name(
+    client, monkeypatch
+):
+    from app.api.services import links
+
+    monkeypatch.setattr(links, "RARE_ARTICLES", 1)
+    post(client, "base", story("Talks in Sirte", "Officials of Libya and Egypt met in Sirte."))
+    post(
+        client,
+        "tour",
+        story(
+            "The envoy's tour ends",
+            "The envoy visited Sirte, Paris, Berlin, Madrid, Rome, Vienna, Prague, Warsaw, "
+            "Dublin, Oslo and Athens this month.",
+        ),
+    )
+    post(client, "deal", story("Libya and Egypt agree", "Libya and Egypt signed a deal."))
+    post(client, "talks", story("Talks go on", "Libya, Egypt and Tunisia held talks on Monday."))
+    for n in range(5):
+        post(client, f"markets-{n}", story(f"Markets rise {n}", "Shares rose after a quiet week."))
+    # "tour" shares the rarest name, but among a dozen: the articles of the commoner names
+    # must be read, as far as a short one among them could outrank it.
+    assert related(client, "base", limit=1)[0]["article"]["id"] == "deal"
+    assert_related_are_ranked_in_full(client)

@@ -40,6 +40,31 @@ def assert_served_as_built(client) -> None:
             assert client.get(f"/articles/{article_id}/{layer}").json() == expected[layer]
 
 
+def built_entity(client, entity_id: str) -> dict:
+    """The entity's detail as the service builds it from the rows."""
+    from app.api.services.entities import get_entity_detail
+
+    with Session(client.app.state.engine) as session:
+        return get_entity_detail(session, entity_id=entity_id).model_dump(mode="json")
+
+
+def assert_entities_served_as_built(client) -> None:
+    """Every entity's detail, read twice (rendered, then the stored document), is what the
+    rows build; an entity no article mentions any more is a 404."""
+    from app.store.tables import Entity
+
+    with Session(client.app.state.engine) as session:
+        entities = session.execute(select(Entity.id, Entity.article_count)).all()
+    assert any(count > 0 for _, count in entities)
+    for entity_id, count in entities:
+        for _ in range(2):
+            response = client.get(f"/entities/{entity_id}")
+            if count <= 0:
+                assert response.status_code == 404, entity_id
+            else:
+                assert response.json() == built_entity(client, entity_id), entity_id
+
+
 def person(detail: dict) -> dict:
     (found,) = [e for e in detail["entities"] if e["type"] == "PERSON"]
     return found
@@ -114,3 +139,34 @@ def test_an_article_named_like_a_route_does_not_shadow_it(client):
     served = client.get("/articles/facets")
     assert served.status_code == 200
     assert "facets" in served.json() and "title" not in served.json()
+
+
+def test_served_entity_documents_equal_what_the_rows_build_through_later_writes(client, seed_text):
+    post(client, "short", SHORT_HAFTAR)
+    assert_entities_served_as_built(client)
+    # A fuller name for Haftar, whom Tripoli's detail lists by name: "full" mentions only him.
+    post(client, "full", HAFTAR_STORY)
+    assert_entities_served_as_built(client)
+    post(client, "seed", seed_text)
+    assert_entities_served_as_built(client)
+    post(client, "short", SHORT_HAFTAR + "\n\nThe mayor of Leeds was not asked, she said.")
+    assert_entities_served_as_built(client)
+    assert client.delete("/articles/full").status_code == 204
+    assert_entities_served_as_built(client)
+    assert client.delete("/articles/short").status_code == 204  # some are hidden now
+    assert_entities_served_as_built(client)
+
+
+def test_an_entity_document_changes_only_with_the_writes_that_change_it(client, seed_text):
+    post(client, "short", SHORT_HAFTAR)
+    haftar = person(client.get("/articles/short").json())["id"]
+    before = client.get(f"/entities/{haftar}")
+    assert before.status_code == 200
+    post(client, "other", "Budget passed\n\nThe council in Leeds approved the budget on Monday.")
+    again = client.get(f"/entities/{haftar}", headers={"If-None-Match": before.headers["etag"]})
+    assert again.status_code == 304  # an article not mentioning it changes nothing it shows
+    post(client, "full", HAFTAR_STORY)
+    after = client.get(f"/entities/{haftar}", headers={"If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200
+    assert after.json()["name"] == "Khalifa Haftar"
+    assert after.json() == built_entity(client, haftar)

@@ -294,6 +294,105 @@ def test_quote_search_facets_and_filters(corpus):
         assert body["facets"]["kind"]
 
 
+ACCENTED = {
+    "cafe-accented": "Café au lait returns to Łódź\n\nThe Café Straße in Łódź reopened on "
+    'Friday. "Every café in town was full," Anna Nowak said.',
+    "cafe-plain": "Cafe owners cheer\n\nCafe owners in Leeds cheered the news on Friday. "
+    '"The cafe was busy all day," Tom Reed said.',
+}
+
+
+def test_accents_are_folded_in_texts_and_queries(corpus):
+    for article_id, text in ACCENTED.items():
+        assert corpus.post("/articles", json={"id": article_id, "text": text}).status_code == 201
+    for q in ("cafe", "café", "CAFÉ"):
+        assert set(ids(corpus, q=q)) == set(ACCENTED), q
+        quotes = corpus.get("/quotes", params={"q": q}).json()["items"]
+        assert {quote["article_id"] for quote in quotes} == set(ACCENTED), q
+    # Strokes and ligatures fold too, in words and phrases, included or excluded.
+    for q in ("lodz", "łódź", "LODZ", "strasse", "straße", '"cafe strasse"', '"café straße"'):
+        assert ids(corpus, q=q) == ["cafe-accented"], q
+    assert ids(corpus, q="cafe -lodz") == ["cafe-plain"]
+    assert ids(corpus, q="cafe -łódź") == ["cafe-plain"]
+
+    for q in ("cafe", "café"):
+        hits = {
+            item["id"]: item for item in corpus.get("/articles", params={"q": q}).json()["items"]
+        }
+        accented = hits["cafe-accented"]["snippet"]
+        assert "<mark>Café</mark>" in accented["marked"], q
+        assert "Café" in {h["text"] for h in accented["highlights"]}
+        assert "<mark>Cafe</mark>" in hits["cafe-plain"]["snippet"]["marked"], q
+        quotes = corpus.get("/quotes", params={"q": q}).json()["items"]
+        marked = {quote["article_id"]: quote["snippet"]["marked"] for quote in quotes}
+        assert "<mark>café</mark>" in marked["cafe-accented"], q
+        assert "<mark>cafe</mark>" in marked["cafe-plain"], q
+    phrase = corpus.get("/articles", params={"q": '"cafe strasse"'}).json()["items"][0]
+    assert [h["text"] for h in phrase["snippet"]["highlights"]] == ["Café Straße"]
+
+
+def test_the_accent_migration_indexes_what_is_stored_and_goes_back(database_url):
+    from alembic import command
+    from fastapi.testclient import TestClient
+    from sqlalchemy import text
+
+    from app.config import Settings
+    from app.db import create_db_engine
+    from app.main import create_app
+    from app.store.migrate import alembic_config, upgrade
+
+    def search(q: str) -> tuple[list[str], list[str]]:
+        app = create_app(Settings(database_url=database_url, load_on_startup=False), nlp=object())
+        with TestClient(app) as client:
+            return ids(client, q=q), ids(client, "/quotes", q=q)
+
+    upgrade(database_url, "0008")
+    engine = create_db_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO article (id, slug, title, title_key, text, sort_at, content_hash,"
+                " annotator_version, word_count, created_at, updated_at, rev) VALUES ('old',"
+                " 'old-news', 'Café Straße', 'cafe strasse', 'Café Straße\n\nThe Łódź café"
+                " closed.', CURRENT_TIMESTAMP, 'x', '0', 6, CURRENT_TIMESTAMP,"
+                " CURRENT_TIMESTAMP, 'r')"
+            )
+        )
+        connection.execute(
+            text(
+                'INSERT INTO quote (id, article_id, position, kind, start, "end", text)'
+                " VALUES ('old-q1', 'old', 1, 'indirect', 13, 33, 'The Łódź café closed')"
+            )
+        )
+    upgrade(database_url)
+    for q in ("cafe", "café", "lodz", "łódź"):
+        assert search(q) == (["old"], ["old-q1"]), q
+    for q in ("strasse", '"café straße"'):
+        assert search(q) == (["old"], []), q
+    assert search("closed") == (["old"], ["old-q1"])
+
+    command.downgrade(alembic_config(database_url), "0008")
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            configs = connection.execute(
+                text("SELECT count(*) FROM pg_ts_config WHERE cfgname = 'gazette_english'")
+            ).scalar()
+            assert configs == 0
+            matches = text(
+                "SELECT count(*) FROM quote WHERE search_vector @@ to_tsquery('english', :q)"
+            )
+        else:
+            matches = text("SELECT count(*) FROM quote_fts WHERE quote_fts MATCH :q")
+        # As before: diacritics folded on SQLite only, strokes on neither.
+        sqlite = engine.dialect.name == "sqlite"
+        assert connection.execute(matches, {"q": "cafe"}).scalar() == (1 if sqlite else 0)
+        assert connection.execute(matches, {"q": "lodz"}).scalar() == 0
+        assert connection.execute(matches, {"q": "closed"}).scalar() == 1
+    engine.dispose()
+    upgrade(database_url)
+    assert search("lodz") == (["old"], ["old-q1"])
+
+
 def test_the_migration_indexes_articles_stored_before_it(database_url):
     from fastapi.testclient import TestClient
     from sqlalchemy import text

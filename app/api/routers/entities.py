@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.api.conditional import CorpusVersion
+from app.api.conditional import CorpusVersion, serve_entity_document
 from app.api.deps import CursorQuery, LimitQuery, SessionDep
 from app.api.offsets import OffsetsQuery
 from app.api.openapi import problems
@@ -55,11 +55,10 @@ def list_entities(
     operation_id="get_entity",
     response_model=EntityDetail,
     responses=problems(404),
-    dependencies=[CorpusVersion],
 )
-def get_entity(entity_id: EntityIdPath, session: SessionDep) -> EntityDetail:
+async def get_entity(entity_id: EntityIdPath, request: Request) -> Response:
     """Canonical name, type, aliases, counts, geocode and the entities it appears with."""
-    return entity_service.get_entity_detail(session, entity_id=entity_id)
+    return await serve_entity_document(request, entity_id=entity_id)
 
 
 @router.get(

@@ -121,13 +121,14 @@ def article_quotes(session: Session, *, article_id: str) -> list[QuoteOut]:
 def article_links(session: Session, *, article_id: str) -> list[LinkOut]:
     get_article(session, article_id=article_id)
     target = aliased(models.Article)
+    # The target's reference alone, not its text.
     rows = session.execute(
-        select(models.RelatedLink, target)
+        select(models.RelatedLink, target.id, target.title, target.slug)
         .outerjoin(target, target.id == models.RelatedLink.target_article_id)
         .where(models.RelatedLink.article_id == article_id)
         .order_by(models.RelatedLink.position)
     ).all()
-    return [link_out(link, target_article) for link, target_article in rows]
+    return [link_out(row[0], row if row.id is not None else None) for row in rows]
 
 
 def stored_article_count(engine: Engine, *, known: tuple[str, int] | None) -> tuple[str, int]:

@@ -1,4 +1,5 @@
-"""The read model: an article's detail and layers, rendered once per version, served as stored.
+"""The read model: an article's detail and layers, and an entity's detail, rendered once per
+version, served as stored.
 
 Rendering is the one place that shapes an article for clients (`render`: the same
 builders the service always used, then JSON). Its result is kept in `article_document`
@@ -21,7 +22,8 @@ from sqlmodel import Session
 
 from app.api.schemas import EntityMentions, LinkOut, QuoteOut
 from app.api.services.articles import get_article_detail
-from app.store.versions import save_document
+from app.api.services.entities import get_entity_detail
+from app.store.versions import save_document, save_entity_document
 
 _ENTITIES = TypeAdapter(list[EntityMentions])
 _QUOTES = TypeAdapter(list[QuoteOut])
@@ -54,3 +56,16 @@ def render_document(engine: Engine, *, article_id: str, rev: str) -> dict[str, s
         # Deleted meanwhile, or the store is busy writing: serve what was rendered.
         pass
     return layers
+
+
+def render_entity_document(engine: Engine, *, entity_id: str, rev: str) -> str:
+    """Render the entity's detail, keep it as of `rev` (read before the rows rendered here,
+    as for articles), and return it."""
+    with Session(engine) as session:
+        detail = get_entity_detail(session, entity_id=entity_id).model_dump_json()
+    try:
+        with engine.begin() as connection:
+            save_entity_document(connection, entity_id, rev, detail)
+    except DBAPIError:
+        pass  # the store is busy writing: serve what was rendered
+    return detail

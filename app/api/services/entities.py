@@ -118,16 +118,22 @@ def get_entity_detail(session: Session, *, entity_id: str, co_limit: int = 10) -
     entity = get_entity(session, entity_id=entity_id)
     mine = aliased(models.ArticleEntity)
     theirs = aliased(models.ArticleEntity)
-    shared = func.count(theirs.article_id).label("shared")
-    rows = session.execute(
-        select(models.Entity, shared)
+    shared = func.count().label("shared")
+    # Counted on the two indexes of article_entity alone; only the entities kept are read.
+    counts = (
+        select(theirs.entity_id, shared)
         .select_from(mine)
-        .join(theirs, (theirs.article_id == mine.article_id) & (theirs.entity_id != mine.entity_id))
-        .join(models.Entity, models.Entity.id == theirs.entity_id)
-        .where(mine.entity_id == entity.id)
-        .group_by(models.Entity.id)
-        .order_by(shared.desc(), models.Entity.id)
+        .join(theirs, theirs.article_id == mine.article_id)
+        .where(mine.entity_id == entity.id, theirs.entity_id != entity.id)
+        .group_by(theirs.entity_id)
+        .order_by(shared.desc(), theirs.entity_id)
         .limit(co_limit)
+        .subquery("counts")
+    )
+    rows = session.execute(
+        select(models.Entity.id, models.Entity.name, models.Entity.type, counts.c.shared)
+        .join(counts, counts.c.entity_id == models.Entity.id)
+        .order_by(counts.c.shared.desc(), models.Entity.id)
     ).all()
     summary = summaries(session, [entity])[0]
     statements = (
@@ -140,8 +146,8 @@ def get_entity_detail(session: Session, *, entity_id: str, co_limit: int = 10) -
         **summary.model_dump(),
         statement_count=session.execute(select(func.count()).select_from(statements)).scalar_one(),
         co_occurring=[
-            CoEntity(id=other.id, name=other.name, type=other.type, shared_articles=count)
-            for other, count in rows
+            CoEntity(id=row.id, name=row.name, type=row.type, shared_articles=row.shared)
+            for row in rows
         ],
     )
 

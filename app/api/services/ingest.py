@@ -8,7 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.annotate.pipeline import TooMuchWork
+from app.annotate.budget import TooMuchWork
 from app.annotate.types import Annotation
 from app.api.presenters import article_summary
 from app.api.schemas import ArticleIn, IngestOut
