@@ -21,6 +21,11 @@ class CountingList(list):
             self.reads += 1
             yield item
 
+    def __reversed__(self):
+        for item in super().__reversed__():
+            self.reads += 1
+            yield item
+
 
 class CountingDoc(Doc):
     """A parsed document that counts how often its whole text is read: spaCy joins every

@@ -904,3 +904,135 @@ def test_quotes_in_many_read_more_lines_are_left_out_reading_each_line_once(nlp,
     [ranges] = excluded
     assert len(ranges) >= count
     assert ranges.reads <= 2 * len(ranges)
+
+
+# --- work stays linear ---------------------------------------------------------------------
+
+
+class AntecedentsByLookingBack:
+    """The person a he/she refers to, found by looking back through every mention of the
+    paragraphs before it and judging each: what `_Antecedents` answers."""
+
+    def __init__(self, art, index):
+        self.art, self.index = art, index
+
+    def find(self, offset, paragraph, gender):
+        from app.annotate.lexicon import SUBJECT_DEPS
+        from app.annotate.quotes.resolution import MAX_PARAGRAPHS_BACK
+        from app.annotate.quotes.speakers import is_cue
+
+        art, index = self.art, self.index
+        floor = art.paragraphs[max(0, paragraph - MAX_PARAGRAPHS_BACK)][0]
+        near = art.paragraphs[max(0, paragraph - 1)][0]
+        candidates = [
+            m
+            for m in index.before(offset, floor)
+            if index.types.get(m[2]) == "PERSON"
+            and index.gender.get(m[2], gender) == gender
+            and art.quote_of[art.token_at(m[0])] == -1
+        ]
+        roles = []
+        for m_start, m_end, _ in candidates:
+            span = art.doc.char_span(m_start, m_end, alignment_mode="expand")
+            root = span.root if span is not None else None
+            if root is not None and root.dep_ == "appos":
+                root = root.head
+            if root is None or root.dep_ not in SUBJECT_DEPS:
+                roles.append(2)
+            elif (root.head.dep_ == "ROOT" or is_cue(root.head)) and m_start >= near:
+                roles.append(0)
+            else:
+                roles.append(1)
+        for wanted in (0, 1, 2):
+            chosen = next(
+                (m[2] for m, r in zip(candidates, roles, strict=True) if r <= wanted), None
+            )
+            if chosen is not None:
+                index.gender.setdefault(chosen, gender)
+                return chosen
+        return None
+
+
+def _pronoun_paragraphs(seed: int, count: int) -> str:
+    """Paragraphs of people named in several roles, and quotations of a he or a she."""
+    import random
+
+    rng = random.Random(seed)
+    people = ["Alice Smith", "Bob Jones", "Carol Brown", "David Evans", "Emma Reyes"]
+    sentences = [
+        "{name} arrived on Monday.",
+        "They met {name} at the hall.",
+        "{name}, who runs the firm, was late.",
+        "Mr {surname} said the plan would work.",
+        "Mrs {surname} left early.",
+        '"Yes," she said.',
+        '"No," he said.',
+        'He said: "We will go."',
+        '"It is over," she told reporters.',
+    ]
+    paragraphs = []
+    for _ in range(count):
+        chosen = rng.choices(sentences, k=rng.randint(1, 6))
+        name = rng.choice(people)
+        paragraphs.append(" ".join(s.format(name=name, surname=name.split()[1]) for s in chosen))
+    return "People\n\n" + "\n\n".join(paragraphs)
+
+
+@pytest.mark.nlp
+def test_pronouns_are_resolved_as_looking_back_through_every_mention_does(
+    nlp, seed_text, monkeypatch
+):
+    from app.annotate.quotes import resolution
+
+    texts = [seed_text, *(_pronoun_paragraphs(seed, 40) for seed in range(3))]
+    texts.append("Title\n\n" + 'They met Alice Smith. "Yes," she said. ' * 100)
+    for text in texts:
+        doc = nlp(text)
+        structure, entities = parse_structure(text), _entities(doc)
+        found = extract_quotes(doc, structure, entities)
+        with monkeypatch.context() as patched:
+            patched.setattr(resolution, "_Antecedents", AntecedentsByLookingBack)
+            expected = extract_quotes(doc, structure, entities)
+        assert found == expected
+        assert any(q.speaker_key for q in found)
+
+
+@pytest.mark.nlp
+def test_each_mention_is_judged_once_for_all_the_pronouns_after_it(nlp, monkeypatch):
+    from app.annotate.quotes.resolution import _Antecedents
+
+    judged = []
+    real = _Antecedents._role
+    monkeypatch.setattr(
+        _Antecedents, "_role", lambda self, s, e: judged.append(s) or real(self, s, e)
+    )
+    text = "Title\n\n" + 'Alice Smith arrived. "Yes," she said. ' * 200  # one paragraph
+    doc = nlp(text)
+    entities = _entities(doc)
+    found = extract_quotes(doc, parse_structure(text), entities)
+    [alice] = [e for e in entities if e.name == "Alice Smith"]
+    assert len(found) == 200 and all(q.speaker_key == alice.key for q in found)
+    assert sorted(judged) == sorted(m.start for m in alice.mentions)
+
+
+@pytest.mark.nlp
+def test_quotations_standing_alone_read_the_quotes_before_them_once(nlp, monkeypatch):
+    import app.annotate.quotes as quotes_module
+
+    counted: list[CountingList] = []
+    real = quotes_module._resolve
+
+    def resolve(art, found, index):
+        counted.append(CountingList(found))
+        real(art, counted[-1], index)
+
+    monkeypatch.setattr(quotes_module, "_resolve", resolve)
+    lines = [f'"Yes, we will go to {k}."' for k in range(300)]
+    text = "Title\n\nAlice Smith arrived on Monday.\n\n" + "\n\n".join(lines)
+    doc = nlp(text)
+    entities = _entities(doc)
+    found = extract_quotes(doc, parse_structure(text), entities)
+    [alice] = [e for e in entities if e.name == "Alice Smith"]
+    assert len(found) == 300 and all(q.speaker_key == alice.key for q in found)
+    # Each took the speaker of the one before by reading every quote after it: quadratic.
+    assert counted[0].reads <= 3 * len(found)

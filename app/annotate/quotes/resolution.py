@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from app.annotate.lexicon import (
     PERSONAL_PRONOUNS,
     PRONOUN_GENDER,
@@ -23,12 +25,13 @@ MAX_PARAGRAPHS_BACK = 3
 def _resolve(art: QuoteContext, found: list[Attribution], index: EntityIndex) -> None:
     """Give each quote its speaker entity: names looked up, pronouns and followers resolved."""
     doc = art.doc
-    for item in found:
+    antecedents = _Antecedents(art, index)
+    for n, item in enumerate(found):
         if item.follows is not None:
             item.speaker, item.key = item.follows.speaker, item.follows.key
             continue
         if item.floating:
-            item.speaker, item.key = _previous_paragraph_speaker(art, found, item, index)
+            item.speaker, item.key = _previous_paragraph_speaker(art, found, n, index)
             continue
         if item.speaker is None or item.key is not None:
             continue
@@ -36,7 +39,7 @@ def _resolve(art: QuoteContext, found: list[Attribution], index: EntityIndex) ->
         head = doc[start:end].root
         gender = PERSONAL_PRONOUNS.get(head.lower_) if end - start == 1 else None
         if gender is not None:
-            item.key = _antecedent(art, index, head.idx, item.paragraph, gender)
+            item.key = antecedents.find(head.idx, item.paragraph, gender)
         else:
             c_start, c_end = art.mention_offsets(start, end)
             at = max(head.idx, c_start)
@@ -48,41 +51,102 @@ def _resolve(art: QuoteContext, found: list[Attribution], index: EntityIndex) ->
                 item.key = index.named(word)
 
 
-def _antecedent(art: QuoteContext, index: EntityIndex, offset: int, paragraph: int, gender: str):
+# The role of a person's mention for the he/she after it, the best first.
+MAIN_SUBJECT, SUBJECT, NAMED = 0, 1, 2
+
+
+class _Antecedents:
     """The person a he/she refers to, among people of a fitting gender named before it.
 
-    The nearest one named as the subject of a main clause (or who spoke) wins;
-    else the nearest subject; else the nearest named at all.
+    The nearest one named as the subject of a main clause (or who spoke) in its paragraph
+    or the one before wins; else the nearest subject; else the nearest named at all, as
+    far back as MAX_PARAGRAPHS_BACK paragraphs. Whom a pronoun is found to refer to
+    tells that person's gender, for the pronouns after it.
+
+    Each mention's role is found once, and the mentions of each role are kept in order,
+    by gender, so that the nearest of each is found by binary search: a paragraph of
+    thousands of quotations, each a he or she, is not read again for each one.
     """
-    floor = art.paragraphs[max(0, paragraph - MAX_PARAGRAPHS_BACK)][0]
-    candidates = [
-        m
-        for m in index.before(offset, floor)
-        if index.types.get(m[2]) == "PERSON"
-        and index.gender.get(m[2], gender) == gender
-        and art.quote_of[art.token_at(m[0])] == -1
-    ]
-    near = art.paragraphs[max(0, paragraph - 1)][0]
-    roles = []
-    for m_start, m_end, _ in candidates:
-        span = art.doc.char_span(m_start, m_end, alignment_mode="expand")
+
+    def __init__(self, art: QuoteContext, index: EntityIndex) -> None:
+        self._art, self._index = art, index
+        # Mentions of people outside quotations, in order, each with its role.
+        self._rows: list[tuple[int, int, str]] = []
+        self._roles: list[int] = []
+        self._rows_of: dict[str, list[int]] = {}
+        # By gender: the mentions (numbers into `_rows`) of people who may have that
+        # gender, of each role or better. Made when a pronoun of that gender is met.
+        self._by_gender: dict[str, tuple[list[int], list[int], list[int]]] = {}
+        self._ready = False
+
+    def _read_mentions(self) -> None:
+        art, index = self._art, self._index
+        for m_start, m_end, key in index.mentions:
+            if index.types.get(key) != "PERSON" or art.quote_of[art.token_at(m_start)] != -1:
+                continue
+            self._rows_of.setdefault(key, []).append(len(self._rows))
+            self._rows.append((m_start, m_end, key))
+            self._roles.append(self._role(m_start, m_end))
+        self._ready = True
+
+    def _role(self, start: int, end: int) -> int:
+        span = self._art.doc.char_span(start, end, alignment_mode="expand")
         root = span.root if span is not None else None
         if root is not None and root.dep_ == "appos":
             root = root.head  # "His mother Katherine Jackson told ..."
         if root is None or root.dep_ not in SUBJECT_DEPS:
-            roles.append(2)
-        elif (root.head.dep_ == "ROOT" or is_cue(root.head)) and m_start >= near:
-            roles.append(0)
-        else:
-            roles.append(1)
-    chosen = None
-    for wanted in (0, 1, 2):
-        chosen = next((m[2] for m, r in zip(candidates, roles, strict=True) if r <= wanted), None)
-        if chosen is not None:
-            break
-    if chosen is not None:
-        index.gender.setdefault(chosen, gender)
-    return chosen
+            return NAMED
+        if root.head.dep_ == "ROOT" or is_cue(root.head):
+            return MAIN_SUBJECT
+        return SUBJECT
+
+    def _of_gender(self, gender: str) -> tuple[list[int], list[int], list[int]]:
+        if gender not in self._by_gender:
+            known = self._index.gender
+            fitting = [r for r, row in enumerate(self._rows) if known.get(row[2], gender) == gender]
+            main_subjects = [r for r in fitting if self._roles[r] == MAIN_SUBJECT]
+            subjects = [r for r in fitting if self._roles[r] <= SUBJECT]
+            self._by_gender[gender] = (main_subjects, subjects, fitting)
+        return self._by_gender[gender]
+
+    def _nearest(self, rows: list[int], offset: int, floor: int) -> int | None:
+        """The last of `rows` lying within [floor, offset)."""
+        i = bisect_left(rows, offset, key=lambda r: self._rows[r][0]) - 1
+        while i >= 0 and self._rows[rows[i]][0] >= floor:
+            if self._rows[rows[i]][1] <= offset:
+                return rows[i]
+            i -= 1
+        return None
+
+    def find(self, offset: int, paragraph: int, gender: str) -> str | None:
+        """The key of the person the he/she at `offset`, in `paragraph`, refers to."""
+        if not self._ready:
+            self._read_mentions()
+        floor = self._art.paragraphs[max(0, paragraph - MAX_PARAGRAPHS_BACK)][0]
+        near = self._art.paragraphs[max(0, paragraph - 1)][0]
+        main_subjects, subjects, named = self._of_gender(gender)
+        # A subject of a main clause named before the paragraph before is only a subject.
+        for rows, start in ((main_subjects, max(near, floor)), (subjects, floor), (named, floor)):
+            row = self._nearest(rows, offset, start)
+            if row is not None:
+                key = self._rows[row][2]
+                self._learn(key, gender)
+                return key
+        return None
+
+    def _learn(self, key: str, gender: str) -> None:
+        """`key` is of `gender`, if not known already: not a person of another one."""
+        if key in self._index.gender:
+            return
+        self._index.gender[key] = gender
+        for other, lists in self._by_gender.items():
+            if other == gender:
+                continue
+            for rows in lists:
+                for r in self._rows_of[key]:
+                    i = bisect_left(rows, r)
+                    if i < len(rows) and rows[i] == r:
+                        del rows[i]
 
 
 def _infer_genders(art: QuoteContext, index: EntityIndex) -> None:
@@ -112,13 +176,16 @@ def _infer_genders(art: QuoteContext, index: EntityIndex) -> None:
             index.gender[key] = "m" if male > female else "f"
 
 
-def _previous_paragraph_speaker(
-    art: QuoteContext, found: list[Attribution], item: Attribution, index
-):
+def _previous_paragraph_speaker(art: QuoteContext, found: list[Attribution], n: int, index):
+    """The speaker of the last quote of the paragraph before `found[n]`, else the person
+    named as a subject last in that paragraph."""
+    item = found[n]
     p = item.paragraph - 1
     if p < 0:
         return None, None
-    for prev in reversed(found):
+    # Quotes are in order of their start, so in order of their paragraph: those after
+    # this one are of its paragraph or later ones, not of the one before.
+    for prev in (found[i] for i in range(n - 1, -1, -1)):
         if prev.paragraph == p and prev.speaker is not None and prev.start < item.start:
             return prev.speaker, prev.key
         if prev.paragraph < p:
