@@ -70,18 +70,18 @@ def from_another_site(request: Request, settings: Settings) -> bool:
 def _check(request: Request, settings: Settings, presented: str | None, *, action: str) -> None:
     keys = settings.api_key_list
     if not keys:
-        if is_loopback(request) and not from_another_site(request, settings):
-            return
-        if is_loopback(request):
+        if not is_loopback(request):
+            raise Forbidden(
+                f"No API key is configured, so {action} are accepted only from the loopback "
+                "interface; set GAZETTE_API_KEYS to allow them from elsewhere."
+            )
+        if from_another_site(request, settings):
             raise Forbidden(
                 f"No API key is configured, so {action} are accepted only from this machine "
                 "and not from pages of other sites; send the request without an `Origin` "
                 "header, list the origin in GAZETTE_CORS_ORIGINS, or set GAZETTE_API_KEYS."
             )
-        raise Forbidden(
-            f"No API key is configured, so {action} are accepted only from the loopback interface; "
-            "set GAZETTE_API_KEYS to allow them from elsewhere."
-        )
+        return
     if presented is None:
         raise Unauthorized(
             f"{action.capitalize()} need an API key: send `Authorization: Bearer <key>`."
