@@ -73,8 +73,7 @@ class Annotator:
     def start(self) -> None:
         """Start the processes now, so that the first request does not wait for a model."""
         if self.processes:
-            executor = self._pool()
-            self._started = [executor.submit(os.getpid) for _ in range(self.processes)]
+            self._started = self._warm(self._pool())
 
     @property
     def ready(self) -> bool:
@@ -136,12 +135,16 @@ class Annotator:
             self.processes, mp_context=multiprocessing.get_context("spawn"), initializer=_load_model
         )
 
+    def _warm(self, executor: Executor) -> list[Future[Any]]:
+        """One call per process, so that each starts and loads its model now."""
+        return [executor.submit(os.getpid) for _ in range(self.processes)]
+
     def _reset(self, broken: Executor) -> None:
         """Replace a pool a process of which died, starting its processes at once."""
         with self._lock:
             if self._executor is broken:
                 self._executor = self._new_executor()
-                self._started = [self._executor.submit(os.getpid) for _ in range(self.processes)]
+                self._started = self._warm(self._executor)
         broken.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
