@@ -331,19 +331,28 @@ def test_accents_are_folded_in_texts_and_queries(corpus):
     assert [h["text"] for h in phrase["snippet"]["highlights"]] == ["Café Straße"]
 
 
+def _store_only_app(database_url: str):
+    """An app that only reads the store: no seed load, and nothing to annotate with (no
+    annotation process started, so no model loaded)."""
+    from app.config import Settings
+    from app.main import create_app
+
+    settings = Settings(
+        database_url=database_url, load_on_startup=False, annotation_processes=0, workers=0
+    )
+    return create_app(settings, nlp=object())
+
+
 def test_the_accent_migration_indexes_what_is_stored_and_goes_back(database_url):
     from alembic import command
     from fastapi.testclient import TestClient
     from sqlalchemy import text
 
-    from app.config import Settings
     from app.db import create_db_engine
-    from app.main import create_app
     from app.store.migrate import alembic_config, upgrade
 
     def search(q: str) -> tuple[list[str], list[str]]:
-        app = create_app(Settings(database_url=database_url, load_on_startup=False), nlp=object())
-        with TestClient(app) as client:
+        with TestClient(_store_only_app(database_url)) as client:
             return ids(client, q=q), ids(client, "/quotes", q=q)
 
     upgrade(database_url, "0008")
@@ -397,9 +406,7 @@ def test_the_migration_indexes_articles_stored_before_it(database_url):
     from fastapi.testclient import TestClient
     from sqlalchemy import text
 
-    from app.config import Settings
     from app.db import create_db_engine
-    from app.main import create_app
     from app.store.migrate import upgrade
 
     upgrade(database_url, "0003")
@@ -422,8 +429,7 @@ def test_the_migration_indexes_articles_stored_before_it(database_url):
             )
         )
     engine.dispose()
-    app = create_app(Settings(database_url=database_url, load_on_startup=False), nlp=object())
-    with TestClient(app) as client:
+    with TestClient(_store_only_app(database_url)) as client:
         assert ids(client, q="lighthouse keeper") == ["old"]
         assert ids(client, "/quotes", q="retire") == ["old-q1"]
 
