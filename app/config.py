@@ -76,6 +76,12 @@ class Settings(BaseSettings):
         default="*",
         description="Comma-separated Host names the service answers for (`*.example.com`, `*`).",
     )
+    corpus_page_cache_mb: float = Field(
+        default=32.0,
+        ge=0,
+        description="Memory for corpus-wide answers (lists, search, facets, related) kept "
+        "until the next write and sent again without querying the store; 0: none kept.",
+    )
     batch_size: int = Field(default=16, description="Documents annotated per spaCy batch.")
     broker_url: str = Field(
         default="",

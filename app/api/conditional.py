@@ -352,6 +352,7 @@ def install(app: FastAPI) -> None:
     # Innermost of the middleware (inside CORS, whose headers their answers get too): an
     # article's stored documents first, then the kept corpus-wide answers.
     app.user_middleware.append(Middleware(StoredDocuments))
-    app.user_middleware.append(Middleware(CorpusPages))
+    kept_bytes = int(app.state.settings.corpus_page_cache_mb * 1024 * 1024)
+    app.user_middleware.append(Middleware(CorpusPages, max_bytes=kept_bytes))
     app.add_middleware(ConditionalMiddleware)
     app.add_middleware(GZipWithETags)  # outside: it sees the ETags set inside

@@ -26,9 +26,6 @@ from app.api.conditional import corpus_etag, matches, not_modified
 from app.api.security import read_allowed
 from app.db import UNAVAILABLE
 
-# Memory for kept pages: a list page is ~8 kB, so about 4,000 pages of one state of the
-# corpus; the least recently sent go first.
-MAX_BYTES = 32 * 1024 * 1024
 # Larger answers (a page of 100 search results with snippets) are not kept.
 MAX_PAGE_BYTES = 512 * 1024
 # Where the corpus-wide routes are: health, metrics, jobs and the docs never read the rev.
@@ -39,7 +36,7 @@ class PageCache:
     """Bodies and headers of corpus-wide answers of one store rev, least recently used
     dropped first once they hold more than `max_bytes`."""
 
-    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self.rev: str | None = None
         self.size = 0
@@ -58,7 +55,7 @@ class PageCache:
         return page
 
     def put(self, etag: str, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
-        if len(body) > MAX_PAGE_BYTES or etag in self._pages:
+        if len(body) > min(MAX_PAGE_BYTES, self.max_bytes) or etag in self._pages:
             return
         self._pages[etag] = (headers, body)
         self.size += len(body)
@@ -71,9 +68,9 @@ class CorpusPages:
     """Send a corpus-wide answer kept for the current store rev, or keep the one the routes
     give. Everything else (other answers, errors, reads needing a key not sent) passes."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
         self.app = app
-        self.cache = PageCache()
+        self.cache = PageCache(max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (

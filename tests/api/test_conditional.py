@@ -119,6 +119,29 @@ def test_a_corpus_wide_page_read_again_is_the_page_the_route_built(client, store
     assert "newest" not in [item["id"] for item in before.json()["items"]]
 
 
+def test_with_no_memory_for_kept_pages_every_read_is_built_by_the_route(
+    make_client, stored, monkeypatch
+):
+    from app.api.services import article_lists
+
+    built_lists = []
+    build = article_lists.list_articles
+    monkeypatch.setattr(
+        article_lists, "list_articles", lambda *a, **k: built_lists.append(1) or build(*a, **k)
+    )
+    client = make_client(corpus_page_cache_mb=0)
+    first, second = client.get("/articles?limit=1"), client.get("/articles?limit=1")
+    assert first.status_code == second.status_code == 200
+    assert second.content == first.content and second.headers["etag"] == first.headers["etag"]
+    assert len(built_lists) == 2
+    assert (
+        client.get(
+            "/articles?limit=1", headers={"If-None-Match": first.headers["etag"]}
+        ).status_code
+        == 304
+    )
+
+
 def test_every_corpus_wide_route_is_where_kept_answers_are_looked_for():
     from app.api.conditional import _corpus_version
     from app.api.corpus_pages import CORPUS_PREFIXES
