@@ -84,8 +84,38 @@ def corpus_etag(rev: str, request: Request) -> str:
     return quoted(hashlib.blake2b(url, digest_size=12).hexdigest())
 
 
+# The parameters of a /quotes read that depends on its speaker's quotes alone: the quotes
+# of articles mentioning the speaker, whose writes (and the speaker's renaming) change
+# `entity.rev`. Not `q` (its ranking weighs every quote stored) nor grouping (statements
+# may hold segments of other speakers).
+_SPEAKER_PAGE_PARAMS = frozenset(
+    {"speaker_id", "limit", "cursor", "offsets", "count", "kind", "cue"}
+)
+
+
+def speaker_of(request: Request) -> str | None:
+    """The speaker whose version a /quotes read depends on alone, if it is such a read."""
+    if request.url.path != "/quotes":
+        return None
+    params = request.query_params
+    speakers = params.getlist("speaker_id")
+    if len(speakers) != 1 or not _SPEAKER_PAGE_PARAMS.issuperset(params.keys()):
+        return None
+    return speakers[0]
+
+
+async def corpus_version(request: Request, reader: LoopReader) -> tuple[str, bool]:
+    """The version a corpus-wide read's answer is a function of, and whether it is the
+    whole store's (which every write changes) rather than one entity's."""
+    speaker = speaker_of(request)
+    if speaker is not None and (rev := await reader.entity_rev(speaker)) is not None:
+        return f"speaker {rev}", False
+    return await reader.store_rev(), True
+
+
 async def _corpus_version(request: Request, response: Response) -> None:
-    etag = corpus_etag(await request.app.state.reader.store_rev(), request)
+    version, _ = await corpus_version(request, request.app.state.reader)
+    etag = corpus_etag(version, request)
     if held := matches(request.headers.get("if-none-match"), etag):
         raise NotModified(held)
     response.headers["ETag"] = etag

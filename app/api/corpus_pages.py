@@ -9,6 +9,10 @@ it also answers `If-None-Match` with that ETag by a 304. A write to the corpus g
 store a new rev: no later request computes an old key again, and the kept pages are
 dropped when a request first sees the new rev.
 
+Quotes by one speaker depend on the articles mentioning the speaker alone, whose writes
+change the speaker's `entity.rev`: their version is that rev (`conditional.corpus_version`),
+so writes of other articles leave their kept pages current.
+
 Measured by bench/serve.py: FastAPI's routing, dependency solving and threadpool cost a
 corpus-wide read a few milliseconds however cheap its queries, 20-50 times what sending
 stored bytes costs; a page read again is sent in the time of a stored article document.
@@ -22,7 +26,7 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.conditional import corpus_etag, matches, not_modified
+from app.api.conditional import corpus_etag, corpus_version, matches, not_modified
 from app.api.security import read_allowed
 from app.db import UNAVAILABLE
 
@@ -33,20 +37,28 @@ CORPUS_PREFIXES = ("/articles", "/entities", "/quotes", "/links")
 
 
 class PageCache:
-    """Bodies and headers of corpus-wide answers of one store rev, least recently used
-    dropped first once they hold more than `max_bytes`."""
+    """Bodies and headers of corpus-wide answers, least recently used dropped first once
+    they hold more than `max_bytes`.
+
+    A page of the whole store's rev is dropped when a newer rev is seen; a page of one
+    entity's version (quotes by a speaker) stays until it is the least recently used: a
+    newer version of its entity is another key, never computed for the old one again.
+    """
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self.rev: str | None = None
         self.size = 0
         self._pages: OrderedDict[str, tuple[list[tuple[bytes, bytes]], bytes]] = OrderedDict()
+        self._of_store: set[str] = set()  # the keys of pages of the store's rev
 
     def at(self, rev: str) -> None:
-        """Keep pages of `rev` from now on: those of an older one are dropped."""
+        """Keep pages of store rev `rev` from now on: those of an older one are dropped."""
         if rev != self.rev:
-            self._pages.clear()
-            self.size, self.rev = 0, rev
+            for etag in self._of_store:
+                self.size -= len(self._pages.pop(etag)[1])
+            self._of_store.clear()
+            self.rev = rev
 
     def get(self, etag: str) -> tuple[list[tuple[bytes, bytes]], bytes] | None:
         page = self._pages.get(etag)
@@ -54,14 +66,19 @@ class PageCache:
             self._pages.move_to_end(etag)
         return page
 
-    def put(self, etag: str, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    def put(
+        self, etag: str, headers: list[tuple[bytes, bytes]], body: bytes, *, whole_store: bool
+    ) -> None:
         if len(body) > min(MAX_PAGE_BYTES, self.max_bytes) or etag in self._pages:
             return
         self._pages[etag] = (headers, body)
+        if whole_store:
+            self._of_store.add(etag)
         self.size += len(body)
         while self.size > self.max_bytes:
-            _, (_, dropped) = self._pages.popitem(last=False)
-            self.size -= len(dropped)
+            dropped, (_, old) = self._pages.popitem(last=False)
+            self._of_store.discard(dropped)
+            self.size -= len(old)
 
 
 class CorpusPages:
@@ -85,13 +102,15 @@ class CorpusPages:
         if not read_allowed(state.settings, headers):
             await self.app(scope, receive, send)
             return
+        request = Request(scope)
         try:
-            rev = await state.reader.store_rev()
+            version, whole_store = await corpus_version(request, state.reader)
         except UNAVAILABLE:
             await self.app(scope, receive, send)  # the routes answer an outage in the one shape
             return
-        self.cache.at(rev)
-        etag = corpus_etag(rev, Request(scope))
+        if whole_store:
+            self.cache.at(version)
+        etag = corpus_etag(version, request)
         if held := matches(headers.get("if-none-match"), etag):
             await not_modified(held)(scope, receive, send)
             return
@@ -102,9 +121,9 @@ class CorpusPages:
             await send({"type": "http.response.start", "status": 200, "headers": list(raw)})
             await send({"type": "http.response.body", "body": body})
             return
-        await self.app(scope, receive, self._keeping(send, etag))
+        await self.app(scope, receive, self._keeping(send, etag, whole_store))
 
-    def _keeping(self, send: Send, etag: str) -> Send:
+    def _keeping(self, send: Send, etag: str, whole_store: bool) -> Send:
         """`send`, keeping a 200 the route tagged with `etag` once its whole body is sent."""
         start: Message | None = None
         chunks: list[bytes] = []
@@ -118,7 +137,8 @@ class CorpusPages:
             elif start is not None and message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):
-                    self.cache.put(etag, list(start["headers"]), b"".join(chunks))
+                    body = b"".join(chunks)
+                    self.cache.put(etag, list(start["headers"]), body, whole_store=whole_store)
             await send(message)
 
         return keep

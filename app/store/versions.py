@@ -153,6 +153,11 @@ class LoopReader:
         row = await self._fetch("article", (article_id,))
         return None if row is None else row[0]
 
+    async def entity_rev(self, entity_id: str) -> str | None:
+        """The entity's rev, or None for no entity a stored article mentions."""
+        row = await self._fetch("entity rev", (entity_id,))
+        return None if row is None or row[1] <= 0 else row[0]
+
     async def document(self, article_id: str, layer: str) -> tuple[str, str | None] | None:
         """(article rev, rendered `layer` if rendered at that rev), or None for no article."""
         row = await self._fetch(layer, (article_id,))
@@ -195,6 +200,7 @@ class _ReadLane:
         self.sql = {
             "store": "SELECT rev FROM store_version WHERE id = 1",
             "article": f"SELECT rev FROM article WHERE id = {mark}",
+            "entity rev": f"SELECT rev, article_count FROM entity WHERE id = {mark}",
             **{
                 layer: (
                     f"SELECT a.rev, d.rev, d.{layer} FROM article a LEFT JOIN article_document d"

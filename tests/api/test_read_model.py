@@ -170,3 +170,70 @@ def test_an_entity_document_changes_only_with_the_writes_that_change_it(client, 
     assert after.status_code == 200
     assert after.json()["name"] == "Khalifa Haftar"
     assert after.json() == built_entity(client, haftar)
+
+
+QUOTING_HAFTAR = (
+    "Haftar vows to advance\n\n"
+    '"We will take the capital before the summer," Haftar told reporters on Monday.\n\n'
+    "The government in Tripoli said the threat was empty."
+)
+QUOTING_KHALIFA_HAFTAR = (
+    "Commander speaks in Cairo\n\n"
+    '"The war is nearly over," Khalifa Haftar said in Cairo on Tuesday.\n\n'
+    "He later flew back to Benghazi."
+)
+
+
+def assert_speaker_pages_as_built(client, plain, *, gone: str | None = None) -> None:
+    """Quotes by each speaker (and by `gone`, quoted no more), read twice from `client`
+    (built, then kept), are what an app keeping no page builds from the rows now."""
+    from app.store.tables import Quote
+
+    with Session(client.app.state.engine) as session:
+        speakers = set(session.scalars(select(Quote.speaker_entity_id)).all()) - {None}
+    assert speakers or gone
+    for speaker in sorted(speakers) + ([gone] if gone else []):
+        for query in ("", "&offsets=utf16", "&count=true&limit=1", "&kind=direct"):
+            url = f"/quotes?speaker_id={speaker}{query}"
+            expected = plain.get(url)
+            for _ in range(2):
+                served = client.get(url)
+                assert served.status_code == expected.status_code, url
+                assert served.json() == expected.json(), url
+                assert served.headers.get("etag") == expected.headers.get("etag"), url
+
+
+def test_quotes_by_a_speaker_are_kept_across_writes_that_do_not_touch_the_speaker(
+    make_client, monkeypatch
+):
+    from app.api.services import quotes
+
+    client, plain = make_client(), make_client(corpus_page_cache_mb=0)
+    post(client, "vow", QUOTING_HAFTAR)
+    haftar = next(q for q in client.get("/articles/vow/quotes").json() if q["speaker"])
+    url = f"/quotes?speaker_id={haftar['speaker']['entity_id']}"
+    before = client.get(url)
+    assert before.status_code == 200 and before.json()["items"]
+    built_pages = []
+    build = quotes.list_quotes
+    monkeypatch.setattr(
+        quotes, "list_quotes", lambda *a, **k: built_pages.append(1) or build(*a, **k)
+    )
+    post(client, "other", "Budget passed\n\nThe council in Leeds approved the budget on Monday.")
+    again = client.get(url)
+    assert again.content == before.content and again.headers["etag"] == before.headers["etag"]
+    assert client.get(url, headers={"If-None-Match": before.headers["etag"]}).status_code == 304
+    assert built_pages == []  # the kept page, current still
+    assert client.get("/articles").json()["items"][0]["id"] == "other"  # lists were not kept
+    assert_speaker_pages_as_built(client, plain)
+    post(client, "cairo", QUOTING_KHALIFA_HAFTAR)  # a fuller name and one more quote
+    after = client.get(url)
+    assert after.headers["etag"] != before.headers["etag"]
+    assert {item["article_id"] for item in after.json()["items"]} == {"vow", "cairo"}
+    assert after.json()["items"][0]["speaker"]["name"] == "Khalifa Haftar"
+    assert_speaker_pages_as_built(client, plain)
+    assert client.delete("/articles/cairo").status_code == 204
+    assert_speaker_pages_as_built(client, plain)
+    assert client.delete("/articles/vow").status_code == 204  # the speaker is gone
+    assert client.get(url).status_code == 404
+    assert_speaker_pages_as_built(client, plain, gone=haftar["speaker"]["entity_id"])
