@@ -84,32 +84,41 @@ def corpus_etag(rev: str, request: Request) -> str:
     return quoted(hashlib.blake2b(url, digest_size=12).hexdigest())
 
 
-# The parameters of a /quotes read that depends on its speaker's quotes alone: the quotes
-# of articles mentioning the speaker, whose writes (and the speaker's renaming) change
-# `entity.rev`. Not `q` (its ranking weighs every quote stored) nor grouping (statements
-# may hold segments of other speakers).
+# Reads whose answer is a function of one entity's version: its quotes and the articles
+# mentioning it. They read the articles that mention the entity alone, and a write of any
+# of those (or the entity's renaming) changes `entity.rev`. /quotes with a speaker and no
+# other filter is one; not with `q` (its ranking weighs every quote stored) nor grouped
+# (a statement may hold segments of other speakers).
+_ENTITY_READ = re.compile(r"/entities/([^/\x00]+)/(quotes|articles)")
+_ENTITY_READ_PARAMS = {
+    "quotes": frozenset({"limit", "cursor", "offsets"}),
+    "articles": frozenset({"limit", "cursor"}),
+}
 _SPEAKER_PAGE_PARAMS = frozenset(
     {"speaker_id", "limit", "cursor", "offsets", "count", "kind", "cue"}
 )
 
 
-def speaker_of(request: Request) -> str | None:
-    """The speaker whose version a /quotes read depends on alone, if it is such a read."""
-    if request.url.path != "/quotes":
-        return None
+def entity_of(request: Request) -> str | None:
+    """The entity whose version alone a corpus-wide read's answer depends on, if any."""
     params = request.query_params
-    speakers = params.getlist("speaker_id")
-    if len(speakers) != 1 or not _SPEAKER_PAGE_PARAMS.issuperset(params.keys()):
+    if request.url.path == "/quotes":
+        speakers = params.getlist("speaker_id")
+        if len(speakers) == 1 and _SPEAKER_PAGE_PARAMS.issuperset(params.keys()):
+            return speakers[0]
         return None
-    return speakers[0]
+    read = _ENTITY_READ.fullmatch(request.url.path)
+    if read and _ENTITY_READ_PARAMS[read.group(2)].issuperset(params.keys()):
+        return read.group(1)
+    return None
 
 
 async def corpus_version(request: Request, reader: LoopReader) -> tuple[str, bool]:
     """The version a corpus-wide read's answer is a function of, and whether it is the
     whole store's (which every write changes) rather than one entity's."""
-    speaker = speaker_of(request)
-    if speaker is not None and (rev := await reader.entity_rev(speaker)) is not None:
-        return f"speaker {rev}", False
+    entity = entity_of(request)
+    if entity is not None and (rev := await reader.entity_rev(entity)) is not None:
+        return f"entity {rev}", False
     return await reader.store_rev(), True
 
 

@@ -9,9 +9,9 @@ it also answers `If-None-Match` with that ETag by a 304. A write to the corpus g
 store a new rev: no later request computes an old key again, and the kept pages are
 dropped when a request first sees the new rev.
 
-Quotes by one speaker depend on the articles mentioning the speaker alone, whose writes
-change the speaker's `entity.rev`: their version is that rev (`conditional.corpus_version`),
-so writes of other articles leave their kept pages current.
+Quotes by one speaker and the articles mentioning one entity depend on the articles
+mentioning it alone, whose writes change its `entity.rev`: their version is that rev
+(`conditional.corpus_version`), so writes of other articles leave their kept pages current.
 
 Measured by bench/serve.py: FastAPI's routing, dependency solving and threadpool cost a
 corpus-wide read a few milliseconds however cheap its queries, 20-50 times what sending

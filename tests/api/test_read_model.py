@@ -184,28 +184,37 @@ QUOTING_KHALIFA_HAFTAR = (
 )
 
 
-def assert_speaker_pages_as_built(client, plain, *, gone: str | None = None) -> None:
-    """Quotes by each speaker (and by `gone`, quoted no more), read twice from `client`
-    (built, then kept), are what an app keeping no page builds from the rows now."""
-    from app.store.tables import Quote
+def assert_entity_pages_as_built(client, plain, *, gone: str | None = None) -> None:
+    """Quotes by each speaker and the articles mentioning each entity (and `gone`, quoted
+    no more), read twice from `client` (built, then kept), are what an app keeping no page
+    builds from the rows now."""
+    from app.store.tables import Entity, Quote
 
     with Session(client.app.state.engine) as session:
         speakers = set(session.scalars(select(Quote.speaker_entity_id)).all()) - {None}
+        entities = set(session.scalars(select(Entity.id)).all())
     assert speakers or gone
-    for speaker in sorted(speakers) + ([gone] if gone else []):
-        for query in ("", "&offsets=utf16", "&count=true&limit=1", "&kind=direct"):
-            url = f"/quotes?speaker_id={speaker}{query}"
-            expected = plain.get(url)
-            for _ in range(2):
-                served = client.get(url)
-                assert served.status_code == expected.status_code, url
-                assert served.json() == expected.json(), url
-                assert served.headers.get("etag") == expected.headers.get("etag"), url
+    urls = [
+        url
+        for speaker in sorted(speakers) + ([gone] if gone else [])
+        for url in (
+            f"/quotes?speaker_id={speaker}",
+            f"/quotes?speaker_id={speaker}&offsets=utf16",
+            f"/quotes?speaker_id={speaker}&count=true&limit=1",
+            f"/quotes?speaker_id={speaker}&kind=direct",
+            f"/entities/{speaker}/quotes",
+        )
+    ] + [f"/entities/{e}/articles{q}" for e in sorted(entities) for q in ("", "?limit=1")]
+    for url in urls:
+        expected = plain.get(url)
+        for _ in range(2):
+            served = client.get(url)
+            assert served.status_code == expected.status_code, url
+            assert served.json() == expected.json(), url
+            assert served.headers.get("etag") == expected.headers.get("etag"), url
 
 
-def test_quotes_by_a_speaker_are_kept_across_writes_that_do_not_touch_the_speaker(
-    make_client, monkeypatch
-):
+def test_reads_of_one_entity_are_kept_across_writes_that_do_not_touch_it(make_client, monkeypatch):
     from app.api.services import quotes
 
     client, plain = make_client(), make_client(corpus_page_cache_mb=0)
@@ -225,15 +234,15 @@ def test_quotes_by_a_speaker_are_kept_across_writes_that_do_not_touch_the_speake
     assert client.get(url, headers={"If-None-Match": before.headers["etag"]}).status_code == 304
     assert built_pages == []  # the kept page, current still
     assert client.get("/articles").json()["items"][0]["id"] == "other"  # lists were not kept
-    assert_speaker_pages_as_built(client, plain)
+    assert_entity_pages_as_built(client, plain)
     post(client, "cairo", QUOTING_KHALIFA_HAFTAR)  # a fuller name and one more quote
     after = client.get(url)
     assert after.headers["etag"] != before.headers["etag"]
     assert {item["article_id"] for item in after.json()["items"]} == {"vow", "cairo"}
     assert after.json()["items"][0]["speaker"]["name"] == "Khalifa Haftar"
-    assert_speaker_pages_as_built(client, plain)
+    assert_entity_pages_as_built(client, plain)
     assert client.delete("/articles/cairo").status_code == 204
-    assert_speaker_pages_as_built(client, plain)
+    assert_entity_pages_as_built(client, plain)
     assert client.delete("/articles/vow").status_code == 204  # the speaker is gone
     assert client.get(url).status_code == 404
-    assert_speaker_pages_as_built(client, plain, gone=haftar["speaker"]["entity_id"])
+    assert_entity_pages_as_built(client, plain, gone=haftar["speaker"]["entity_id"])
