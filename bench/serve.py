@@ -2,6 +2,7 @@
 
     python bench/serve.py STORE.db [--postgres URL] [--duration 10] [--connections 32]
         [--ids 200] [--port 8201] [--ceiling-port 8202] [--seed 7] [--only detail,list]
+        [--writes-per-second R]
 
 STORE is a SQLite file loaded by `python -m app load` (e.g. the BBC corpus). The service
 runs as `make run` starts it (`python -m app serve`: uvicorn, one worker, the connection
@@ -16,6 +17,11 @@ endpoint alternating between the two; it prints req/s, p50 and p99 of both and t
 and the time of each URL's first read, one at a time (before anything it reads was
 rendered or kept).
 One run, one machine: a busy machine shows as noise on both sides of the ratio.
+
+With `--writes-per-second R`, a thread stores R short new articles a second through
+`POST /articles` while wrk drives the service (not the ceiling): each write changes the
+corpus's version, so corpus-wide answers are built again as under a steady ingest. The
+store is written to: use a copy.
 
 With `--datasette PATH` (a `datasette` executable, installed apart from the project, e.g.
 `python -m venv /tmp/ds && /tmp/ds/bin/pip install datasette`), Datasette then serves the
@@ -37,6 +43,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
@@ -178,6 +185,45 @@ def first_pages(base: str, count: int, first_reads: dict[str, float]) -> list[st
     return urls
 
 
+class Writer:
+    """Stores `rate` short new articles a second through POST /articles while in use: every
+    write changes the corpus's version, as a steady ingest does."""
+
+    def __init__(self, base: str, rate: float, *, prefix: str) -> None:
+        self.base, self.rate, self.prefix = base, rate, prefix
+        self.stored = self.failed = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._write, daemon=True)
+
+    def __enter__(self) -> Writer:
+        if self.rate > 0:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _write(self) -> None:
+        with httpx.Client(base_url=self.base, timeout=60) as client:
+            n = 0
+            while not self._stop.wait(1 / self.rate):
+                n += 1
+                text = (
+                    f"Council vote number {n}\n\n"
+                    f"The council in Leeds voted on item {n} of the budget on Monday, "
+                    "the leader of the council said."
+                )
+                response = client.post(
+                    "/articles", json={"id": f"bench-{self.prefix}-{time.time_ns()}", "text": text}
+                )
+                if response.status_code == 201:
+                    self.stored += 1
+                else:
+                    self.failed += 1
+
+
 def quantile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -301,6 +347,12 @@ def main() -> None:
     parser.add_argument("--only", help="comma-separated endpoints: " + ",".join(ENDPOINTS))
     parser.add_argument("--datasette", help="a datasette executable: compare with it too")
     parser.add_argument("--datasette-port", type=int, default=8203)
+    parser.add_argument(
+        "--writes-per-second",
+        type=float,
+        default=0.0,
+        help="while wrk drives the service, also store this many short new articles a second",
+    )
     args = parser.parse_args()
     if args.datasette and args.postgres:
         parser.error("--datasette serves the SQLite store: not with --postgres")
@@ -370,13 +422,16 @@ def main() -> None:
         measured: dict[str, dict[str, float]] = {}
         for name in endpoints:
             paths = urls[name]
-            ours = run_wrk(base, paths, connections=args.connections, duration=args.duration)
+            with Writer(base, args.writes_per_second, prefix=name) as writer:
+                ours = run_wrk(base, paths, connections=args.connections, duration=args.duration)
             measured[name] = ours
             top = run_wrk(ceiling_base, paths, connections=args.connections, duration=args.duration)
             ratio = ours["rps"] / top["rps"]
             firsts = [first_reads[url] for url in paths]
             flag = "yes" if ours["p99"] < BUDGET_P99_MS else "no"
             errors = f"  ({int(ours['errors'])} non-2xx)" if ours["errors"] else ""
+            if args.writes_per_second:
+                errors += f"  ({writer.stored} writes, {writer.failed} failed)"
             print(
                 f"{name:<15}{len(paths):>5}{ours['rps']:>15.0f}{ours['p50']:>8.1f}"
                 f"{ours['p99']:>8.1f}{top['rps']:>15.0f}{top['p50']:>8.1f}{top['p99']:>8.1f}"

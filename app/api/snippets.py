@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import html
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 from app.api.schemas import Snippet, TextSpan
-from app.store.search import SearchQuery, Term, word_spans
+from app.store.search import WORD, SearchQuery, Term, folded_in_place, word_spans
 
 
 @lru_cache(maxsize=1)
@@ -51,18 +52,25 @@ def _hits(words: list[str], term: Term) -> list[tuple[int, int]]:
 
 def make_snippet(text: str, query: SearchQuery, *, offset: int = 0) -> Snippet:
     """The best passage of `text` for `query`; offsets are into `text`, shifted by `offset`."""
-    spans = word_spans(text)
-    words = [w for _, _, w in spans]
+    folded = folded_in_place(text)
+    spans: list[tuple[int, int]] | None = None
+    if folded is not None:  # the words found in C; offsets read below for those served
+        words = WORD.findall(folded)
+    else:
+        found = word_spans(text)
+        spans, words = [(start, end) for start, end, _ in found], [w for _, _, w in found]
     hits: list[tuple[int, int, int]] = []  # (first, end, term index)
     for n, term in enumerate(query.positive_terms()):
         hits.extend((first, end, n) for first, end in _hits(words, term))
     hits.sort()
     first = _best_start(hits)
     start_word = max(0, first - _BEFORE) if hits else 0
-    end_word = min(len(spans), start_word + _WORDS)
+    end_word = min(len(words), start_word + _WORDS)
     inside = _marks(hits, start_word, end_word)
-    if not spans:
+    if not words:
         return Snippet(text="", start=offset, end=offset, marked="", highlights=[])
+    if spans is None:  # the offsets of the words up to the passage's end only
+        spans = [m.span() for m in islice(WORD.finditer(folded or ""), end_word)]
     start, end = spans[start_word][0], spans[end_word - 1][1]
     marked, position = [], start
     for first_word, last_word in inside:

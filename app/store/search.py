@@ -48,7 +48,7 @@ _STOP_WORDS = """i me my myself we our ours ourselves you your yours yourself yo
     further then once here there when where why how all any both each few more most other some
     such no nor not only own same so than too very s t can will just don should now"""
 STOP_WORDS = frozenset(_STOP_WORDS.split())
-_WORD = re.compile(r"[^\W_]+")
+WORD = re.compile(r"[^\W_]+")
 _TOKEN = re.compile(r'"(?P<phrase>[^"]*)(?P<closed>"?)|(?P<word>[^\s"]+)')
 
 # Letters that Postgres's `unaccent` (its unaccent.rules) folds to other letters than their
@@ -97,7 +97,24 @@ def fold_accents(text: str) -> str:
 def words_of(text: str) -> list[str]:
     """The words of `text` as both stores index them: runs of letters and digits, lower-cased
     and with accents folded."""
-    return [fold_accents(w.lower()) for w in _WORD.findall(text)]
+    return [fold_accents(w.lower()) for w in WORD.findall(text)]
+
+
+def folded_in_place(text: str) -> str | None:
+    """`text` lower-cased with accents folded, if that keeps every character in its place
+    (one character for one, as in almost every text); else None. Its words are then
+    `words_of(text)`, at the offsets of `text`'s words."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a letter lower-cased into two ("İ")
+        return None
+    if lowered.isascii():
+        return lowered
+    folded = lowered.translate(_FOLDING)
+    if len(folded) != len(text) or any(
+        len(_FOLDING[ord(c)]) != 1 for c in set(lowered) if not c.isascii()
+    ):
+        return None  # "ß" into "ss", a lone accent into nothing
+    return folded
 
 
 def word_spans(text: str) -> list[tuple[int, int, str]]:
@@ -105,7 +122,7 @@ def word_spans(text: str) -> list[tuple[int, int, str]]:
     # Inline, not through fold_accents: every word of every snippet's text passes here.
     return [
         (m.start(), m.end(), w if (w := m.group().lower()).isascii() else w.translate(_FOLDING))
-        for m in _WORD.finditer(text)
+        for m in WORD.finditer(text)
     ]
 
 
