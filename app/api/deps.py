@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 
 from app.config import Settings
 from app.errors import NotReady
 from app.ingest.annotator import Annotator
 
+# Dependencies that do no I/O are coroutines: FastAPI runs a plain function dependency in
+# the threadpool, a hop that costs more than most of them do.
 
-def get_settings_dep(request: Request) -> Settings:
+
+async def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine) as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session for the request's route: made here (no connection is opened until the
+    route's first query), closed in the threadpool (it hands its connection back)."""
+    session = Session(request.app.state.engine)
+    try:
         yield session
+    finally:
+        await run_in_threadpool(session.close)
 
 
-def get_annotator(request: Request) -> Annotator:
+async def get_annotator(request: Request) -> Annotator:
     annotator: Annotator | None = getattr(request.app.state, "annotator", None)
     if annotator is None:
         raise NotReady("The service is still starting; try again in a moment.")

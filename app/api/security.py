@@ -94,7 +94,7 @@ def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def require_write_key(
+async def require_write_key(
     request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
 ) -> None:
     """A write goes ahead only with a valid key (or, with no key configured, from loopback)."""
@@ -102,7 +102,7 @@ def require_write_key(
     _check(request, _settings(request), presented, action="writes")
 
 
-def require_read_key(request: Request) -> None:
+async def require_read_key(request: Request) -> None:
     """With `GAZETTE_READ_KEYS_REQUIRED`, reads need a key too (health and docs stay open)."""
     settings = _settings(request)
     if not settings.read_keys_required:

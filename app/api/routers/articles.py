@@ -49,7 +49,7 @@ from app.api.validation import ArticleIdPath, IsoDateTime, QueryText, text_query
 router = APIRouter(prefix="/articles", tags=["articles"])
 
 
-def article_filters(
+async def article_filters(
     q: Annotated[
         str | None,
         text_query(

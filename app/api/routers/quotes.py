@@ -31,7 +31,7 @@ from app.api.validation import IsoDateTime, QueryText, text_query
 router = APIRouter(prefix="/quotes", tags=["quotes"])
 
 
-def quote_filters(
+async def quote_filters(
     q: Annotated[
         str | None,
         text_query(
