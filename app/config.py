@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     db_pool_timeout: float = Field(
         default=5.0, gt=0, description="Seconds a request waits for a free database connection."
     )
+    db_pool_size: int = Field(
+        default=5,
+        ge=1,
+        description="Postgres connections the service keeps open for its routes (up to three times "
+        "as many under bursts).",
+    )
     allowed_hosts: str = Field(
         default="*",
         description="Comma-separated Host names the service answers for (`*.example.com`, `*`).",

@@ -32,6 +32,7 @@ def create_db_engine(
     connect_timeout: float = 5.0,
     statement_timeout: float = 30.0,
     pool_timeout: float = 5.0,
+    pool_size: int = 5,
 ) -> Engine:
     """An engine for `database_url` with the pragmas, pool options and timeouts it needs.
 
@@ -55,8 +56,8 @@ def create_db_engine(
     return create_engine(
         url,
         pool_pre_ping=True,
-        pool_size=5,
-        max_overflow=10,
+        pool_size=pool_size,
+        max_overflow=2 * pool_size,
         pool_timeout=pool_timeout,
         connect_args={
             "connect_timeout": max(1, round(connect_timeout)),

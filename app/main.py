@@ -146,6 +146,7 @@ def create_app(settings: Settings | None = None, *, nlp: Language | None = None)
         connect_timeout=settings.db_connect_timeout,
         statement_timeout=settings.db_statement_timeout,
         pool_timeout=settings.db_pool_timeout,
+        pool_size=settings.db_pool_size,
     )
     app.state.database = DatabaseStatus()
     app.state.annotation_slots = AnnotationSlots(

@@ -110,7 +110,11 @@ def paginate(
     if cursor:
         query = query.where(after(order, decode_cursor(cursor, kinds=kinds)))
     query = query.order_by(*order_by(order)).limit(limit + 1)
-    found = list(session.execute(query).all() if rows else session.scalars(query).all())
+    # Rows of columns need nothing of the ORM: run on the session's connection, they skip
+    # its loading machinery (a third of a list page's time in the service).
+    found = list(
+        session.connection().execute(query).all() if rows else session.scalars(query).all()
+    )
     if len(found) <= limit:
         return found, None
     found = found[:limit]
