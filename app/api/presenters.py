@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Any, Protocol
 
 from app.annotate import types as ann
 from app.api.schemas import (
@@ -139,25 +139,30 @@ def local_document(annotation: ann.Annotation) -> AnnotationDocument:
 
 
 def quote_out(quote: models.Quote, speaker_name: str | None) -> QuoteOut:
-    return QuoteOut(
-        id=quote.id,
-        kind=ann.QuoteKind(quote.kind),
-        text=quote.text,
-        start=quote.start,
-        end=quote.end,
-        speaker=(
+    return QuoteOut(**quote_fields(quote, speaker_name))
+
+
+def quote_fields(quote: models.Quote, speaker_name: str | None) -> dict[str, Any]:
+    """The fields of a stored quote as served, for QuoteOut and the models extending it."""
+    return {
+        "id": quote.id,
+        "kind": ann.QuoteKind(quote.kind),
+        "text": quote.text,
+        "start": quote.start,
+        "end": quote.end,
+        "speaker": (
             SpeakerRef(entity_id=quote.speaker_entity_id, name=speaker_name)
             if quote.speaker_entity_id and speaker_name is not None
             else None
         ),
-        speaker_mention=(
+        "speaker_mention": (
             TextSpan(start=quote.speaker_start, end=quote.speaker_end, text=quote.speaker_text)
             if quote.speaker_start is not None
             and quote.speaker_end is not None
             and quote.speaker_text is not None
             else None
         ),
-        cue=(
+        "cue": (
             CueOut(
                 text=quote.cue_text,
                 lemma=quote.cue_lemma or quote.cue_text,
@@ -169,8 +174,8 @@ def quote_out(quote: models.Quote, speaker_name: str | None) -> QuoteOut:
             and quote.cue_end is not None
             else None
         ),
-        attribution_id=quote.attribution_id or f"a{quote.position}",
-    )
+        "attribution_id": quote.attribution_id or f"a{quote.position}",
+    }
 
 
 class Titled(Protocol):

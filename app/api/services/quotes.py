@@ -15,7 +15,7 @@ from sqlmodel import Session
 from app.annotate.types import QuoteKind
 from app.api.offsets import OffsetUnit
 from app.api.pagination import paginate
-from app.api.presenters import quote_out
+from app.api.presenters import quote_fields, quote_out
 from app.api.schemas import AttributionOut, FacetValue, Histogram, QuoteListItem
 from app.api.services.analytics import (
     Interval,
@@ -93,8 +93,9 @@ def list_quotes(
 ) -> tuple[list[QuoteListItem], str | None]:
     """One page of quotes: by relevance (the default with `q`), by article (the default
     without), or by their article's date, newest or oldest first."""
-    if filters.speaker_id:
-        get_entity(session, entity_id=filters.speaker_id)
+    names: dict[str, str] = {}
+    if filters.speaker_id:  # every quote's speaker: named once
+        names[filters.speaker_id] = get_entity(session, entity_id=filters.speaker_id).name
     if filters.article_id:
         get_article(session, article_id=filters.article_id)
     search = search_of(filters.q)
@@ -125,10 +126,10 @@ def list_quotes(
     rows, next_cursor = paginate(
         session, query, order, limit=limit, cursor=cursor, kinds=kinds, rows=True
     )
-    names = speaker_names(session, rows)
+    names = names or speaker_names(session, rows)
     items = [
         QuoteListItem(
-            **quote_out(row, names.get(row.speaker_entity_id or "")).model_dump(),
+            **quote_fields(row, names.get(row.speaker_entity_id or "")),
             article_id=row.article_id,
             score=getattr(row, "score", None),
             # Into the article's text, as the quote's own offsets are.
