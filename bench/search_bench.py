@@ -10,8 +10,8 @@ copying every article with its entities and quotes under new ids with perturbed 
 It prints, for each kind of request, the p50 latency at 1x and Nx, the ratio of each to the
 p50 of an article detail in the same run, and the growth from 1x to Nx. Every request is
 answered by its route (no corpus-wide answer is kept: `GAZETTE_CORPUS_PAGE_CACHE_MB=0`), as
-the first read of a URL after a write is. Ratios from one run
-on a busy machine are noisy on both sides; nothing here passes or fails.
+the first read of a URL after a write is. Ratios from one run on a busy machine are noisy
+on both sides; nothing here passes or fails.
 """
 
 from __future__ import annotations
