@@ -84,6 +84,7 @@ def measure(database_url: str, requests: dict[str, list[str]], rounds: int) -> d
         corpus_page_cache_mb=0,
         annotation_processes=0,
         workers=0,
+        log_level="WARNING",
     )
     app = create_app(settings, nlp=object())  # type: ignore[arg-type]  (nothing annotates)
     with TestClient(app) as client:
