@@ -52,7 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
-from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
+from sqlalchemy import Integer, create_engine, func, insert, select, text  # noqa: E402
 
 from app.store import tables as models  # noqa: E402
 from app.store.search import STOP_WORDS  # noqa: E402
@@ -137,7 +137,12 @@ def copy_to_postgres(sqlite_url: str, postgres_url: str) -> None:
             for start in range(0, len(rows), 2000):
                 writing.execute(insert(table), rows[start : start + 2000])
         for table in SQLModel.metadata.sorted_tables:  # serial ids continue after the copy
-            if "id" in table.c and table.c.id.autoincrement is True:
+            id_column = table.c.get("id")
+            if (
+                id_column is not None
+                and id_column.autoincrement
+                and isinstance(id_column.type, Integer)
+            ):
                 writing.execute(
                     text(
                         f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
