@@ -26,6 +26,10 @@ WRITER = "gazette_writer"
 UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
 
 
+# Postgres's cost of a random page read relative to a sequential one, for storage on SSDs.
+RANDOM_PAGE_COST = 1.1
+
+
 def create_db_engine(
     database_url: str,
     *,
@@ -61,7 +65,11 @@ def create_db_engine(
         pool_timeout=pool_timeout,
         connect_args={
             "connect_timeout": max(1, round(connect_timeout)),
-            "options": f"-c statement_timeout={int(statement_timeout * 1000)}",
+            # random_page_cost: the planner's default (4) prices a random read as a spinning
+            # disk's; on SSDs (1.1) it walks the search index instead of reading every row
+            # and its stored search vector (a search's count on 22,250 articles: 204 -> 15 ms).
+            "options": f"-c statement_timeout={int(statement_timeout * 1000)}"
+            f" -c random_page_cost={RANDOM_PAGE_COST}",
         },
     )
 
