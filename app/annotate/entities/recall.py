@@ -38,10 +38,12 @@ _NAME_START = re.compile(r"\b[A-Z]")
 
 @lru_cache(maxsize=1)
 def _country_pattern() -> re.Pattern[str]:
+    """Any country name standing alone, the longest where several fit. Laid out as a trie
+    (as `_alternation`): a plain alternation of the hundreds of names, tried one by one
+    at every character, took a tenth of the time of every layer together."""
     names = set(country_names())
     names |= {n.upper() for n in names if len(n) >= 4}
-    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w.])(?:{alternation})(?![\w\-]|\.\w)")
+    return re.compile(rf"(?<![\w.]){_trie(sorted(names))}(?![\w\-]|\.\w)")
 
 
 def _place_mentions(
