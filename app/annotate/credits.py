@@ -45,8 +45,11 @@ def _slash_credits(text: str) -> Iterator[re.Match[str]]:
     the end of its run of word characters, so a long run with a capital after every
     hyphen (`A-B-C-D...`) took time quadratic in its length. From any capital of a run
     the pattern goes on alike after the run's end, but for an initial (`P.`) closing
-    it: only the first capital is tried, then that initial.
+    it: only the first capital is tried, then that initial. A text without a slash, as
+    most are, has no match to look for.
     """
+    if "/" not in text:
+        return
     pos = 0  # matches do not overlap: the next one starts where the last ended
     for run in _NAME_RUN.finditer(text):
         end = run.end()

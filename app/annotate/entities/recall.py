@@ -30,6 +30,8 @@ _OUTLET_KIND = r"(?:news agency|newspaper|daily|broadcaster|news channel|TV chan
 
 
 NAME_THEN_OUTLET = re.compile(rf"\b{_OUTLET_NAME} {_OUTLET_KIND}\b")  # the Tanjug news agency
+# What every match of NAME_THEN_OUTLET holds: most articles name no kind of outlet.
+_OUTLET_KIND_AFTER_NAME = re.compile(rf" {_OUTLET_KIND}\b")
 OUTLET_THEN_NAME = re.compile(rf"\b{_OUTLET_KIND} {_OUTLET_NAME}")  # the news agency Tanjug
 # A run of the characters a word of an outlet's name is made of, and where such a word starts.
 _NAME_RUN = re.compile(r"[\w'’&.\-]+")
@@ -106,8 +108,11 @@ def _names_then_outlet(text: str) -> Iterator[re.Match[str]]:
     Tried at each capital starting a word, the pattern reads the name's first word on to
     the end of its run of name characters, so a long run with a capital after every dot
     (`A.B.C.D...`) took time quadratic in its length. From any capital of a run the
-    pattern goes on alike after the run's end: only the first capital is tried.
+    pattern goes on alike after the run's end: only the first capital is tried. A text
+    without a kind of outlet after a space, as most are, has no match to look for.
     """
+    if not _OUTLET_KIND_AFTER_NAME.search(text):
+        return
     pos = 0  # matches do not overlap: the next one starts where the last ended
     for run in _NAME_RUN.finditer(text):
         if run.end() <= pos:
