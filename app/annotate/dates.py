@@ -56,12 +56,13 @@ RANGE = re.compile(r"\d{4}\s*[-–/]\s*\d{2,4}|\bbetween\b|\bfrom\b.*\bto\b|\d{4
 
 
 def extract_dates(
-    doc: Doc, structure: Structure, *, published_at: date | None
+    doc: Doc, structure: Structure, *, published_at: date | None, text: str | None = None
 ) -> list[DateMention]:
-    """DATE mentions of the article body, with an ISO value where one can be given."""
+    """DATE mentions of the article body, with an ISO value where one can be given; `text`
+    is `doc.text` when the caller has it (spaCy joins every token anew to read it)."""
     if isinstance(published_at, datetime):
         published_at = published_at.date()
-    text = doc.text
+    text = doc.text if text is None else text
     excluded = Ranges(not_article_text(structure))
     found = []
     for ent in doc.ents:

@@ -35,14 +35,16 @@ def build_annotation(text: str, doc: Doc, *, published_at: date | None = None) -
     rather than being lost whole to one sentence an extractor cannot handle.
     """
     structure = parse_structure(text)
-    entities = _layer("entities", lambda: extract_entities(doc, structure))
+    entities = _layer("entities", lambda: extract_entities(doc, structure, text=text))
     return Annotation(
         text=text,
         structure=structure,
         entities=entities,
-        quotes=_layer("quotes", lambda: extract_quotes(doc, structure, entities)),
+        quotes=_layer("quotes", lambda: extract_quotes(doc, structure, entities, text=text)),
         links=_layer("links", lambda: extract_links(structure)),
-        dates=_layer("dates", lambda: extract_dates(doc, structure, published_at=published_at)),
+        dates=_layer(
+            "dates", lambda: extract_dates(doc, structure, published_at=published_at, text=text)
+        ),
     )
 
 
@@ -64,6 +66,7 @@ def annotate_many(
     documents: Iterable[Document], *, nlp: Language, batch_size: int = 16
 ) -> Iterator[Annotation]:
     """Annotate documents in batches through `nlp.pipe`, in order."""
-    pending = ((normalize_text(d.text), d) for d in documents)
-    for doc, document in nlp.pipe(pending, as_tuples=True, batch_size=batch_size):
-        yield build_annotation(doc.text, doc, published_at=document.published_at)
+    # Each text goes along with its document: `doc.text` would join every token again.
+    pending = ((text, (text, d)) for text, d in ((normalize_text(d.text), d) for d in documents))
+    for doc, (text, document) in nlp.pipe(pending, as_tuples=True, batch_size=batch_size):
+        yield build_annotation(text, doc, published_at=document.published_at)

@@ -76,9 +76,10 @@ def warm_up() -> None:
 MAX_NAME_CHARS = 200
 
 
-def extract_entities(doc: Doc, structure: Structure) -> list[Entity]:
-    """The entities of the article parsed as `doc`, each with all its mentions."""
-    text = doc.text
+def extract_entities(doc: Doc, structure: Structure, *, text: str | None = None) -> list[Entity]:
+    """The entities of the article parsed as `doc`, each with all its mentions; `text` is
+    `doc.text` when the caller has it (spaCy joins every token anew to read it)."""
+    text = doc.text if text is None else text
     excluded = Ranges(not_article_text(structure))
     context = _DocContext.build(doc, text)
     headings = _headings_by_start(structure)

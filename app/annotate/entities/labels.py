@@ -42,8 +42,7 @@ PERSON_SHAPE = re.compile(
 
 
 def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> dict[str, str]:
-    # Read once: spaCy joins every token anew each time `doc.text` is read.
-    text = doc.text
+    text = context.text
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     person_cue: Counter[str] = Counter()
     # `the game Manhunt`, `US band Scissor Sisters`: the article says what kind of thing

@@ -41,6 +41,7 @@ class _DocContext:
     lower_words: frozenset[str]  # words written in lower case somewhere
     upper_lines: list[tuple[int, int]]  # lines in capitals (headlines, datelines)
     upper: Ranges  # the same, to ask whether a span lies in one
+    text: str  # the article's text, read once: spaCy joins every token anew for `doc.text`
 
     @classmethod
     def build(cls, doc: Doc, text: str) -> _DocContext:
@@ -61,7 +62,7 @@ class _DocContext:
             if len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
                 upper_lines.append((pos, pos + len(line)))
             pos += len(line) + 1
-        return cls(mid, frozenset(lower), upper_lines, Ranges(upper_lines))
+        return cls(mid, frozenset(lower), upper_lines, Ranges(upper_lines), text)
 
 
 @dataclass

@@ -40,11 +40,14 @@ from app.annotate.types import Entity, Quote, Structure
 log = logging.getLogger(__name__)
 
 
-def extract_quotes(doc: Doc, structure: Structure, entities: list[Entity]) -> list[Quote]:
-    """The quotes of the article parsed as `doc`, speakers resolved to `entities`."""
+def extract_quotes(
+    doc: Doc, structure: Structure, entities: list[Entity], *, text: str | None = None
+) -> list[Quote]:
+    """The quotes of the article parsed as `doc`, speakers resolved to `entities`; `text` is
+    `doc.text` when the caller has it (spaCy joins every token anew to read it)."""
     if len(doc) == 0:
         return []
-    art = QuoteContext(doc, structure)
+    art = QuoteContext(doc, structure, text=text)
     marked = _merge_continued(
         art, [q for q in pair_marks(art.text, art.paragraphs) if not art.is_excluded(q.open_at)]
     )

@@ -44,9 +44,9 @@ QUOTE_MARKS = ('"', "“", "”")
 class QuoteContext:
     """Token and paragraph lookups over one parsed article."""
 
-    def __init__(self, doc: Doc, structure: Structure):
+    def __init__(self, doc: Doc, structure: Structure, *, text: str | None = None):
         self.doc = doc
-        self.text = doc.text
+        self.text = doc.text if text is None else text
         self.starts = [t.idx for t in doc]
         self.paragraphs = split_paragraphs(self.text)
         self.excluded = Ranges(not_article_text(structure))
