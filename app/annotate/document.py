@@ -231,7 +231,10 @@ def _squash(text: str) -> str:
 
 
 def _repeated_caption(text: str, first: _Line, second: _Line) -> _Part | None:
-    """An image from a caption line immediately repeated, with or without a credit."""
+    """An image from a caption line immediately repeated, with or without a credit. The
+    repeat (three words or more) opens both lines alike: others' captions go unread."""
+    if first.text.split(maxsplit=2)[:2] != second.text.split(maxsplit=2)[:2]:
+        return None
     a, b = _read_caption(text, first), _read_caption(text, second)
     if len(a.body.text.split()) < _MIN_CAPTION_WORDS:
         return None
