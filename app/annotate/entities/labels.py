@@ -67,9 +67,8 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
         # the other way: the model that mislabels one name mislabels its neighbours too.
         if lists.label(span) == "PERSON":
             votes[m.text]["PERSON"] += LIST_VOTES
-    for m in mentions:
+    for m, span in rooted:
         votes[m.text][m.label] += m.weight
-        span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None:
             continue
         if span.start > 0 and doc[span.start - 1].lower_ in LOCATIVES:
@@ -284,11 +283,14 @@ class _Dependents:
     def of(cls, doc: Doc) -> _Dependents:
         coordinated, plural_auxiliary = set(), set()
         for token in doc:
+            dep = token.dep_
+            if dep in ("conj", "cc"):
+                found = coordinated
+            elif dep in ("aux", "auxpass") and token.lower_ in PLURAL_VERBS:
+                found = plural_auxiliary
+            else:
+                continue
             head = token.head.i
-            if head == token.i:
-                continue  # the root of a sentence is no dependent
-            if token.dep_ in ("conj", "cc"):
-                coordinated.add(head)
-            elif token.dep_ in ("aux", "auxpass") and token.lower_ in PLURAL_VERBS:
-                plural_auxiliary.add(head)
+            if head != token.i:  # the root of a sentence is no dependent
+                found.add(head)
         return cls(frozenset(coordinated), frozenset(plural_auxiliary))

@@ -47,19 +47,21 @@ class _DocContext:
     def build(cls, doc: Doc, text: str) -> _DocContext:
         mid: Counter[str] = Counter()
         lower: set[str] = set()
-        for tok in doc:
-            t = tok.text
+        words = [tok.text for tok in doc]
+        for i, t in enumerate(words):
             if t.islower():
                 lower.add(t)
-            elif t[:1].isupper() and not tok.is_sent_start:
-                prev = doc[tok.i - 1] if tok.i else None
-                if prev is None or prev.text not in QUOTE_CHARS + "(":
-                    mid[t] += 1
+            elif (
+                t[:1].isupper()
+                and not doc[i].is_sent_start
+                and (i == 0 or words[i - 1] not in QUOTE_CHARS + "(")
+            ):
+                mid[t] += 1
         upper_lines = []
         pos = 0
         for line in text.split("\n"):
-            letters = [c for c in line if c.isalpha()]
-            if len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
+            letters = "".join(filter(str.isalpha, line))
+            if len(letters) >= 4 and sum(map(str.isupper, letters)) >= 0.8 * len(letters):
                 upper_lines.append((pos, pos + len(line)))
             pos += len(line) + 1
         return cls(mid, frozenset(lower), upper_lines, Ranges(upper_lines), text)
