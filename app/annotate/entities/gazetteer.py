@@ -39,8 +39,10 @@ class Place:
 
 def fold(name: str) -> str:
     """The lookup key of a name: no accents, no dots, case-folded, single spaces."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = name
+    if not text.isascii():  # ASCII has no accents to take off (most names, and fast)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("’", "'").replace(".", "")
     return " ".join(text.casefold().split())
 

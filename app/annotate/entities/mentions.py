@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from collections import Counter
 from dataclasses import dataclass
 
@@ -60,11 +61,25 @@ class _DocContext:
         upper_lines = []
         pos = 0
         for line in text.split("\n"):
-            letters = "".join(filter(str.isalpha, line))
-            if len(letters) >= 4 and sum(map(str.isupper, letters)) >= 0.8 * len(letters):
+            if _in_capitals(line):
                 upper_lines.append((pos, pos + len(line)))
             pos += len(line) + 1
         return cls(mid, frozenset(lower), upper_lines, Ranges(upper_lines), text)
+
+
+_NOT_ASCII_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+_ASCII_LOWER = string.ascii_lowercase.encode()
+
+
+def _in_capitals(line: str) -> bool:
+    """Whether `line` has four letters or more, four in five of them capitals."""
+    if line.isascii():  # most lines: counted as bytes, without a call per character
+        ascii_letters = line.encode().translate(None, _NOT_ASCII_LETTERS)
+        letters, capitals = len(ascii_letters), len(ascii_letters.translate(None, _ASCII_LOWER))
+    else:
+        alphabetic = "".join(filter(str.isalpha, line))
+        letters, capitals = len(alphabetic), sum(map(str.isupper, alphabetic))
+    return letters >= 4 and capitals >= 0.8 * letters
 
 
 @dataclass
