@@ -69,13 +69,14 @@ def _clean_span(ent: Span, text: str) -> tuple[int, int, Span] | None:
     no possessive, quote marks, leading article or title."""
     doc = ent.doc
     start, end = ent.start, ent.end
-    # A mention never runs over a line break: keep the part before it.
-    for tok in doc[start:end]:
+    # A mention never runs over a line break: keep the part before it. (Tokens are read
+    # by index: a slice of `doc` is a Span made for nothing.)
+    for tok in map(doc.__getitem__, range(start, end)):
         if "\n" in tok.text or ("\n" in tok.whitespace_ and tok.i < end - 1):
             end = tok.i if "\n" in tok.text else tok.i + 1
             break
     # Anything up to a dash or colon is a prefix such as `WATCH:` or a dateline.
-    for tok in doc[start:end]:
+    for tok in map(doc.__getitem__, range(start, end)):
         if tok.text in PREFIX_SEPARATORS and tok.i > start and tok.i < end - 1:
             start = tok.i + 1
 
@@ -168,7 +169,9 @@ def _clean_span(ent: Span, text: str) -> tuple[int, int, Span] | None:
     # The rest of a hyphenated name (`Nagorno-Karabakh`, `al-Aqsa`), not a compound
     # word (`Syria-type`, `UN-recognised`, `ex-England`).
     # Nor two names joined (`Russia-Ukraine`).
-    before = HYPHENATED_BEFORE.search(text, max(0, s - 40), s)
+    # Only a hyphen before `s` can end a match (`$` also matches before a last line break).
+    hyphen_before = text.endswith(("-", "-\n"), 0, s)
+    before = HYPHENATED_BEFORE.search(text, max(0, s - 40), s) if hyphen_before else None
     if (
         before
         and (before.group(1)[0].isupper() or before.group(1).lower() in PARTICLES)
