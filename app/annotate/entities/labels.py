@@ -6,6 +6,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from spacy.attrs import DEP
 from spacy.tokens import Doc, Span, Token
 
 from app.annotate.entities.gazetteer import Place, lookup_place
@@ -134,6 +135,8 @@ def _versioned_names(text: str) -> set[str]:
     """Names written before a model letter or number (`IBM Blue Gene/L`): the run of
     capitalised words before the slash and each shorter run ending it (`Blue Gene`)."""
     found: set[str] = set()
+    if "/" not in text:  # as in most articles: no match to look for
+        return found
     for match in VERSION.finditer(text):
         line = text[max(0, match.start() - 80) : match.start()].rsplit("\n", 1)[-1]
         words: list[str] = []
@@ -282,7 +285,13 @@ class _Dependents:
     @classmethod
     def of(cls, doc: Doc) -> _Dependents:
         coordinated, plural_auxiliary = set(), set()
-        for token in doc:
+        # Only these dependents count: the other tokens are passed over on their labels'
+        # numbers, without making a Token of each.
+        wanted = {doc.vocab.strings[dep] for dep in ("conj", "cc", "aux", "auxpass")}
+        for i, dep_id in enumerate(doc.to_array(DEP).tolist()):
+            if dep_id not in wanted:
+                continue
+            token = doc[i]
             dep = token.dep_
             if dep in ("conj", "cc"):
                 found = coordinated
