@@ -6,6 +6,7 @@ import logging
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
 
+from spacy.attrs import LOWER, POS
 from spacy.tokens import Doc, Token
 
 from app.annotate.lexicon import (
@@ -15,6 +16,7 @@ from app.annotate.lexicon import (
     REPORTING_VERBS,
     REQUEST_VERBS,
     SPEECH_VERBS,
+    VERBAL_POS,
 )
 from app.annotate.quotes.context import (
     Attribution,
@@ -82,10 +84,17 @@ def reported_speech(art: QuoteContext, found: list[Attribution]) -> list[Attribu
     direct = Quotations([(f.start, f.end) for f in found if f.kind is QuoteKind.direct])
     fragments = {f.cue[0]: f for f in found if f.kind is QuoteKind.partial and f.cue is not None}
     out = []
-    for token in doc:
-        if art.quote_of[token.i] != -1 or not (
-            token.lower_ == "according" or is_cue(token, REPORTING_VERBS)
-        ):
+    # A cue is a verb or `according`: the other tokens are passed over on their numbers,
+    # without making a Token of each.
+    verbal = {doc.vocab.strings[pos] for pos in VERBAL_POS}
+    according = doc.vocab.strings["according"]
+    # One array per attribute: `to_array` of several at once takes several times as long.
+    tags, lowers = doc.to_array(POS).tolist(), doc.to_array(LOWER).tolist()
+    for i, (pos, lower) in enumerate(zip(tags, lowers, strict=True)):
+        if art.quote_of[i] != -1 or not (pos in verbal or lower == according):
+            continue
+        token = doc[i]
+        if not (token.lower_ == "according" or is_cue(token, REPORTING_VERBS)):
             continue
         try:
             item = _reported_at(art, token, direct, fragments)
