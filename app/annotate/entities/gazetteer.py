@@ -109,22 +109,31 @@ def _rank(place: Place) -> tuple[int, int]:
     return {"country": 4, "state": 2, "region": 1}[place.kind], place.population
 
 
-@lru_cache(maxsize=16384)
 def lookup_place(name: str, countries: frozenset[str] = frozenset()) -> Place | None:
     """The place a name most likely refers to, or None when the gazetteer lacks it.
 
     `countries` are the country codes the text names: a city whose best-known namesake
     lies elsewhere is taken in one of those countries when there is one.
     """
+    found = _best_reading(name)
+    if found is None:
+        return None
+    key, place = found
+    if place.kind != "city" or not countries or place.country_code in countries:
+        return place
+    namesakes = load_gazetteer().namesakes.get(key, [])
+    local = [p for p in map(_parse, namesakes) if p.country_code in countries]
+    return max(local, key=lambda p: p.population) if local else place
+
+
+# Kept by name alone: each article's own set of countries in the key made every place
+# of every article a new entry, pushing the names all articles share out of the cache.
+@lru_cache(maxsize=16384)
+def _best_reading(name: str) -> tuple[str, Place] | None:
+    """The lookup key of `name` and its best reading, or None when the gazetteer lacks it."""
     table = load_gazetteer()
     key = fold(name)
     if key not in table.best and key.startswith("the "):
         key = key[4:]
     row = table.best.get(key)
-    if row is None:
-        return None
-    place = _parse(row)
-    if place.kind != "city" or not countries or place.country_code in countries:
-        return place
-    local = [p for p in map(_parse, table.namesakes.get(key, [])) if p.country_code in countries]
-    return max(local, key=lambda p: p.population) if local else place
+    return None if row is None else (key, _parse(row))
