@@ -127,9 +127,9 @@ def extract_entities(doc: Doc, structure: Structure, *, text: str | None = None)
     for m in mentions:
         m.label = labels[m.text]
     mentions = _drop_family_plurals(mentions)
-    mentions.extend(_place_mentions(doc, text, mentions, excluded))
+    mentions.extend(_place_mentions(doc, text, mentions, excluded, context))
     mentions.extend(_acronym_mentions(text, mentions))
-    mentions.extend(_outlet_mentions(doc, text, mentions, excluded))
+    mentions.extend(_outlet_mentions(doc, text, mentions, excluded, context))
 
     groups = _group(mentions, text, frozenset(titled), context.lower_words)
     mentions.extend(_propagate(doc, text, groups, excluded, context))

@@ -43,6 +43,8 @@ class _DocContext:
     upper_lines: list[tuple[int, int]]  # lines in capitals (headlines, datelines)
     upper: Ranges  # the same, to ask whether a span lies in one
     text: str  # the article's text, read once: spaCy joins every token anew for `doc.text`
+    # The model's entities of any label, as character offsets: `doc.ents` makes them anew.
+    model_spans: list[tuple[int, int]]
 
     @classmethod
     def build(cls, doc: Doc, text: str) -> _DocContext:
@@ -64,7 +66,8 @@ class _DocContext:
             if _in_capitals(line):
                 upper_lines.append((pos, pos + len(line)))
             pos += len(line) + 1
-        return cls(mid, frozenset(lower), upper_lines, Ranges(upper_lines), text)
+        model_spans = [(e.start_char, e.end_char) for e in doc.ents]
+        return cls(mid, frozenset(lower), upper_lines, Ranges(upper_lines), text, model_spans)
 
 
 _NOT_ASCII_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())

@@ -49,11 +49,11 @@ def _country_pattern() -> re.Pattern[str]:
 
 
 def _place_mentions(
-    doc: Doc, text: str, mentions: list[_Mention], excluded: Ranges
+    doc: Doc, text: str, mentions: list[_Mention], excluded: Ranges, context: _DocContext
 ) -> list[_Mention]:
     """Places the model left untagged: country names (`the UAE`) and datelines
     (`BELGRADE 1996-08-30`, `LONDON (Reuters) -`)."""
-    taken = _Occupied(text, doc, mentions)
+    taken = _Occupied(text, context, mentions)
     found = []
 
     def add(s: int, e: int) -> None:
@@ -82,11 +82,11 @@ def _place_mentions(
 
 
 def _outlet_mentions(
-    doc: Doc, text: str, mentions: list[_Mention], excluded: Ranges
+    doc: Doc, text: str, mentions: list[_Mention], excluded: Ranges, context: _DocContext
 ) -> list[_Mention]:
     """News outlets the model left untagged: `the Tanjug news agency`, `Le Monde
     newspaper`."""
-    taken = _Occupied(text, doc, mentions)
+    taken = _Occupied(text, context, mentions)
     found = []
     for match in chain(_names_then_outlet(text), OUTLET_THEN_NAME.finditer(text)):
         s, e = match.span(1)
@@ -175,7 +175,7 @@ def _propagate(
     forms = {f: g for f, g in owner.items() if g is not None}
     if not forms:
         return []
-    taken = _Occupied(text, doc, [m for g in groups for m in g.mentions])
+    taken = _Occupied(text, context, [m for g in groups for m in g.mentions])
     found = []
 
     def add(s: int, e: int, group: _Group) -> None:
@@ -239,10 +239,10 @@ def _trie(forms: list[str], depth: int = 0) -> str:
 class _Occupied:
     """Which characters of the text some mention (or other model entity) already covers."""
 
-    def __init__(self, text: str, doc: Doc, mentions: list[_Mention]) -> None:
+    def __init__(self, text: str, context: _DocContext, mentions: list[_Mention]) -> None:
         self.mask = bytearray(len(text))
-        for e in doc.ents:
-            self.add(e.start_char, e.end_char)
+        for start, end in context.model_spans:
+            self.add(start, end)
         for m in mentions:
             self.add(m.start, m.end)
 
