@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
 from app.annotate.document import Ranges, not_article_text
@@ -47,7 +48,7 @@ class QuoteContext:
     def __init__(self, doc: Doc, structure: Structure, *, text: str | None = None):
         self.doc = doc
         self.text = doc.text if text is None else text
-        self.starts = [t.idx for t in doc]
+        self.starts = doc.to_array(IDX).tolist()  # without making a Token of each
         self.paragraphs = split_paragraphs(self.text)
         self.excluded = Ranges(not_article_text(structure))
         self.paragraph_starts = [p[0] for p in self.paragraphs]
