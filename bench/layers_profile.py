@@ -9,7 +9,10 @@ documents in a DocBin file and reads them back on the next run, so that comparin
 versions of the layers costs no second parse. Then `build_annotation` runs on every
 document and the CPU seconds (steady under load) are printed per article, in total and
 per layer (structure, entities, quotes, links, dates), of the fastest of `--repeat`
-runs over all the documents (the machine's other work slows some). `--profile` prints the functions
+runs over all the documents (the machine's other work slows some; runs after the first
+find the process's caches warm, the gazetteer's and `re`'s, so a pattern compiled for
+each article shows its cost only in a first run over more articles than `re` keeps,
+such as the whole BBC corpus with `--repeat 1`). `--profile` prints the functions
 taking most time under cProfile; `--dump` writes each annotation as canonical JSON
 (sorted keys), one a line, to compare two versions byte for byte.
 """
