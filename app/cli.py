@@ -157,7 +157,7 @@ def _worker(*, processes: int, threads: int) -> int:
 
 
 def _annotate(path: Path) -> int:
-    from app.annotate.document import decode_bytes
+    from app.annotate.decoding import decode_bytes
     from app.annotate.nlp import load_nlp
     from app.annotate.pipeline import annotate
     from app.api.presenters import local_document

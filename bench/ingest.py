@@ -32,7 +32,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.annotate.document import normalize_text  # noqa: E402
+from app.annotate.decoding import normalize_text  # noqa: E402
 from app.ingest.core import IngestDocument  # noqa: E402
 from app.ingest.sources import iter_documents  # noqa: E402
 from bench.serve import wait_until_up  # noqa: E402

@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from spacy.tokens import Doc, DocBin  # noqa: E402
 
 from app.annotate import pipeline  # noqa: E402
-from app.annotate.document import normalize_text  # noqa: E402
+from app.annotate.decoding import normalize_text  # noqa: E402
 from app.annotate.entities import warm_up  # noqa: E402
 from app.annotate.nlp import load_nlp  # noqa: E402
 

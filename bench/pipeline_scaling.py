@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.annotate.document import normalize_text  # noqa: E402
+from app.annotate.decoding import normalize_text  # noqa: E402
 from app.annotate.entities import warm_up  # noqa: E402
 from app.annotate.nlp import load_nlp  # noqa: E402
 from app.annotate.pipeline import build_annotation  # noqa: E402

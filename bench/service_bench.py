@@ -42,7 +42,7 @@ else:
     from app.annotate.nlp import MODEL_NAME
     nlp = spacy.load(MODEL_NAME)
     nlp.add_pipe("gazette_line_breaks", before="parser")
-from app.annotate.document import normalize_text
+from app.annotate.decoding import normalize_text
 from app.annotate.entities import warm_up
 from app.annotate.pipeline import build_annotation
 warm_up()

@@ -26,7 +26,7 @@ def nlp():
 
 @pytest.fixture(scope="session")
 def seed_text() -> str:
-    from app.annotate.document import decode_bytes, normalize_text
+    from app.annotate.decoding import decode_bytes, normalize_text
 
     path = next(SEED_DIR.glob("*.txt"))
     return normalize_text(decode_bytes(path.read_bytes()))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from app.annotate.document import normalize_text
+from app.annotate.decoding import normalize_text
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -14,8 +14,9 @@ from datetime import date, datetime, timedelta
 
 from spacy.tokens import Doc
 
-from app.annotate.document import Ranges, not_article_text
+from app.annotate.document import not_article_text
 from app.annotate.lexicon import HOLIDAYS, MONTHS, NUMBER_WORDS, WEEKDAYS
+from app.annotate.ranges import Ranges
 from app.annotate.types import DateMention, Structure
 
 

@@ -36,15 +36,10 @@ surrounding whitespace, including no-break spaces.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import accumulate
 
-from app.annotate.decoding import UnreadableDocument as UnreadableDocument
 from app.annotate.decoding import _is_space
-from app.annotate.decoding import decode_bytes as decode_bytes
-from app.annotate.decoding import normalize_text as normalize_text
 from app.annotate.lexicon import CREDIT_WORDS, SMALL_WORDS
 from app.annotate.types import Block, BlockKind, Image, Span, Structure
 
@@ -503,24 +498,3 @@ def not_article_text(structure: Structure) -> list[tuple[int, int]]:
         if pos < image.end:
             ranges.append((pos, image.end))
     return sorted(ranges)
-
-
-class Ranges:
-    """Character ranges, asked whether a span overlaps one of them in logarithmic time:
-    a text of many short lines has as many line ranges (READ MORE lines, say), and is
-    not scanned for each date, quotation or mention."""
-
-    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
-        ordered = sorted(ranges)
-        self._starts = [s for s, _ in ordered]
-        # The furthest end among the ranges up to each one.
-        self._reach = list(accumulate((e for _, e in ordered), max))
-
-    def __bool__(self) -> bool:
-        return bool(self._starts)
-
-    def overlaps(self, start: int, end: int) -> bool:
-        """Whether [start, end) overlaps one of the ranges: some range starts before `end`
-        and ends after `start`."""
-        i = bisect_left(self._starts, end) - 1  # the last range starting before `end`
-        return i >= 0 and self._reach[i] > start

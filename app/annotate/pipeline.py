@@ -12,7 +12,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from app.annotate.dates import extract_dates
-from app.annotate.document import normalize_text, parse_structure
+from app.annotate.decoding import normalize_text
+from app.annotate.document import parse_structure
 from app.annotate.entities import extract_entities
 from app.annotate.links import extract_links
 from app.annotate.quotes import extract_quotes

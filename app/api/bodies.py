@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
 from app.annotate.budget import TooMuchWork
-from app.annotate.document import UnreadableDocument, decode_bytes
+from app.annotate.decoding import UnreadableDocument, decode_bytes
 from app.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 
 M = TypeVar("M", bound=BaseModel)

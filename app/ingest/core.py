@@ -26,7 +26,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from app.annotate.document import normalize_text
+from app.annotate.decoding import normalize_text
 from app.annotate.types import Annotation
 from app.ingest.rules import (
     ARTICLE_ID_MAX_CHARS,

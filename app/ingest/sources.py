@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from app.annotate.document import UnreadableDocument, decode_bytes
+from app.annotate.decoding import UnreadableDocument, decode_bytes
 from app.ingest.core import IngestDocument
 from app.ingest.records import ArticleRecord, record_problem
 

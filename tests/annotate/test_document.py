@@ -7,14 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from app.annotate.document import (
-    Ranges,
-    UnreadableDocument,
-    decode_bytes,
-    normalize_text,
-    not_article_text,
-    parse_structure,
-)
+from app.annotate.decoding import UnreadableDocument, decode_bytes, normalize_text
+from app.annotate.document import not_article_text, parse_structure
+from app.annotate.ranges import Ranges
 from app.annotate.types import BlockKind, Structure
 from tests.annotate.counting import CountingList
 

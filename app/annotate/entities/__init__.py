@@ -22,7 +22,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from app.annotate.credits import photo_credits
-from app.annotate.document import Ranges, not_article_text
+from app.annotate.document import not_article_text
 from app.annotate.entities.gazetteer import lookup_place
 from app.annotate.entities.grouping import _acronym_mentions, _build_entities, _group
 from app.annotate.entities.junk import (
@@ -60,6 +60,7 @@ from app.annotate.entities.spans import (
 )
 from app.annotate.entities.tables import _table_mentions
 from app.annotate.lexicon import COMPANY_SUFFIXES, SOLE_NAME_TITLES
+from app.annotate.ranges import Ranges
 from app.annotate.types import Entity, Structure
 
 __all__ = ["KEPT_LABELS", "extract_entities", "warm_up"]

@@ -7,7 +7,6 @@ from bisect import bisect_left
 
 from spacy.tokens import Doc, Span, Token
 
-from app.annotate.document import Ranges
 from app.annotate.entities.gazetteer import fold, lookup_place
 from app.annotate.entities.mentions import QUOTE_CHARS, _DocContext, _Group, _Mention
 from app.annotate.lexicon import (
@@ -18,6 +17,7 @@ from app.annotate.lexicon import (
     TIME_ZONES,
     TITLES,
 )
+from app.annotate.ranges import Ranges
 from app.annotate.types import Block, BlockKind, Structure
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from app.annotate.document import Ranges
+from app.annotate.ranges import Ranges
 from app.annotate.types import EntityType
 
 KEPT_LABELS = tuple(label.value for label in EntityType)

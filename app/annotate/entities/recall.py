@@ -12,9 +12,9 @@ from itertools import chain
 
 from spacy.tokens import Doc, Span
 
-from app.annotate.document import Ranges
 from app.annotate.entities.gazetteer import country_names, lookup_place
 from app.annotate.entities.mentions import _DocContext, _Group, _Mention
+from app.annotate.ranges import Ranges
 
 # A place in capitals opening a line, before a date, an agency or a dash.
 DATELINE = re.compile(

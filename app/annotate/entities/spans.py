@@ -8,7 +8,6 @@ from collections import defaultdict
 
 from spacy.tokens import Doc, Span, Token
 
-from app.annotate.document import Ranges
 from app.annotate.entities.gazetteer import lookup_place
 from app.annotate.entities.grouping import _is_initial
 from app.annotate.entities.mentions import QUOTE_CHARS, _DocContext, _Mention
@@ -26,6 +25,7 @@ from app.annotate.lexicon import (
     TRADES,
     WEAK_TITLES,
 )
+from app.annotate.ranges import Ranges
 from app.annotate.types import BlockKind, Structure
 
 POSSESSIVES = frozenset({"'s", "’s", "'", "’", "'S", "’S"})

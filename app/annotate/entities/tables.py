@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from app.annotate.document import Ranges
 from app.annotate.entities.gazetteer import lookup_place
 from app.annotate.entities.labels import _place_label
 from app.annotate.entities.mentions import _Mention
+from app.annotate.ranges import Ranges
 
 _WORD = r"[A-Z][\w'’.&\-]*"
 _NAME = rf"({_WORD}(?: {_WORD}){{0,3}})"

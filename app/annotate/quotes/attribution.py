@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from app.annotate.document import Ranges
 from app.annotate.lexicon import (
     NAME_PART_DEPS,
     NAMING_WORDS,
@@ -30,6 +29,7 @@ from app.annotate.quotes.speakers import (
     mention_bounds,
     subject_of,
 )
+from app.annotate.ranges import Ranges
 from app.annotate.types import QuoteKind
 
 SENTENCE_END = frozenset({".", "!", "?"})

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
-from app.annotate.document import Ranges, not_article_text
+from app.annotate.document import not_article_text
 from app.annotate.lexicon import (
     NAME_PART_DEPS,
     NOMINAL_POS,
@@ -19,6 +19,7 @@ from app.annotate.lexicon import (
 )
 from app.annotate.quotes.marks import split_paragraphs
 from app.annotate.quotes.speakers import mention_bounds, subject_of
+from app.annotate.ranges import Ranges
 from app.annotate.types import QuoteKind, Structure
 
 
