@@ -11,7 +11,7 @@ from sqlmodel import Session, SQLModel
 
 from app.annotate import types as ann
 from app.errors import NotFound
-from app.store.entity_linking import link_entity
+from app.store.entity_linking import ArticleLinking, link_entity
 from app.store.keys import slugify, title_key
 from app.store.link_resolution import release_links, resolve_incoming, resolve_outgoing
 from app.store.search import (
@@ -232,14 +232,15 @@ def _add_entities(
     ids: dict[str, str] = {}
     rows: dict[str, dict[str, Any]] = {}
     mentions: list[dict[str, Any]] = []
+    linking = ArticleLinking(session, entities)
     for position, local in enumerate(entities):
-        entity = link_entity(session, local, taken=set(rows), changed=changed)
-        ids[local.key] = entity.id
+        entity_id = link_entity(linking, local, taken=set(rows), changed=changed)
+        ids[local.key] = entity_id
         row = rows.setdefault(
-            entity.id,
+            entity_id,
             {
                 "article_id": article_id,
-                "entity_id": entity.id,
+                "entity_id": entity_id,
                 "position": position,
                 "name": local.name,
                 "mention_count": 0,
@@ -249,14 +250,14 @@ def _add_entities(
         mentions.extend(
             {
                 "article_id": article_id,
-                "entity_id": entity.id,
+                "entity_id": entity_id,
                 "start": m.start,
                 "end": m.end,
                 "text": m.text,
             }
             for m in local.mentions
         )
-    session.flush()  # the entities first: the rows below refer to them
+    linking.write()  # the entities first: the rows below refer to them
     for row in rows.values():
         row["article_size"] = len(rows)
     _insert(session, ArticleEntity, list(rows.values()))
