@@ -281,12 +281,19 @@ def _unique(candidates: list[Known]) -> Known | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
+# The model's defaults (counts, timestamps, rev), as it fills them for a new entity.
+_DEFAULTS = [
+    (name, info.default_factory, info.default)
+    for name, info in Entity.model_fields.items()
+    if not info.is_required()
+]
+
+
 def _defaults() -> dict[str, Any]:
     """A new entity's columns as the model fills them when not given."""
     return {
-        name: info.get_default(call_default_factory=True)
-        for name, info in Entity.model_fields.items()
-        if not info.is_required()
+        name: factory() if factory is not None else default  # type: ignore[call-arg]
+        for name, factory, default in _DEFAULTS
     }
 
 

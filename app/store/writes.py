@@ -193,9 +193,12 @@ def _clear_annotations(session: Session, article_id: str) -> set[str]:
 
 
 def _insert(session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) -> None:
-    """Insert many rows in one statement: annotation rows are written, never edited."""
+    """Insert many rows in one statement: annotation rows are written, never edited.
+
+    A Core statement on the session's connection: the rows need no ORM bookkeeping.
+    """
     if rows:
-        session.execute(insert(table), rows)
+        session.connection().execute(insert(table), rows)
 
 
 def _add_blocks(session: Session, article_id: str, structure: ann.Structure) -> None:
