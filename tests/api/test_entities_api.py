@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from tests.conftest import seed_document
 
@@ -89,6 +93,30 @@ def test_a_shared_surname_is_not_merged_blindly(client):
         people[("PERSON", "Anna Smith")]["id"],
         people[("PERSON", "John Smith")]["id"],
     }
+
+
+def test_linking_reads_the_entity_tables_twice_per_article_whatever_its_entities(client):
+    seed = seed_document().decode("utf-8")
+    _post(client, "seed", seed)
+    reads: list[str] = []
+    entity_tables = re.compile(r"\bFROM entity(_alias)?\b")
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT") and entity_tables.search(statement):
+            reads.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        _post(client, "again", seed)  # the same entities, found this time
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    linked = _entities(client, "again")
+    assert len(linked) > 5
+    assert {e["id"] for e in linked.values()} == {
+        e["id"] for e in _entities(client, "seed").values()
+    }
+    # The candidates and their aliases, once for all the article's entities.
+    assert len(reads) == 2, reads
 
 
 def test_entity_ids_survive_a_reload_of_the_article(client):
