@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlmodel import Session, SQLModel
 
 from app.annotate import types as ann
@@ -162,22 +162,27 @@ def delete_article(session: Session, *, article_id: str) -> None:
     touch_store(session)
 
 
-def recount_entities(session: Session, entity_ids: set[str]) -> None:
-    """Refresh the article and mention counts of the given entities, in one statement."""
-    if not entity_ids:
-        return
-    mine = ArticleEntity.entity_id == Entity.id
-    session.execute(
-        update(Entity)
-        .where(Entity.id.in_(entity_ids))
-        .values(
-            article_count=select(func.count(ArticleEntity.id)).where(mine).scalar_subquery(),
-            mention_count=select(func.coalesce(func.sum(ArticleEntity.mention_count), 0))
-            .where(mine)
-            .scalar_subquery(),
-        )
-        .execution_options(synchronize_session=False)
+_MINE = ArticleEntity.entity_id == Entity.id
+_RECOUNT = (
+    update(Entity)
+    .where(Entity.id.in_(bindparam("entity_ids", expanding=True)))
+    .values(
+        article_count=select(func.count(ArticleEntity.id)).where(_MINE).scalar_subquery(),
+        mention_count=select(func.coalesce(func.sum(ArticleEntity.mention_count), 0))
+        .where(_MINE)
+        .scalar_subquery(),
     )
+)
+
+
+def recount_entities(session: Session, entity_ids: set[str]) -> None:
+    """Refresh the article and mention counts of the given entities, in one statement.
+
+    Built once and run on the session's connection: entities loaded in the session keep
+    the counts they were loaded with.
+    """
+    if entity_ids:
+        session.connection().execute(_RECOUNT, {"entity_ids": sorted(entity_ids)})
 
 
 def _clear_annotations(session: Session, article_id: str) -> set[str]:
