@@ -160,6 +160,7 @@ class ArticleLinking:
         return connection.execute(_EXISTS, {"id": entity_id}).first() is not None
 
     def create(self, local: ann.Entity, key: str, entity_id: str) -> Known:
+        """A new entity for `local`, written by `write`."""
         row = _defaults()
         row.update(
             id=entity_id,
@@ -186,9 +187,11 @@ class ArticleLinking:
         return entity
 
     def change(self, entity: Known, **values: Any) -> None:
+        """New values for columns of `entity`, written by `write`."""
         self._changes.setdefault(entity.id, {}).update(values)
 
     def add_alias(self, entity: Known, alias: str, alias_key: str) -> None:
+        """A new alias of `entity`, written by `write`."""
         entity.alias_keys.add(alias_key)
         self._aliases.append({"entity_id": entity.id, "alias": alias, "alias_key": alias_key})
 
