@@ -71,13 +71,6 @@ class BrokerRunner:
         self.broker.close()
 
 
-# A pool process is replaced by a fresh one after this many pieces (about 640 documents at
-# the default batch size): its memory grows with every new word the model meets (the BBC
-# corpus: ~330 MB after 300 documents, ~380 MB after 1,000, 507 MB at the end of a
-# 1,100-document share), and loading the model again costs about 2 s.
-PIECES_PER_PROCESS = 40
-
-
 class LocalRunner:
     def __init__(
         self, engine: Engine, *, workers: int, max_tries: int, nlp: Language | None
@@ -131,9 +124,7 @@ class LocalRunner:
                     self._executor = ThreadPoolExecutor(1, thread_name_prefix="job")
                 else:
                     self._executor = ProcessPoolExecutor(
-                        self.workers,
-                        mp_context=multiprocessing.get_context("spawn"),
-                        max_tasks_per_child=PIECES_PER_PROCESS,
+                        self.workers, mp_context=multiprocessing.get_context("spawn")
                     )
             return self._executor
 
