@@ -104,7 +104,12 @@ def entity_of(request: Request) -> str | None:
     params = request.query_params
     if request.url.path == "/quotes":
         speakers = params.getlist("speaker_id")
-        if len(speakers) == 1 and _SPEAKER_PAGE_PARAMS.issuperset(params.keys()):
+        # NUL never reaches the store from here: the route refuses it in the error shape.
+        if (
+            len(speakers) == 1
+            and "\x00" not in speakers[0]
+            and _SPEAKER_PAGE_PARAMS.issuperset(params.keys())
+        ):
             return speakers[0]
         return None
     read = _ENTITY_READ.fullmatch(request.url.path)
