@@ -104,6 +104,8 @@ def folded_in_place(text: str) -> str | None:
     """`text` lower-cased with accents folded, if that keeps every character in its place
     (one character for one, as in almost every text); else None. Its words are then
     `words_of(text)`, at the offsets of `text`'s words."""
+    if "Σ" in text:  # lower-cased by its context (final "ς" or "σ"), which a word alone lacks
+        return None
     lowered = text.lower()
     if len(lowered) != len(text):  # a letter lower-cased into two ("İ")
         return None
