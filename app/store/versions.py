@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, select, update
+from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import aliased
@@ -49,11 +49,12 @@ def touch_store(session: Session) -> None:
     session.execute(update(StoreVersion).where(StoreVersion.id == 1).values(rev=new_rev()))
 
 
-def _touch_articles_in(session: Session, article_ids: Select[tuple[str]]) -> None:
-    """Give the articles `article_ids` selects a new version: what they show changed."""
+def _new_rev(session: Session, model: type[Article] | type[Entity], ids: Any) -> None:
+    """Give the rows of `model` whose ids are `ids` (a collection or a select) a new
+    version: what they show changed."""
     session.execute(
-        update(Article)
-        .where(Article.id.in_(article_ids))
+        update(model)
+        .where(model.id.in_(ids))
         .values(rev=new_rev())
         .execution_options(synchronize_session=False)
     )
@@ -62,27 +63,24 @@ def _touch_articles_in(session: Session, article_ids: Select[tuple[str]]) -> Non
 def touch_articles_mentioning(session: Session, entity_ids: Iterable[str]) -> None:
     """New versions for the articles mentioning these entities (their name, aliases changed)."""
     if ids := set(entity_ids):
-        _touch_articles_in(
-            session, select(ArticleEntity.article_id).where(ArticleEntity.entity_id.in_(ids))
+        _new_rev(
+            session,
+            Article,
+            select(ArticleEntity.article_id).where(ArticleEntity.entity_id.in_(ids)),
         )
 
 
 def touch_articles_linking(session: Session, link_ids: Iterable[str]) -> None:
     """New versions for the articles making these READ MORE links (their target changed)."""
     if ids := set(link_ids):
-        _touch_articles_in(session, select(RelatedLink.article_id).where(RelatedLink.id.in_(ids)))
+        _new_rev(session, Article, select(RelatedLink.article_id).where(RelatedLink.id.in_(ids)))
 
 
 def touch_entities(session: Session, entity_ids: Iterable[str]) -> None:
     """New versions for these entities: their counts, aliases, quotes or the entities they
     appear with changed (an article mentioning them was written or deleted)."""
     if ids := set(entity_ids):
-        session.execute(
-            update(Entity)
-            .where(Entity.id.in_(ids))
-            .values(rev=new_rev())
-            .execution_options(synchronize_session=False)
-        )
+        _new_rev(session, Entity, ids)
 
 
 def touch_entities_beside(session: Session, entity_ids: Iterable[str]) -> None:
@@ -95,12 +93,7 @@ def touch_entities_beside(session: Session, entity_ids: Iterable[str]) -> None:
             .join(mine, mine.article_id == theirs.article_id)
             .where(mine.entity_id.in_(ids))
         )
-        session.execute(
-            update(Entity)
-            .where(Entity.id.in_(beside))
-            .values(rev=new_rev())
-            .execution_options(synchronize_session=False)
-        )
+        _new_rev(session, Entity, beside)
 
 
 def read_store_rev(engine: Engine) -> str:
