@@ -111,7 +111,7 @@ def folded_in_place(text: str) -> str | None:
         return None
     if lowered.isascii():
         return lowered
-    folded = lowered.translate(_FOLDING)
+    folded = fold_accents(lowered)
     if len(folded) != len(text) or any(
         len(_FOLDING[ord(c)]) != 1 for c in set(lowered) if not c.isascii()
     ):
