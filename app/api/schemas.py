@@ -116,6 +116,13 @@ class CueOut(Out):
     end: int
 
 
+SPEAKER_MENTION = Field(
+    default=None,
+    description="The words naming the speaker as the cue's subject, as written: a name, a "
+    'description, or a pronoun ("she", "who") whose person is `speaker`.',
+)
+
+
 class QuoteOut(Out):
     id: str
     kind: QuoteKind
@@ -123,7 +130,7 @@ class QuoteOut(Out):
     start: int
     end: int
     speaker: SpeakerRef | None = None
-    speaker_mention: TextSpan | None = None
+    speaker_mention: TextSpan | None = SPEAKER_MENTION
     cue: CueOut | None = None
     attribution_id: str = Field(
         description="The statement this segment belongs to, unique within its article: the "
@@ -344,7 +351,7 @@ class AttributionOut(Out):
     start: int = Field(description="Start of its first segment.")
     end: int = Field(description="End of its last segment.")
     speaker: SpeakerRef | None = None
-    speaker_mention: TextSpan | None = None
+    speaker_mention: TextSpan | None = SPEAKER_MENTION
     cue: CueOut | None = None
     segments: list[QuoteOut]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.annotate.document import not_article_text, parse_structure
+from app.annotate.pipeline import annotate
 from app.annotate.quotes import extract_quotes
 from app.annotate.quotes.grouping import assign_attributions
 from app.annotate.quotes.marks import pair_marks, split_paragraphs
@@ -501,6 +502,8 @@ def test_reported_clause_stops_at_a_second_cue(quotes_of):
 
 @pytest.mark.nlp
 def test_speaker_of_a_relative_clause_is_the_name_it_follows(quotes_of):
+    """The mention is the relative pronoun, the cue's subject as written (as a he or
+    she is); the speaker it resolves to is the name the clause follows."""
     text = (
         "Vote.\n\n"
         '"It is over," said Tom Reed, who predicted that the bill would pass by a wide margin.'
@@ -508,7 +511,7 @@ def test_speaker_of_a_relative_clause_is_the_name_it_follows(quotes_of):
     found = _only(quotes_of(text), QuoteKind.indirect)
     assert found
     quote, name = found[0]
-    assert quote.speaker_mention is not None and quote.speaker_mention.text == "Tom Reed"
+    assert quote.speaker_mention is not None and quote.speaker_mention.text == "who"
     assert name == "Tom Reed"
 
 
@@ -1036,3 +1039,39 @@ def test_quotations_standing_alone_read_the_quotes_before_them_once(nlp, monkeyp
     assert len(found) == 300 and all(q.speaker_key == alice.key for q in found)
     # Each took the speaker of the one before by reading every quote after it: quadratic.
     assert counted[0].reads <= 3 * len(found)
+
+
+
+def _served_quotes(nlp, text: str) -> list[tuple[Quote, str | None]]:
+    """The quotes of the whole annotation pipeline, with their speakers' names."""
+    annotation = annotate(text, nlp=nlp)
+    names = {e.key: e.name for e in annotation.entities}
+    return [(q, names.get(q.speaker_key or "")) for q in annotation.quotes]
+
+
+@pytest.mark.nlp
+def test_a_pronoun_inside_its_own_report_is_named_by_the_reporter(nlp):
+    """ "X said she recalled thinking, '...'": X reports her own words; the name is the
+    speaker's mention, not the pronoun inside the report."""
+    text = (
+        "Court.\n\nMaria Okafor chaired the panel. "
+        'Okafor said she recalled thinking, "Nobody in this room is listening to me."'
+    )
+    found = _only(_served_quotes(nlp, text), QuoteKind.direct)
+    assert found
+    quote, name = found[0]
+    assert quote.speaker_mention is not None and quote.speaker_mention.text == "Okafor"
+    assert name == "Maria Okafor"
+
+
+@pytest.mark.nlp
+def test_a_pronoun_reporting_someone_else_keeps_its_mention(nlp):
+    text = (
+        "Court.\n\nTom Reyes spoke first. "
+        'The United Nations said he recalled thinking, "Nobody in this room is listening to me."'
+    )
+    found = _only(_served_quotes(nlp, text), QuoteKind.direct)
+    assert found
+    quote, name = found[0]
+    assert quote.speaker_mention is not None and quote.speaker_mention.text == "he"
+    assert name == "Tom Reyes"

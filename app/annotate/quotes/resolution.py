@@ -7,6 +7,7 @@ from bisect import bisect_left
 from app.annotate.lexicon import (
     PERSONAL_PRONOUNS,
     PRONOUN_GENDER,
+    RELATIVE_PRONOUNS,
     SUBJECT_DEPS,
 )
 from app.annotate.quotes.context import (
@@ -16,6 +17,8 @@ from app.annotate.quotes.context import (
 from app.annotate.quotes.speakers import (
     EntityIndex,
     is_cue,
+    mention_bounds,
+    subject_of,
 )
 from app.annotate.types import Cue, Quote, Span
 
@@ -40,6 +43,9 @@ def _resolve(art: QuoteContext, found: list[Attribution], index: EntityIndex) ->
         gender = PERSONAL_PRONOUNS.get(head.lower_) if end - start == 1 else None
         if gender is not None:
             item.key = antecedents.find(head.idx, item.paragraph, gender)
+            outer = _reporting_subject(art, head, index)
+            if outer is not None and outer[1] == item.key:
+                item.speaker = outer[0]
         else:
             c_start, c_end = art.mention_offsets(start, end)
             at = max(head.idx, c_start)
@@ -49,6 +55,21 @@ def _resolve(art: QuoteContext, found: list[Attribution], index: EntityIndex) ->
                 # A name the entity layer missed here ("Mr Iwata", or one glued to the
                 # quotation before it and mistagged), known elsewhere.
                 item.key = index.named(word)
+
+
+def _reporting_subject(art: QuoteContext, pronoun, index: EntityIndex):
+    """ "Lynch said she recalled thinking, '...'": the name reporting a he or she's own
+    words around them, with its key: the speaker named, when the two are one person."""
+    verb = pronoun.head
+    if pronoun.dep_ not in SUBJECT_DEPS or verb.dep_ != "ccomp" or not is_cue(verb.head):
+        return None
+    outer = subject_of(verb.head)
+    if outer is None or outer.i > pronoun.i or outer.lower_ in PERSONAL_PRONOUNS:
+        return None
+    start, end = mention_bounds(outer)
+    c_start, c_end = art.mention_offsets(start, end)
+    key = index.at(c_start, c_end, prefer=outer.idx)
+    return ((start, end), key) if key is not None else None
 
 
 # The role of a person's mention for the he/she after it, the best first.
@@ -200,11 +221,28 @@ def _previous_paragraph_speaker(art: QuoteContext, found: list[Attribution], n: 
     return None, None
 
 
+def _relative_subject(art: QuoteContext, f: Attribution) -> tuple[int, int] | None:
+    """ "X, who said ...": the relative pronoun is the cue's subject as written, the
+    mention served (as a he or she is), while the speaker resolved is X."""
+    if f.cue is None:
+        return None
+    doc = art.doc
+    verb = f.cue[0]
+    for clause in doc[f.speaker[0] : f.speaker[1]].root.children:
+        if clause.dep_ != "relcl" or not clause.left_edge.i <= verb <= clause.right_edge.i:
+            continue
+        for child in clause.children:
+            if child.dep_ == "nsubj" and child.lower_ in RELATIVE_PRONOUNS:
+                return child.i, child.i + 1
+    return None
+
+
 def _to_quote(art: QuoteContext, f: Attribution) -> Quote:
     doc, text = art.doc, art.text
     speaker = None
     if f.speaker is not None:
-        c_start, c_end = art.mention_offsets(*f.speaker)
+        written = _relative_subject(art, f) or f.speaker
+        c_start, c_end = art.mention_offsets(*written)
         speaker = Span(start=c_start, end=c_end, text=text[c_start:c_end])
     cue = None
     if f.cue is not None:
