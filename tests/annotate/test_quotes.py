@@ -1041,7 +1041,6 @@ def test_quotations_standing_alone_read_the_quotes_before_them_once(nlp, monkeyp
     assert counted[0].reads <= 3 * len(found)
 
 
-
 def _served_quotes(nlp, text: str) -> list[tuple[Quote, str | None]]:
     """The quotes of the whole annotation pipeline, with their speakers' names."""
     annotation = annotate(text, nlp=nlp)
