@@ -736,6 +736,51 @@ def test_a_fragment_opening_inside_a_reported_clause_is_part_of_it():
     assert clause.attribution_id == fragment.attribution_id
 
 
+def _spoken_by(quote: Quote, key: str) -> Quote:
+    quote.speaker_key = key
+    return quote
+
+
+def test_a_speakers_words_inside_their_own_reported_clause_are_that_statement():
+    text = (
+        "Tom Reed said he has begun to expose the plan, which he called "
+        "\u201ca costly mistake.\u201d"
+    )
+    clause = _spoken_by(
+        _segment(
+            text, "he has begun to expose the plan, which he called", QuoteKind.indirect, cue="said"
+        ),
+        "e1",
+    )
+    clause.end = len(text)
+    inner = _spoken_by(_segment(text, "a costly mistake.", QuoteKind.indirect, cue="called"), "e1")
+    inner.start -= 1
+    fragment = _spoken_by(
+        _segment(text, "a costly mistake.", QuoteKind.partial, cue="called"), "e1"
+    )
+    assign_attributions(text, [clause, inner, fragment])
+    assert clause.attribution_id == inner.attribution_id == fragment.attribution_id
+
+
+def test_another_persons_words_inside_a_reported_clause_stay_apart():
+    text = (
+        "Tom Reed said the mayor has begun to expose the plan, which she called "
+        "\u201ca costly mistake.\u201d"
+    )
+    clause = _spoken_by(
+        _segment(text, "the mayor has begun to expose the plan", QuoteKind.indirect, cue="said"),
+        "e1",
+    )
+    clause.end = len(text)
+    fragment = _spoken_by(
+        _segment(text, "a costly mistake.", QuoteKind.partial, cue="called"), "e2"
+    )
+    inner = _spoken_by(_segment(text, "a costly mistake.", QuoteKind.indirect, cue="called"), "e2")
+    inner.start -= 1
+    assign_attributions(text, [clause, inner, fragment])
+    assert clause.attribution_id != fragment.attribution_id == inner.attribution_id
+
+
 # --- who speaks -------------------------------------------------------------------------
 
 

@@ -5,7 +5,9 @@ reader highlights segments. Segments of one statement share an `attribution_id`:
 - the quotations of one cue (`"A," she said, "B."`);
 - a quotation that goes on with its speaker's previous one without a cue of its own,
   later in its paragraph or at the head of the next one;
-- a quoted fragment inside the reported clause around it.
+- a quoted fragment inside the reported clause around it;
+- what a speaker is reported saying inside their own reported clause ("X said he ...
+  the plan, which he called 'a mistake'").
 Ids are `a1`, `a2`, ... in the order of each statement's first segment.
 """
 
@@ -55,7 +57,7 @@ def assign_attributions(text: str, quotes: list[Quote]) -> list[Quote]:
         groups.append([quote])
         if quoted:
             last_quoted = len(groups) - 1
-    folded = _fold_fragments(groups)
+    folded = _fold_nested(_fold_fragments(groups))
     folded.sort(key=lambda g: min(q.start for q in g))
     for n, group in enumerate(folded, 1):
         for quote in group:
@@ -85,6 +87,56 @@ def _fold_fragments(groups: list[list[Quote]]) -> list[list[Quote]]:
                 )
                 continue
         out.append(group)
+    return out
+
+
+def _fold_nested(groups: list[list[Quote]]) -> list[list[Quote]]:
+    """A speaker's words reported inside their own reported clause are that statement.
+
+    "Rubio said he has begun to unmask Trump, whom he called a 'con artist'": the
+    quoted words of the inner cue lie in Rubio's reported clause and are his; one
+    statement, told with its speaker's first mention. Another person's words inside
+    the clause ("X said Y called it '...'") stay a statement of their own.
+    """
+    clauses = [
+        (q, g)
+        for g in groups
+        for q in g
+        if q.kind == QuoteKind.indirect and q.speaker_key is not None
+    ]
+    if not clauses:
+        return groups
+    into: dict[int, list[Quote]] = {}
+    for n, group in enumerate(groups):
+        key = group[0].speaker_key
+        if key is None or any(q.kind == QuoteKind.direct or q.speaker_key != key for q in group):
+            continue
+        start, end = min(q.start for q in group), max(q.end for q in group)
+        around = [
+            (q, g)
+            for q, g in clauses
+            if g is not group
+            and q.speaker_key == key
+            and q.start <= start
+            and end <= q.end + 2
+            and q.end - q.start > end - start
+        ]
+        if around:
+            into[n] = max(around, key=lambda c: c[0].end - c[0].start)[1]
+    if not into:
+        return groups
+    out = []
+    for n, group in enumerate(groups):
+        outer = into.get(n)
+        while outer is not None:  # an outer group folded in turn
+            m = next(i for i, g in enumerate(groups) if g is outer)
+            if m not in into:
+                break
+            outer = into[m]
+        if outer is None:
+            out.append(group)
+            continue
+        outer.extend(group)
     return out
 
 
