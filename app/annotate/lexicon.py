@@ -237,6 +237,18 @@ NAMING_WORDS = _words("called titled entitled named dubbed")
 # Nouns that name people by their role, trade or title: a speaker, where another common
 # noun is as often a thing ("the platform", "the advertisement").
 PEOPLE_NOUNS = TITLES | ROLES | TRADES
+# What else can be quoted saying something: groups and kinds of people, and documents.
+SOURCE_NOUNS = _words(
+    """
+    friend critic critics supporter opponent author commission committee council board
+    panel campaign group organization organisation agency statement report survey poll
+    study memo letter email ad advertisement video tweet post book editorial website
+    """
+)
+# Endings of nouns naming who does something ("radioman", "leader", "impostor", "analyst").
+AGENT_SUFFIXES = ("man", "woman", "men", "women", "er", "ers", "or", "ors", "ist", "ists")
+# Entity types that never say anything.
+NOT_SOURCE_TYPES = _words("DATE TIME PERCENT MONEY QUANTITY CARDINAL ORDINAL GPE LOC")
 
 # -- parse labels ------------------------------------------------------------------------
 

@@ -1119,3 +1119,35 @@ def test_a_pronoun_reporting_someone_else_keeps_its_mention(nlp):
     quote, name = found[0]
     assert quote.speaker_mention is not None and quote.speaker_mention.text == "he"
     assert name == "Tom Reyes"
+
+
+@pytest.mark.nlp
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Rally.\n\nThe retired farmer complained about "
+            "\u201ca government that never listens to the people who feed it.\u201d",
+            "The retired farmer",
+        ),
+        (
+            "Vote.\n\nThe commission recognised that the court should settle it \u2014 "
+            "\u201cso that every voter knows once and for all what the rule means.\u201d",
+            "The commission",
+        ),
+    ],
+)
+def test_a_fragment_without_a_cue_takes_a_subject_who_can_say_it(quotes_of, text, speaker):
+    found = [q for q, _ in quotes_of(text) if q.kind is not QuoteKind.indirect]
+    assert found and found[0].speaker_mention is not None
+    assert found[0].speaker_mention.text == speaker
+
+
+@pytest.mark.nlp
+def test_a_fragment_without_a_cue_is_not_said_by_a_thing(quotes_of):
+    text = (
+        "Vote.\n\nHis standing improved after his call for "
+        "\u201ca total and complete review of every rule we have.\u201d"
+    )
+    found = [q for q, _ in quotes_of(text) if q.kind is not QuoteKind.indirect]
+    assert all(q.speaker_mention is None for q in found)

@@ -16,6 +16,7 @@ from app.annotate.lexicon import (
 from app.annotate.quotes.context import (
     Attribution,
     QuoteContext,
+    can_voice,
     cue_and_speaker,
     names_a_thing,
     noun_near,
@@ -312,6 +313,8 @@ def _named_subject(art: QuoteContext, root: Token) -> Token | None:
     if subject is None or art.quote_of[subject.i] != -1:
         return None
     if subject.ent_type_ in ("PERSON", "ORG") or subject.lower_ in PERSONAL_PRONOUNS:
+        return subject
+    if can_voice(subject):
         return subject
     return None
 

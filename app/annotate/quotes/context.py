@@ -10,9 +10,12 @@ from spacy.tokens import Doc, Token
 
 from app.annotate.document import not_article_text
 from app.annotate.lexicon import (
+    AGENT_SUFFIXES,
     NAME_PART_DEPS,
     NOMINAL_POS,
+    NOT_SOURCE_TYPES,
     PEOPLE_NOUNS,
+    SOURCE_NOUNS,
     SUBJECT_DEPS,
     UNSAID_AFTER_VERBS,
     VERBAL_POS,
@@ -156,6 +159,24 @@ def _nominal(subject: Token) -> bool:
         return False
     # "..., Ebeling reminisced": a name the tagger took for a verb.
     return subject.is_title and subject.i > subject.sent.start and subject.pos_ == "VERB"
+
+
+def can_voice(subject: Token) -> bool:
+    """ "The impostor gushed about a '...'", "the statement talked about '...'": a name,
+    a person's role, someone of a kind, or a document can say what it is quoted saying."""
+    if subject.ent_type_ in NOT_SOURCE_TYPES:
+        return False
+    if subject.pos_ == "PROPN":
+        return not subject.is_upper  # a headline in capitals is no one
+    if subject.pos_ != "NOUN":
+        return False
+    word = subject.lemma_.lower()
+    return (
+        word in PEOPLE_NOUNS
+        or word in SOURCE_NOUNS
+        or word.endswith(AGENT_SUFFIXES)
+        or any(c.dep_ == "appos" and c.ent_type_ in ("PERSON", "ORG") for c in subject.children)
+    )
 
 
 def names_a_thing(head: Token) -> bool:
