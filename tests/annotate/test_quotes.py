@@ -583,12 +583,16 @@ def test_said_with_an_odd_subject_or_a_clause_before_it(quotes_of, sentence, cla
 
 
 @pytest.mark.nlp
-def test_quoted_terms_near_a_cue_are_not_quotes(quotes_of):
+def test_quoted_terms_near_a_cue_are_not_statements_of_their_own(quotes_of):
+    """The quoted term is the source's word inside the clause reported as theirs: a
+    segment of that one statement."""
     text = (
         "Emails.\n\n"
         'Most of the emails were rated "confidential," according to a State Department official.'
     )
-    assert not _only(quotes_of(text), QuoteKind.partial)
+    found = quotes_of(text)
+    assert len({q.attribution_id for q, _ in found}) == 1
+    assert [q.text for q, _ in _only(found, QuoteKind.indirect)]
 
 
 @pytest.mark.nlp
@@ -1151,3 +1155,29 @@ def test_a_fragment_without_a_cue_is_not_said_by_a_thing(quotes_of):
     )
     found = [q for q, _ in quotes_of(text) if q.kind is not QuoteKind.indirect]
     assert all(q.speaker_mention is None for q in found)
+
+
+@pytest.mark.nlp
+def test_a_quoted_word_inside_a_reported_clause_is_its_speakers(quotes_of):
+    text = (
+        "Vote.\n\nThe council is paying \u201cdozens\u201d of students to knock on doors, "
+        "according to Maria Lopez."
+    )
+    found = quotes_of(text)
+    partial = [q for q, _ in found if q.kind is QuoteKind.partial]
+    clause = [q for q, _ in found if q.kind is QuoteKind.indirect]
+    assert [q.text for q in partial] == ["dozens"]
+    assert clause and partial[0].attribution_id == clause[0].attribution_id
+    assert partial[0].speaker_mention == clause[0].speaker_mention
+
+
+@pytest.mark.nlp
+def test_a_quoted_title_inside_a_reported_clause_is_no_quote(quotes_of):
+    text = "Vote.\n\nMaria Lopez said she watched \u201cThe Morning Show\u201d with her students."
+    assert not [q for q, _ in quotes_of(text) if q.kind is QuoteKind.partial]
+
+
+@pytest.mark.nlp
+def test_a_quoted_word_outside_any_reported_clause_stays_a_scare_quote(quotes_of):
+    text = "Vote.\n\nThe council is paying \u201cdozens\u201d of students to knock on doors."
+    assert not [q for q, _ in quotes_of(text) if q.kind is QuoteKind.partial]

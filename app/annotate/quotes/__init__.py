@@ -15,7 +15,8 @@ The method, in one pass over the article:
 3. reported speech (`reported`) is a reporting verb with the clause it
    reports ("X said the deal ...", "..., X said", "according to X, ...",
    "X urged Y to ..."); a quoted fragment outside any such clause brings the
-   phrase of the verb it hangs from ("referred to migrants as 'criminals'");
+   phrase of the verb it hangs from ("referred to migrants as 'criminals'"), and
+   quoted words inside one, however few, are its speaker's (`terms`);
 4. speakers are resolved to the given entities; he/she to the nearest person
    of a fitting gender named as a subject before them;
 5. quotes are grouped into attributions (`grouping`): every segment of one
@@ -28,13 +29,19 @@ import logging
 
 from spacy.tokens import Doc
 
-from app.annotate.quotes.attribution import _attribute_marked, _merge_continued, _name_colon_lines
+from app.annotate.quotes.attribution import (
+    _attribute_marked,
+    _is_title,
+    _merge_continued,
+    _name_colon_lines,
+)
 from app.annotate.quotes.context import Attribution, QuoteContext
 from app.annotate.quotes.grouping import assign_attributions
 from app.annotate.quotes.marks import pair_marks
 from app.annotate.quotes.reported import fragment_clauses, reported_speech
 from app.annotate.quotes.resolution import _infer_genders, _resolve, _to_quote
 from app.annotate.quotes.speakers import EntityIndex
+from app.annotate.quotes.terms import quoted_terms
 from app.annotate.types import Entity, Quote, Structure
 
 log = logging.getLogger(__name__)
@@ -63,6 +70,7 @@ def extract_quotes(
             art.quote_of[i] = n
         spans.append((first, last))
     found: list[Attribution] = []
+    left_out = []
     for n, q in enumerate(marked):
         try:
             item = _attribute_marked(art, q, spans[n], found)
@@ -71,7 +79,10 @@ def extract_quotes(
             continue
         if item is not None:
             found.append(item)
+        else:
+            left_out.append((q, _is_title(art.doc, *spans[n])))
     found.extend(reported_speech(art, found))
+    found.extend(quoted_terms(art, left_out, found))
     found.extend(fragment_clauses(art, found))
     index = EntityIndex.build(art.text, entities)
     found.extend(_name_colon_lines(art, found, index))

@@ -1,0 +1,59 @@
+"""Quoted words inside a reported clause: the source's own words, however few.
+
+"The campaign is paying 'dozens' of canvassers, according to Jeff Weaver": alone, a word
+or two in quotation marks no speech verb governs is a scare quote and left out; inside
+a clause reported as someone's, the marks say those words are theirs. They are a partial
+quote of that clause's speaker, grouped with it into one statement.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from app.annotate.quotes.context import Attribution, QuoteContext
+from app.annotate.quotes.marks import MarkedQuote
+from app.annotate.types import QuoteKind
+
+# What may close a reported clause after the quoted words end it ('... a "walk-in".').
+_CLOSING = frozenset(" \"”’'.,;:!?)")
+# How many clauses opening before a quotation may hold it (clauses nest a few deep).
+_NESTED = 8
+
+
+def quoted_terms(
+    art: QuoteContext,
+    left_out: list[tuple[MarkedQuote, bool]],
+    found: list[Attribution],
+) -> list[Attribution]:
+    """A partial quote for each quotation in `left_out` (each with whether it names a
+    work) that lies inside a reported clause of `found`, with that clause's speaker."""
+    clauses = sorted(
+        (f for f in found if f.kind is QuoteKind.indirect and f.speaker is not None),
+        key=lambda f: f.start,
+    )
+    if not clauses:
+        return []
+    starts = [c.start for c in clauses]
+    out = []
+    for q, is_title in left_out:
+        if is_title or q.close_at is None:
+            continue
+        i = bisect_right(starts, q.open_at) - 1
+        around = None
+        for clause in clauses[max(0, i - _NESTED) : i + 1]:  # the clauses opening before it
+            if _ends_within(art.text, q, clause):
+                around = clause
+        if around is None or around.start == q.start:
+            continue  # a quotation opening the clause is no fragment of it
+        item = Attribution(QuoteKind.partial, q.start, q.end, q.paragraph)
+        item.cue, item.cue_lemma, item.speaker = around.cue, around.cue_lemma, around.speaker
+        item.key = around.key
+        out.append(item)
+    return out
+
+
+def _ends_within(text: str, q: MarkedQuote, clause: Attribution) -> bool:
+    """The quotation ends inside the clause, or closes it with marks and punctuation."""
+    if q.end <= clause.end:
+        return True
+    return not text[clause.end : q.end].strip("".join(_CLOSING))
