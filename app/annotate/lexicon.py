@@ -237,6 +237,8 @@ NAMING_WORDS = _words("called titled entitled named dubbed")
 # Nouns that name people by their role, trade or title: a speaker, where another common
 # noun is as often a thing ("the platform", "the advertisement").
 PEOPLE_NOUNS = TITLES | ROLES | TRADES
+# Who speaks in a sentence without naming anyone ("you can't yell 'fire'", "many call it").
+GENERIC_SPEAKERS = _words("you we one many some people others everyone anyone nobody someone")
 # What else can be quoted saying something: groups and kinds of people, and documents.
 SOURCE_NOUNS = _words(
     """

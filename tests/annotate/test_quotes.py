@@ -785,6 +785,20 @@ def test_another_persons_words_inside_a_reported_clause_stay_apart():
     assert clause.attribution_id != fragment.attribution_id == inner.attribution_id
 
 
+def test_words_no_one_in_particular_says_inside_a_reported_clause_are_that_statement():
+    text = "Tom Reed noted that free speech has limits: you cannot yell \u201cfire\u201d in a hall."
+    clause = _spoken_by(
+        _segment(text, "that free speech has limits", QuoteKind.indirect, cue="noted"), "e1"
+    )
+    clause.end = len(text) - 1
+    inner = _segment(text, "\u201cfire\u201d in a hall", QuoteKind.indirect, cue="yell")
+    inner.speaker_mention = Span(start=text.index("you"), end=text.index("you") + 3, text="you")
+    fragment = _segment(text, "fire", QuoteKind.partial, cue="yell")
+    fragment.speaker_mention = inner.speaker_mention
+    assign_attributions(text, [clause, inner, fragment])
+    assert clause.attribution_id == inner.attribution_id == fragment.attribution_id
+
+
 # --- who speaks -------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from app.annotate.lexicon import GENERIC_SPEAKERS
 from app.annotate.types import Quote, QuoteKind
 
 # A sentence ends between two quotes: a full stop, question or exclamation mark (and the
@@ -109,14 +110,16 @@ def _fold_nested(groups: list[list[Quote]]) -> list[list[Quote]]:
     into: dict[int, list[Quote]] = {}
     for n, group in enumerate(groups):
         key = group[0].speaker_key
-        if key is None or any(q.kind == QuoteKind.direct or q.speaker_key != key for q in group):
+        if any(q.kind == QuoteKind.direct or q.speaker_key != key for q in group):
+            continue
+        if key is None and not all(_generic(q) for q in group):
             continue
         start, end = min(q.start for q in group), max(q.end for q in group)
         around = [
             (q, g)
             for q, g in clauses
             if g is not group
-            and q.speaker_key == key
+            and (key is None or q.speaker_key == key)
             and q.start <= start
             and end <= q.end + 2
             and q.end - q.start > end - start
@@ -138,6 +141,12 @@ def _fold_nested(groups: list[list[Quote]]) -> list[list[Quote]]:
             continue
         outer.extend(group)
     return out
+
+
+def _generic(quote: Quote) -> bool:
+    """No one in particular speaks: "... that you can't yell 'fire' in a theater"."""
+    mention = quote.speaker_mention
+    return mention is None or mention.text.lower() in GENERIC_SPEAKERS
 
 
 def _continues(text: str, previous: Quote, quote: Quote) -> bool:
