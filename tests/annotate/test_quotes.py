@@ -1195,3 +1195,15 @@ def test_a_quoted_title_inside_a_reported_clause_is_no_quote(quotes_of):
 def test_a_quoted_word_outside_any_reported_clause_stays_a_scare_quote(quotes_of):
     text = "Vote.\n\nThe council is paying \u201cdozens\u201d of students to knock on doors."
     assert not [q for q, _ in quotes_of(text) if q.kind is QuoteKind.partial]
+
+
+@pytest.mark.nlp
+def test_a_name_parsed_into_the_phrase_before_its_verb_still_speaks(nlp):
+    text = (
+        "Rally.\n\nSpeaking at a rally for his wife Democratic presidential candidate Maria "
+        "Okafor, former mayor Tom Okafor said his wife was ready to lead because "
+        "\u201cthe city is in tough shape.\u201d"
+    )
+    found = _served_quotes(nlp, text)
+    assert found
+    assert all(q.speaker_mention and q.speaker_mention.text == "Tom Okafor" for q, _ in found)

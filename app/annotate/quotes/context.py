@@ -42,6 +42,9 @@ class Attribution:
     key: str | None = None
 
 
+# Tags of a verb that has, or needs, a subject of its own ("said", "says").
+FINITE_VERB_TAGS = frozenset({"VBD", "VBZ", "VBP"})
+
 # Quotation marks a token may carry glued to a word.
 QUOTE_MARKS = ('"', "“", "”")
 
@@ -104,6 +107,12 @@ def cue_and_speaker(
         # "X seemed ready to riff on it, telling the crowd, '...'": the participle
         # hangs from the clause before its comma, whatever the parse says.
         subject = _clause_subject_before(art, verb.i - 1)
+    if subject is None and verb.tag_ in FINITE_VERB_TAGS and verb.i > 0:
+        # "Speaking at ..., former president Bill Clinton said ...", the name parsed into
+        # the phrase before it: the noun right before a finite verb without a subject is it.
+        before = art.doc[verb.i - 1]
+        if before.pos_ in ("PROPN", "NOUN") and art.quote_of[before.i] == -1:
+            subject = before
     if subject is None or art.quote_of[subject.i] != -1:
         # A parse running the quotation into the sentence, or missing the subject of an
         # inverted "..., added a Democrat": the nearest noun next to the cue speaks.
