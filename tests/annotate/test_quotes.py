@@ -799,6 +799,18 @@ def test_words_no_one_in_particular_says_inside_a_reported_clause_are_that_state
     assert clause.attribution_id == inner.attribution_id == fragment.attribution_id
 
 
+def test_a_fragment_no_one_was_found_saying_takes_its_clauses_speaker():
+    text = "Tom Reed found that the bridge is \u201cthe best in the state\u201d by far."
+    clause = _spoken_by(_segment(text, "that the bridge is", QuoteKind.indirect, cue="found"), "e1")
+    clause.end = len(text) - 1
+    fragment = _segment(text, "the best in the state", QuoteKind.partial, cue="found")
+    fragment.cue, fragment.speaker_mention = None, None
+    assign_attributions(text, [clause, fragment])
+    assert fragment.attribution_id == clause.attribution_id
+    assert fragment.speaker_mention == clause.speaker_mention
+    assert fragment.speaker_key == "e1"
+
+
 # --- who speaks -------------------------------------------------------------------------
 
 

@@ -83,9 +83,14 @@ def _fold_fragments(groups: list[list[Quote]]) -> list[list[Quote]]:
                 if any(q.kind == QuoteKind.indirect and q.start <= start < q.end for q in g)
             ]
             if around:
-                min(around, key=lambda g: max(q.end for q in g) - min(q.start for q in g)).extend(
-                    group
-                )
+                clause = min(around, key=lambda g: max(q.end for q in g) - min(q.start for q in g))
+                voiced = next((q for q in clause if q.speaker_mention is not None), None)
+                for quote in group:
+                    if quote.speaker_mention is None and voiced is not None:
+                        # A fragment no one was found saying is said by its clause's speaker.
+                        quote.speaker_mention = voiced.speaker_mention
+                        quote.speaker_key = voiced.speaker_key
+                clause.extend(group)
                 continue
         out.append(group)
     return out
