@@ -1124,31 +1124,34 @@ def _served_quotes(nlp, text: str) -> list[tuple[Quote, str | None]]:
 
 
 @pytest.mark.nlp
-def test_a_pronoun_inside_its_own_report_is_named_by_the_reporter(nlp):
-    """ "X said she recalled thinking, '...'": X reports her own words; the name is the
-    speaker's mention, not the pronoun inside the report."""
-    text = (
-        "Court.\n\nMaria Okafor chaired the panel. "
-        'Okafor said she recalled thinking, "Nobody in this room is listening to me."'
-    )
+@pytest.mark.parametrize(
+    ("text", "mention", "speaker"),
+    [
+        # X reports her own words: the name is the speaker's mention, not the pronoun.
+        (
+            "Court.\n\nMaria Okafor chaired the panel. "
+            'Okafor said she recalled thinking, "Nobody in this room is listening to me."',
+            "Okafor",
+            "Maria Okafor",
+        ),
+        # Someone else reports his words: the pronoun stays his mention.
+        (
+            "Court.\n\nTom Reyes spoke first. The United Nations said he recalled "
+            'thinking, "Nobody in this room is listening to me."',
+            "he",
+            "Tom Reyes",
+        ),
+    ],
+)
+def test_a_pronoun_inside_a_report_is_named_by_its_reporter_if_the_same_person(
+    nlp, text, mention, speaker
+):
+    """ "X said she recalled thinking, '...'"."""
     found = _only(_served_quotes(nlp, text), QuoteKind.direct)
     assert found
     quote, name = found[0]
-    assert quote.speaker_mention is not None and quote.speaker_mention.text == "Okafor"
-    assert name == "Maria Okafor"
-
-
-@pytest.mark.nlp
-def test_a_pronoun_reporting_someone_else_keeps_its_mention(nlp):
-    text = (
-        "Court.\n\nTom Reyes spoke first. "
-        'The United Nations said he recalled thinking, "Nobody in this room is listening to me."'
-    )
-    found = _only(_served_quotes(nlp, text), QuoteKind.direct)
-    assert found
-    quote, name = found[0]
-    assert quote.speaker_mention is not None and quote.speaker_mention.text == "he"
-    assert name == "Tom Reyes"
+    assert quote.speaker_mention is not None and quote.speaker_mention.text == mention
+    assert name == speaker
 
 
 @pytest.mark.nlp
