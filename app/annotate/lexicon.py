@@ -202,7 +202,8 @@ SPEECH_VERBS = _words(
     agree tout praise criticize criticise blast slam dismiss question wonder reason muse marvel
     concur echo reiterate repeat assure advise threaten brief opine counsel plead message email
     blog call label dub brand term chant sing recite read cite quote condemn denounce decry
-    protest applaud thank apologize apologise reference elaborate"""
+    protest applaud thank apologize apologise reference elaborate mock liken bemoan laud hail
+    refer compare deride ridicule lambaste scold chide extol"""
 )
 # Verbs reporting a statement or a belief as a clause ("X thinks that ..."): indirect cues.
 REPORTING_VERBS = SPEECH_VERBS | _words(

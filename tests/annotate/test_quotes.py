@@ -1222,3 +1222,18 @@ def test_a_name_parsed_into_the_phrase_before_its_verb_still_speaks(nlp):
     found = _served_quotes(nlp, text)
     assert found
     assert all(q.speaker_mention and q.speaker_mention.text == "Tom Okafor" for q, _ in found)
+
+
+@pytest.mark.nlp
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Maria Okafor likened the new rules to \u201cburning the rulebook\u201d on Monday.",
+        "Maria Okafor mocked the mayor for \u201chaving a very tough night\u201d in the debate.",
+        "Maria Okafor referred to the protesters as \u201cmy dear friends\u201d at the rally.",
+    ],
+)
+def test_words_quoted_after_a_verb_of_characterising_are_a_partial_quote(quotes_of, sentence):
+    found = _only(quotes_of("Vote.\n\n" + sentence), QuoteKind.partial)
+    assert found
+    assert found[0][1] == "Maria Okafor"
