@@ -203,7 +203,8 @@ SPEECH_VERBS = _words(
     concur echo reiterate repeat assure advise threaten brief opine counsel plead message email
     blog call label dub brand term chant sing recite read cite quote condemn denounce decry
     protest applaud thank apologize apologise reference elaborate mock liken bemoan laud hail
-    refer compare deride ridicule lambaste scold chide extol"""
+    refer compare deride ridicule lambaste scold chide extol portray characterize characterise
+    rate credit blame"""
 )
 # Verbs reporting a statement or a belief as a clause ("X thinks that ..."): indirect cues.
 REPORTING_VERBS = SPEECH_VERBS | _words(

@@ -1231,6 +1231,7 @@ def test_a_name_parsed_into_the_phrase_before_its_verb_still_speaks(nlp):
         "Maria Okafor likened the new rules to \u201cburning the rulebook\u201d on Monday.",
         "Maria Okafor mocked the mayor for \u201chaving a very tough night\u201d in the debate.",
         "Maria Okafor referred to the protesters as \u201cmy dear friends\u201d at the rally.",
+        "Maria Okafor portrayed the mayor as \u201ca fighter for every street\u201d on Monday.",
     ],
 )
 def test_words_quoted_after_a_verb_of_characterising_are_a_partial_quote(quotes_of, sentence):
