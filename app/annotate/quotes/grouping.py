@@ -14,6 +14,7 @@ Ids are `a1`, `a2`, ... in the order of each statement's first segment.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from app.annotate.lexicon import GENERIC_SPEAKERS
 from app.annotate.types import Quote, QuoteKind
@@ -100,19 +101,22 @@ def _fold_nested(groups: list[list[Quote]]) -> list[list[Quote]]:
     """A speaker's words reported inside their own reported clause are that statement.
 
     "Rubio said he has begun to unmask Trump, whom he called a 'con artist'": the
-    quoted words of the inner cue lie in Rubio's reported clause and are his; one
-    statement, told with its speaker's first mention. Another person's words inside
-    the clause ("X said Y called it '...'") stay a statement of their own.
+    quoted words of the inner cue lie in Rubio's reported clause and are his: one
+    statement. Another person's words inside the clause ("X said Y called it '...'")
+    stay a statement of their own. Clauses are looked up by binary search, among the
+    few opening just before the words: an article of thousands of quotes is not read
+    again for each one.
     """
-    clauses = [
-        (q, g)
-        for g in groups
-        for q in g
+    clauses = sorted(
+        (q.start, q.end, q.speaker_key, n)
+        for n, group in enumerate(groups)
+        for q in group
         if q.kind == QuoteKind.indirect and q.speaker_key is not None
-    ]
+    )
     if not clauses:
         return groups
-    into: dict[int, list[Quote]] = {}
+    starts = [c[0] for c in clauses]
+    into: dict[int, int] = {}  # group -> the group it folds into
     for n, group in enumerate(groups):
         key = group[0].speaker_key
         if any(q.kind == QuoteKind.direct or q.speaker_key != key for q in group):
@@ -120,32 +124,36 @@ def _fold_nested(groups: list[list[Quote]]) -> list[list[Quote]]:
         if key is None and not all(_generic(q) for q in group):
             continue
         start, end = min(q.start for q in group), max(q.end for q in group)
-        around = [
-            (q, g)
-            for q, g in clauses
-            if g is not group
-            and (key is None or q.speaker_key == key)
-            and q.start <= start
-            and end <= q.end + 2
-            and q.end - q.start > end - start
-        ]
-        if around:
-            into[n] = max(around, key=lambda c: c[0].end - c[0].start)[1]
+        i = bisect_right(starts, start)
+        best = None
+        for c_start, c_end, c_key, m in clauses[max(0, i - _NESTED) : i]:
+            if (
+                m != n
+                and (key is None or c_key == key)
+                and end <= c_end + 2
+                and c_end - c_start > end - start
+                and (best is None or c_end - c_start > best[1] - best[0])
+            ):
+                best = (c_start, c_end, m)
+        if best is not None:
+            into[n] = best[2]
     if not into:
         return groups
     out = []
     for n, group in enumerate(groups):
-        outer = into.get(n)
-        while outer is not None:  # an outer group folded in turn
-            m = next(i for i, g in enumerate(groups) if g is outer)
-            if m not in into:
-                break
-            outer = into[m]
-        if outer is None:
+        m = into.get(n)
+        # An outer group folded in turn: each step is into a longer clause, so it ends.
+        while m is not None and m in into:
+            m = into[m]
+        if m is None:
             out.append(group)
-            continue
-        outer.extend(group)
+        else:
+            groups[m].extend(group)
     return out
+
+
+# How many reported clauses opening before some quoted words may hold them.
+_NESTED = 8
 
 
 def _generic(quote: Quote) -> bool:
