@@ -207,3 +207,20 @@ def test_photo_credits_after_a_long_hyphenated_word() -> None:
     text = "He met " + "B-" * 50_000 + "C today. Photograph: Jane Doe/AFP. Jean-P./Reuters"
     found = [text[s:e] for s, e in photo_credits(text, parse_structure(text))]
     assert found == ["Jane Doe/AFP", "Jane Doe/AFP", "P./Reuters"]
+
+
+def test_a_name_listed_among_things_is_no_person(nlp) -> None:
+    text = (
+        "Toymakers such as Hasbro, Mattel, Lego and Brio reported weak sales. "
+        "Mattel said stocks were high."
+    )
+    doc = nlp(text)
+    assert ("Lego", "PERSON") in {(e.text, e.label_) for e in doc.ents}  # the model's slip
+    assert "Lego" not in person_names(nlp, text)
+
+
+def test_a_person_listed_with_one_name_the_model_calls_a_thing_stays(nlp) -> None:
+    # One neighbour the model calls an organisation is no evidence: it mislabels
+    # the names of a list alike.
+    text = "As a girl she played with Matisse and Kowalczyk in the garden."
+    assert "Kowalczyk" in person_names(nlp, text)

@@ -26,6 +26,7 @@ from app.annotate.document import not_article_text
 from app.annotate.entities.gazetteer import lookup_place
 from app.annotate.entities.grouping import _acronym_mentions, _build_entities, _group
 from app.annotate.entities.junk import (
+    NameLists,
     TeamSheets,
     _common_word_alone,
     _credit_mentions,
@@ -140,8 +141,9 @@ def extract_entities(doc: Doc, structure: Structure, *, text: str | None = None)
     surnames = frozenset(
         f.split()[-1] for g in groups if g.label == "PERSON" for f in g.forms if "-" not in f
     )
+    lists = NameLists(doc, groups)
     for group in groups:
-        if _shouted_alone(group, text) or _unsupported_single_name(group, doc, team_sheets):
+        if _shouted_alone(group, text) or _unsupported_single_name(group, doc, team_sheets, lists):
             group.label = "ORG"
             for m in group.mentions:
                 m.label = "ORG"
