@@ -224,3 +224,27 @@ def test_a_person_listed_with_one_name_the_model_calls_a_thing_stays(nlp) -> Non
     # the names of a list alike.
     text = "As a girl she played with Matisse and Kowalczyk in the garden."
     assert "Kowalczyk" in person_names(nlp, text)
+
+
+def test_a_one_word_person_of_a_headline_the_text_never_writes_is_no_one(nlp) -> None:
+    text = (
+        "Hartley eyes Euro gold\n\n"
+        "Sprinter Tom Hartley says he is ready for the European indoor championships."
+    )
+    assert ("Euro", "PERSON") in {(e.text, e.label_) for e in nlp(text).ents}
+    assert "Euro" not in person_names(nlp, text)
+
+
+def test_a_headline_word_the_text_writes_again_may_be_a_person() -> None:
+    from app.annotate.entities.junk import _headline_word_alone
+    from app.annotate.entities.mentions import _Group
+
+    text = "Kowal eyes Euro gold\n\nThe coach said Kowal was ready. Europeans wait."
+    headlines = [(0, text.index("\n"))]
+
+    def group(word: str) -> _Group:
+        start = text.index(word)
+        return _Group("PERSON", [_Mention(start, start + len(word), word, "PERSON")], [word])
+
+    assert not _headline_word_alone(group("Kowal"), text, headlines)
+    assert _headline_word_alone(group("Euro"), text, headlines)  # `Europeans` is another word

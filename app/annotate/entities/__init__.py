@@ -31,6 +31,7 @@ from app.annotate.entities.junk import (
     _common_word_alone,
     _credit_mentions,
     _headings_by_start,
+    _headline_word_alone,
     _is_junk,
     _joined_names,
     _lone_opening_word,
@@ -142,6 +143,8 @@ def extract_entities(doc: Doc, structure: Structure, *, text: str | None = None)
         f.split()[-1] for g in groups if g.label == "PERSON" for f in g.forms if "-" not in f
     )
     lists = NameLists(doc, groups)
+    # Headlines over a text: a text of one line is its own title, with nothing under it.
+    headlines = [(b.start, b.end) for b in headings.values()] if structure.paragraphs else []
     for group in groups:
         if _shouted_alone(group, text) or _unsupported_single_name(group, doc, team_sheets, lists):
             group.label = "ORG"
@@ -159,5 +162,6 @@ def extract_entities(doc: Doc, structure: Structure, *, text: str | None = None)
             and not _lone_opening_word(g, doc, context)
             and not _common_word_alone(g, context)
             and not _joined_names(g, surnames)
+            and not _headline_word_alone(g, text, headlines)
         ]
     )

@@ -248,6 +248,24 @@ def _common_word_alone(group: _Group, context: _DocContext) -> bool:
     )
 
 
+def _headline_word_alone(group: _Group, text: str, headlines: list[tuple[int, int]]) -> bool:
+    """A "person" named by one word in a headline only, a word the rest of the article
+    never writes (`Johnson uncertain about Euro bid`): news names the people of its
+    headlines again in the text, by their full name or their surname."""
+    if not headlines or group.label != "PERSON" or any(" " in f for f in group.forms):
+        return False
+    inside = Ranges(headlines)
+    if not all(inside.overlaps(m.start, m.end) for m in group.mentions):
+        return False
+    word = re.compile(rf"\b(?:{'|'.join(map(re.escape, group.forms))})\b")
+    pos = 0
+    for start, end in sorted(headlines):
+        if word.search(text, pos, start):
+            return False
+        pos = max(pos, end)
+    return not word.search(text, pos)
+
+
 def _shouted_alone(group: _Group, text: str) -> bool:
     """A "person" only ever written as one word in capitals (`GPRS`) is an acronym,
     unless it labels a speaker in a transcript (`WALLACE:`)."""
