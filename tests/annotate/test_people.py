@@ -248,3 +248,32 @@ def test_a_headline_word_the_text_writes_again_may_be_a_person() -> None:
 
     assert not _headline_word_alone(group("Kowal"), text, headlines)
     assert _headline_word_alone(group("Euro"), text, headlines)  # `Europeans` is another word
+
+
+def test_a_one_word_person_naming_a_company_of_the_article_is_that_company(nlp) -> None:
+    text = "The deal was signed by Kalbarri Holdings Ltd in May. Kalbarri will now run the port."
+    assert ("Kalbarri", "PERSON") in {(e.text, e.label_) for e in nlp(text).ents}
+    assert "Kalbarri" not in person_names(nlp, text)
+
+
+def test_the_first_word_of_a_company_is_a_persons_name_when_the_article_says_so(nlp) -> None:
+    from app.annotate.entities.labels import _ThingNames
+    from app.annotate.entities.mentions import _Group
+
+    text = "Kelso Mining Group grew. Kelso paid more. Mr Kelso said so. Ann Kelso left."
+    doc = nlp(text)
+
+    def group(label: str, form: str, nth: int = 0) -> _Group:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(form, start + 1)
+        return _Group(label, [_Mention(start, start + len(form), form, label)], [form])
+
+    company = group("ORG", "Kelso Mining Group")
+    paid, titled = group("PERSON", "Kelso", 1), group("PERSON", "Kelso", 2)
+    lower = frozenset(["grew", "paid", "more"])
+    assert _ThingNames([company, paid], lower).label(paid, doc) == "ORG"
+    assert _ThingNames([company, titled], lower).label(titled, doc) is None  # `Mr Kelso`
+    # A person's full name holds the word: `Kelso` may be hers.
+    ann = group("PERSON", "Ann Kelso")
+    assert _ThingNames([company, paid, ann], lower).label(paid, doc) is None

@@ -38,7 +38,7 @@ from app.annotate.entities.junk import (
     _shouted_alone,
     _unsupported_single_name,
 )
-from app.annotate.entities.labels import _settle_labels
+from app.annotate.entities.labels import _settle_labels, _ThingNames
 from app.annotate.entities.mentions import (
     KEPT_LABELS,
     LABEL_RANK,
@@ -143,13 +143,16 @@ def extract_entities(doc: Doc, structure: Structure, *, text: str | None = None)
         f.split()[-1] for g in groups if g.label == "PERSON" for f in g.forms if "-" not in f
     )
     lists = NameLists(doc, groups)
+    things = _ThingNames(groups, context.lower_words)
     # Headlines over a text: a text of one line is its own title, with nothing under it.
     headlines = [(b.start, b.end) for b in headings.values()] if structure.paragraphs else []
     for group in groups:
         if _shouted_alone(group, text) or _unsupported_single_name(group, doc, team_sheets, lists):
             group.label = "ORG"
-            for m in group.mentions:
-                m.label = "ORG"
+        # `Baikal` when the article names `Baikal Finance Group`.
+        group.label = things.label(group, doc) or group.label
+        for m in group.mentions:
+            m.label = group.label
         if group.label == "PERSON" and credits:
             # A photographer took the picture; the article does not mention them.
             group.mentions = [m for m in group.mentions if not credits.overlaps(m.start, m.end)]

@@ -15,18 +15,23 @@ from app.annotate.entities.mentions import (
     LABEL_RANK,
     PLACE_LABELS,
     _DocContext,
+    _Group,
     _Lists,
     _Mention,
 )
 from app.annotate.lexicon import (
     AREA_NOUNS,
+    COMPANY_SUFFIXES,
     DEMONYM_ENDINGS,
     FACILITY_NOUNS,
+    HONORIFICS,
     LOCATIVES,
     ORG_KIND_NOUNS,
+    PERSON_SPEECH_VERBS,
     PERSON_TITLES,
     PLURAL_VERBS,
     SETTLEMENT_NOUNS,
+    TITLES,
     TOWN_NOUNS,
     WORK_KIND_NOUNS,
 )
@@ -265,3 +270,53 @@ class _Dependents:
             if head != token.i:  # the root of a sentence is no dependent
                 found.add(head)
         return cls(frozenset(coordinated), frozenset(plural_auxiliary))
+
+
+class _ThingNames:
+    """The first words of the article's names of things that read as a kind of thing
+    after that word (`Baikal Finance Group`, `Cairn Energy`: a company suffix last, or
+    words the article also writes in lower case), by the label of the thing.
+
+    A one-word "person" named by such a first word is that thing's short form (`Baikal
+    paid ...`), unless some person's full name holds the word (`Tom Cairn`).
+    """
+
+    def __init__(self, groups: list[_Group], lower_words: frozenset[str]) -> None:
+        found: dict[str, str] = {}
+        person_words: set[str] = set()
+        for group in groups:
+            for form in group.forms:
+                words = form.split()
+                if len(words) < 2:
+                    continue
+                if group.label == "PERSON":
+                    person_words.update(words)
+                elif words[-1].lower() in COMPANY_SUFFIXES or all(
+                    w.lower() in lower_words for w in words[1:]
+                ):
+                    found.setdefault(words[0], group.label)
+        self._labels = {w: label for w, label in found.items() if w not in person_words}
+
+    def label(self, group: _Group, doc: Doc) -> str | None:
+        """The label of the thing a one-word "person" is the short form of, if it is one
+        and no mention of it shows a person (a title before it, a speech verb after)."""
+        if group.label != "PERSON" or not self._labels or any(" " in f for f in group.forms):
+            return None
+        label = next((self._labels[f] for f in group.forms if f in self._labels), None)
+        if label is None or any(_named_as_person(doc, m) for m in group.mentions):
+            return None
+        return label
+
+
+def _named_as_person(doc: Doc, mention: _Mention) -> bool:
+    """Whether a title or a form of address comes before the mention (`Mr Baikal`), or it
+    is the subject of a verb only a person's speech takes (`Baikal said`)."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return True  # nothing to judge by: a person still
+    if span.start > 0:
+        prev = doc[span.start - 1].lower_
+        if prev.rstrip(".") in TITLES or prev in HONORIFICS:
+            return True
+    root = span.root
+    return root.dep_ in SUBJECT_DEPS and root.head.lemma_.lower() in PERSON_SPEECH_VERBS
