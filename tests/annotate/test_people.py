@@ -277,3 +277,19 @@ def test_the_first_word_of_a_company_is_a_persons_name_when_the_article_says_so(
     # A person's full name holds the word: `Kelso` may be hers.
     ann = group("PERSON", "Ann Kelso")
     assert _ThingNames([company, paid, ann], lower).label(paid, doc) is None
+
+
+def test_a_one_word_person_the_tagger_reads_as_a_plural_noun_names_many(nlp) -> None:
+    text = "The cup draw was kind to the leaders, while Saints entertain Tom Reed's side."
+    doc = nlp(text)
+    assert next(t for t in doc if t.text == "Saints").tag_ == "NNS"
+
+    def mention(words: str) -> _Mention:
+        start = text.index(words)
+        return _Mention(start, start + len(words), words, "PERSON")
+
+    labels = _settle_labels(
+        doc, [mention("Saints"), mention("Tom Reed")], _DocContext.build(doc, text)
+    )
+    assert labels["Saints"] == "ORG"
+    assert labels["Tom Reed"] == "PERSON"

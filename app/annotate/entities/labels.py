@@ -175,6 +175,10 @@ def _context_label(span: Span, label: str, dependents: _Dependents) -> str | Non
         return "PERSON"
     if label == "PERSON" and _the_before(span):
         return "ORG"  # `the Beatles`, `The Cloud`: a person's name takes no article
+    if label == "PERSON" and len(span) == 1 and span.root.tag_ == "NNS":
+        # A word the tagger reads as a plural common noun names many: a team, a band,
+        # a show (`while Spurs entertain Brighton`, `Housewives lift ratings`).
+        return "ORG"
     if label == "PERSON" and _plural_subject(span, dependents):
         return "ORG"
     if span.end < len(doc) and label != "NORP":
