@@ -293,3 +293,22 @@ def test_a_one_word_person_the_tagger_reads_as_a_plural_noun_names_many(nlp) -> 
     )
     assert labels["Saints"] == "ORG"
     assert labels["Tom Reed"] == "PERSON"
+
+
+def test_a_name_with_a_sequel_number_is_a_work_not_a_person(nlp) -> None:
+    from app.annotate.entities.labels import _numbered
+
+    text = "Reviewers say Kestrelman 2 is better than the original film."
+    assert ("Kestrelman 2", "PERSON") in {(e.text, e.label_) for e in nlp(text).ents}
+    assert not {n for n in person_names(nlp, text) if "Kestrelman" in n}
+
+    def numbered(text: str, name: str) -> bool:
+        doc = nlp(text)
+        start = text.index(name)
+        return _numbered(doc.char_span(start, start + len(name)))
+
+    assert numbered("Critics agree that Gravebound 2 improves on the first game.", "Gravebound")
+    assert not numbered("Subs: Ames (Mills 89), Okafor.", "Mills")  # a minute of play
+    assert not numbered("Tiko 3000 and Big Rel made the album.", "Tiko")
+    assert not numbered("Kent 244 (Tolley 64 not out, Hooper 58).", "Tolley")
+    assert not numbered("Leaders: Harlow 67 70, Ruiz 68 71.", "Harlow")

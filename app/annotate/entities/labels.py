@@ -45,6 +45,8 @@ NAMED_ALONE_CITY = 100_000
 VERSION = re.compile(r"(?<=[\w'’\-])/(?:[A-Z]|\d+)(?![\w/])")
 # `Oscar-winning`: a name joined by a hyphen to a word in lower case.
 MODIFIER_AFTER = re.compile(r"-[a-z]")
+# Numbers after a name below this are a sequel's or a version's (`Xbox 2`, `Hot 100`).
+SEQUEL_LIMIT = 100
 # The votes the other names of a list give a name: as much as two mentions of its own.
 LIST_VOTES = 2
 # A first name and a surname, perhaps a middle name: capitalised words, no figures or `&`.
@@ -91,6 +93,8 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
             kind = _kind_before(doc[span.start - 1])
             if kind is not None:
                 kind_cue.setdefault(m.text, kind)
+        if m.label == "PERSON" and _numbered(span):
+            kind_cue.setdefault(m.text, "PRODUCT")  # `Spider-Man 2`, `Xbox 2`
         if m.label == "PERSON" and MODIFIER_AFTER.match(text, m.end):
             modifier[m.text] += 1
         cue = _context_label(span, m.label, dependents)
@@ -324,3 +328,23 @@ def _named_as_person(doc: Doc, mention: _Mention) -> bool:
             return True
     root = span.root
     return root.dep_ in SUBJECT_DEPS and root.head.lemma_.lower() in PERSON_SPEECH_VERBS
+
+
+def _numbered(span: Span) -> bool:
+    """Whether a number the parse attaches to the name follows it, then a word: a
+    sequel, a version, a chart (`Spider-Man 2 triumphed`, `Xbox 2 will`, `its Billboard
+    Hot 100 chart`), not a person. A minute of play or a score closes a bracket or a
+    clause, or another number or `not` follows (`Drogba 107)`, `Els 67 70`, `Russell
+    56 not out`); a larger number is a name's only before a common noun in
+    lower case (`Film 2005 presenter`, not `Andre 3000 and Big Boi`)."""
+    doc = span.doc
+    if span.end + 1 >= len(doc):
+        return False
+    number, after = doc[span.end], doc[span.end + 1]
+    return (
+        number.text.isdigit()
+        and span.start <= number.head.i < span.end
+        and after.is_alpha
+        and after.pos_ != "PART"
+        and (int(number.text) < SEQUEL_LIMIT or after.pos_ == "NOUN" and after.is_lower)
+    )
