@@ -60,7 +60,14 @@ ORG_KIND_NOUNS = _words(
     """
     band group firm company broadcaster giant retailer carrier airline chain brand label
     publisher maker manufacturer supermarket bank insurer network channel newspaper
-    magazine website
+    magazine website club studio university organisation organization
+    """
+)
+# Kinds of made thing (`browsers such as Firefox`, `a speed test called Linpack`).
+PRODUCT_KIND_NOUNS = _words(
+    """
+    browser software program application device console handset phone gadget virus worm
+    product service engine chip processor benchmark test format
     """
 )
 
@@ -158,7 +165,9 @@ SETTLEMENT_NOUNS = TOWN_NOUNS | _words(
 AREA_NOUNS = _words("region area valley desert peninsula island islands coast")
 
 
-FACILITY_NOUNS = _words("airbase base airport port harbour harbor bridge stadium prison camp")
+FACILITY_NOUNS = _words(
+    "airbase base airport port harbour harbor bridge stadium prison camp station"
+)
 
 
 DEMONYM_ENDINGS = ("an", "ans", "ese", "ish", "i", "ic", "ch", "ean")

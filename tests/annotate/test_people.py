@@ -312,3 +312,20 @@ def test_a_name_with_a_sequel_number_is_a_work_not_a_person(nlp) -> None:
     assert not numbered("Tiko 3000 and Big Rel made the album.", "Tiko")
     assert not numbered("Kent 244 (Tolley 64 not out, Hooper 58).", "Tolley")
     assert not numbered("Leaders: Harlow 67 70, Ruiz 68 71.", "Harlow")
+
+
+def test_a_name_the_text_calls_one_of_a_kind_of_thing_is_that_thing(nlp) -> None:
+    cases = {
+        "Users have switched to browsers such as Opera, Vexlo and Netscape this year.": "Vexlo",
+        "The attack used a virus called Quorvax, and Quorvax spread quickly.": "Quorvax",
+        "Fans of bands like Marbleton will love the album.": "Marbleton",
+    }
+    for text, name in cases.items():
+        assert "PERSON" in {e.label_ for e in nlp(text).ents if e.text == name}, text
+        assert name not in person_names(nlp, text), text
+
+
+def test_a_kind_of_people_or_a_member_of_a_band_is_a_person(nlp) -> None:
+    assert "Okafor" in person_names(nlp, "He met players such as Okafor and Tom Reed.")
+    # A singular band `including` someone names a member.
+    assert "Kowalczyk" in person_names(nlp, "The band, including Kowalczyk, played for two hours.")

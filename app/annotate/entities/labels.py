@@ -26,10 +26,12 @@ from app.annotate.lexicon import (
     FACILITY_NOUNS,
     HONORIFICS,
     LOCATIVES,
+    NAMING_WORDS,
     ORG_KIND_NOUNS,
     PERSON_SPEECH_VERBS,
     PERSON_TITLES,
     PLURAL_VERBS,
+    PRODUCT_KIND_NOUNS,
     SETTLEMENT_NOUNS,
     TITLES,
     TOWN_NOUNS,
@@ -93,6 +95,10 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
             kind = _kind_before(doc[span.start - 1])
             if kind is not None:
                 kind_cue.setdefault(m.text, kind)
+        # Whatever this mention's label: the kind tells what the name is everywhere.
+        kind = _kind_of_class(span)
+        if kind is not None:
+            kind_cue.setdefault(m.text, kind)
         if m.label == "PERSON" and _numbered(span):
             kind_cue.setdefault(m.text, "PRODUCT")  # `Spider-Man 2`, `Xbox 2`
         if m.label == "PERSON" and MODIFIER_AFTER.match(text, m.end):
@@ -220,6 +226,43 @@ def _kind_before(prev: Token) -> str | None:
     if prev.lower_ in ORG_KIND_NOUNS:
         return "ORG"
     return None
+
+
+# The label a kind of thing calls for, for a name said to be one of them.
+_KINDS = (
+    (WORK_KIND_NOUNS, "WORK_OF_ART"),
+    (ORG_KIND_NOUNS, "ORG"),
+    (PRODUCT_KIND_NOUNS, "PRODUCT"),
+    (FACILITY_NOUNS, "FAC"),
+    (SETTLEMENT_NOUNS, "GPE"),
+    (AREA_NOUNS, "LOC"),
+)
+
+
+def _kind_of_class(span: Span) -> str | None:
+    """The label the kind a name is said to be one of calls for: `browsers such as
+    Opera and Firefox`, `clubs like Everton`, `universities, including Duke`, `a speed
+    test called Linpack` (a common noun in lower case, then `such as`, `like`,
+    `including` or a naming word). Only plural kinds take `including`: `the band,
+    including Tom Chaplin` names a member."""
+    first = span.root
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head  # `such as Kings Cross and Euston`: the list's first name
+    link = first.head
+    if first.dep_ == "pobj" and link.lower_ in ("as", "like", "including"):
+        if link.lower_ == "as" and not (link.i > 0 and link.doc[link.i - 1].lower_ == "such"):
+            return None
+        noun = link.head
+        if link.lower_ == "including" and noun.tag_ != "NNS":
+            return None
+    elif link.lower_ in NAMING_WORDS and link.dep_ == "acl":
+        noun = link.head
+    else:
+        return None
+    if noun.pos_ != "NOUN" or not noun.is_lower:
+        return None
+    kind = noun.lemma_.lower()
+    return next((label for nouns, label in _KINDS if kind in nouns), None)
 
 
 def _the_before(span: Span) -> bool:
