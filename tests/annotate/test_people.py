@@ -9,7 +9,7 @@ from app.annotate.document import parse_structure
 from app.annotate.entities.labels import _Dependents, _plural_subject, _settle_labels
 from app.annotate.entities.mentions import _DocContext, _Mention
 from app.annotate.entities.spans import _person_span
-from tests.annotate.entity_helpers import entities_of, person_names
+from tests.annotate.entity_helpers import entities_of, people_of, person_names
 
 pytestmark = pytest.mark.nlp
 
@@ -329,3 +329,15 @@ def test_a_kind_of_people_or_a_member_of_a_band_is_a_person(nlp) -> None:
     assert "Okafor" in person_names(nlp, "He met players such as Okafor and Tom Reed.")
     # A singular band `including` someone names a member.
     assert "Kowalczyk" in person_names(nlp, "The band, including Kowalczyk, played for two hours.")
+
+
+def test_a_one_word_name_owning_a_numbered_title_is_its_maker(nlp) -> None:
+    text = "The sports award went to Velmora's Street Racer 3. Velmora makes games in Osaka."
+    assert ("Velmora", "PERSON") in {(e.text, e.label_) for e in nlp(text).ents}
+    assert "Velmora" not in person_names(nlp, text)
+    # A person named in full keeps every mention of their surname.
+    text = (
+        "Director Tom Brannock made the first film in 2001. Brannock's Nightrise 2 opens "
+        "in May, and Brannock said he was proud."
+    )
+    assert len(people_of(nlp, text)["Tom Brannock"].mentions) == 3

@@ -185,6 +185,8 @@ def _context_label(span: Span, label: str, dependents: _Dependents) -> str | Non
         return "PERSON"
     if label == "PERSON" and _the_before(span):
         return "ORG"  # `the Beatles`, `The Cloud`: a person's name takes no article
+    if label == "PERSON" and _maker_of_numbered(span):
+        return "ORG"
     if label == "PERSON" and len(span) == 1 and span.root.tag_ == "NNS":
         # A word the tagger reads as a plural common noun names many: a team, a band,
         # a show (`while Spurs entertain Brighton`, `Housewives lift ratings`).
@@ -371,6 +373,20 @@ def _named_as_person(doc: Doc, mention: _Mention) -> bool:
             return True
     root = span.root
     return root.dep_ in SUBJECT_DEPS and root.head.lemma_.lower() in PERSON_SPEECH_VERBS
+
+
+def _maker_of_numbered(span: Span) -> bool:
+    """Whether a one-word name owns a name with a sequel's or a version's number: the
+    maker of a product (`Konami's Pro Evolution Soccer 4`, `Sony's PlayStation 2`). A
+    person's full name owns such titles too (`Tony Hawk's Underground 2`) and is left
+    alone; a person's surname alone takes the label of their full name's group."""
+    root = span.root
+    if len(span) != 1 or root.dep_ != "poss" or root.head.pos_ != "PROPN":
+        return False
+    return any(
+        c.dep_ == "nummod" and c.text.isdigit() and int(c.text) < SEQUEL_LIMIT
+        for c in root.head.children
+    )
 
 
 def _numbered(span: Span) -> bool:
