@@ -341,3 +341,20 @@ def test_a_one_word_name_owning_a_numbered_title_is_its_maker(nlp) -> None:
         "in May, and Brannock said he was proud."
     )
     assert len(people_of(nlp, text)["Tom Brannock"].mentions) == 3
+
+
+def test_a_name_after_the_coast_of_is_a_place(nlp) -> None:
+    text = "He spotted a trawler off the coast of Kessick, and Tom Reed circled it twice."
+    doc = nlp(text)
+
+    def mention(words: str, label: str) -> _Mention:
+        start = text.index(words)
+        return _Mention(start, start + len(words), words, label)
+
+    context = _DocContext.build(doc, text)
+    labels = _settle_labels(
+        doc, [mention("Kessick", "PERSON"), mention("Tom Reed", "PERSON")], context
+    )
+    assert labels == {"Kessick": "LOC", "Tom Reed": "PERSON"}
+    # A place the model found keeps its own kind.
+    assert _settle_labels(doc, [mention("Kessick", "GPE")], context) == {"Kessick": "GPE"}

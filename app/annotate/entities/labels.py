@@ -201,6 +201,8 @@ def _context_label(span: Span, label: str, dependents: _Dependents) -> str | Non
         head = doc[span.start - 2].lower_
         if head in SETTLEMENT_NOUNS:
             return "GPE"
+        if head in AREA_NOUNS and label not in PLACE_LABELS:
+            return "LOC"  # `off the coast of Montauk`: a place, of whatever kind
     # `Jufra, an airbase near ...`
     if span.end + 2 < len(doc) and doc[span.end].text == ",":
         det = doc[span.end + 1]
