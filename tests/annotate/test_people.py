@@ -358,3 +358,23 @@ def test_a_name_after_the_coast_of_is_a_place(nlp) -> None:
     assert labels == {"Kessick": "LOC", "Tom Reed": "PERSON"}
     # A place the model found keeps its own kind.
     assert _settle_labels(doc, [mention("Kessick", "GPE")], context) == {"Kessick": "GPE"}
+
+
+def test_a_kind_of_thing_after_a_one_word_name_votes_for_that_kind(nlp) -> None:
+    def settle(text: str, words: list[str]) -> dict[str, str]:
+        doc = nlp(text)
+        mentions, start = [], 0
+        for word in words:
+            start = text.index(word, start)
+            mentions.append(_Mention(start, start + len(word), word, "PERSON"))
+            start += len(word)
+        return _settle_labels(doc, mentions, _DocContext.build(doc, text))
+
+    text = "Users of the Zapnet browser complained. Tom Reed said Zapnet crashed."
+    assert settle(text, ["Zapnet", "Tom Reed", "Zapnet"]) == {
+        "Zapnet": "PRODUCT",
+        "Tom Reed": "PERSON",
+    }
+    # A vote only: a person's campaign or organisation is theirs (`the Clinton campaign`).
+    text = "The Okafor organisation grew. Okafor said so, Okafor smiled and Okafor left."
+    assert settle(text, ["Okafor"] * 4) == {"Okafor": "PERSON"}

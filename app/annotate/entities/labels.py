@@ -95,6 +95,10 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
             kind = _kind_before(doc[span.start - 1])
             if kind is not None:
                 kind_cue.setdefault(m.text, kind)
+        if m.label == "PERSON":
+            kind = _kind_after(span)
+            if kind is not None:
+                votes[m.text][kind] += 3  # a vote, not the last word: `the Clinton campaign`
         # Whatever this mention's label: the kind tells what the name is everywhere.
         kind = _kind_of_class(span)
         if kind is not None:
@@ -230,6 +234,25 @@ def _kind_before(prev: Token) -> str | None:
     if prev.lower_ in ORG_KIND_NOUNS:
         return "ORG"
     return None
+
+
+def _kind_after(span: Span) -> str | None:
+    """The label a common noun right after a one-word name that qualifies it calls for:
+    `the Herald newspaper`, `the Firefox browser`, `the Slammer worm` (a noun in lower
+    case the name is a compound of). Only kinds of organisation or made thing: a work is
+    as often a person's (`the latest Eminem album`), and so is a full name's kind (`Ray
+    Charles studio`). It is a vote, not the last word: an organisation may be a person's
+    too (`the Clinton organization`)."""
+    doc = span.doc
+    if len(span) != 1 or span.end >= len(doc):
+        return None
+    after = doc[span.end]
+    if span.root.dep_ != "compound" or span.root.head.i != after.i or not after.is_lower:
+        return None
+    kind = after.lemma_.lower()
+    if kind in ORG_KIND_NOUNS:
+        return "ORG"
+    return "PRODUCT" if kind in PRODUCT_KIND_NOUNS else None
 
 
 # The label a kind of thing calls for, for a name said to be one of them.
