@@ -378,3 +378,18 @@ def test_a_kind_of_thing_after_a_one_word_name_votes_for_that_kind(nlp) -> None:
     # A vote only: a person's campaign or organisation is theirs (`the Clinton campaign`).
     text = "The Okafor organisation grew. Okafor said so, Okafor smiled and Okafor left."
     assert settle(text, ["Okafor"] * 4) == {"Okafor": "PERSON"}
+
+
+def test_where_someone_is_followed_is_a_network_not_a_person(nlp) -> None:
+    from app.annotate.entities.labels import _followed_on
+
+    def followed(text: str, name: str) -> bool:
+        doc = nlp(text)
+        start = text.index(name)
+        return _followed_on(doc.char_span(start, start + len(name)))
+
+    assert followed("Follow Jane Doe on Chirper: @janedoe.", "Chirper")
+    assert followed("You can follow him on Chirper at @tomreed.", "Chirper")
+    assert not followed(
+        "Bookmakers stopped taking bets, following a run of large wagers on Tom Reed.", "Tom Reed"
+    )

@@ -47,6 +47,8 @@ NAMED_ALONE_CITY = 100_000
 VERSION = re.compile(r"(?<=[\w'’\-])/(?:[A-Z]|\d+)(?![\w/])")
 # `Oscar-winning`: a name joined by a hyphen to a word in lower case.
 MODIFIER_AFTER = re.compile(r"-[a-z]")
+# At most this many tokens between `follow` and `on` (`Follow Jane A. Doe on`).
+FOLLOW_REACH = 5
 # Numbers after a name below this are a sequel's or a version's (`Xbox 2`, `Hot 100`).
 SEQUEL_LIMIT = 100
 # The votes the other names of a list give a name: as much as two mentions of its own.
@@ -189,6 +191,8 @@ def _context_label(span: Span, label: str, dependents: _Dependents) -> str | Non
         return "PERSON"
     if label == "PERSON" and _the_before(span):
         return "ORG"  # `the Beatles`, `The Cloud`: a person's name takes no article
+    if label == "PERSON" and _followed_on(span):
+        return "ORG"
     if label == "PERSON" and _maker_of_numbered(span):
         return "ORG"
     if label == "PERSON" and len(span) == 1 and span.root.tag_ == "NNS":
@@ -398,6 +402,18 @@ def _named_as_person(doc: Doc, mention: _Mention) -> bool:
             return True
     root = span.root
     return root.dep_ in SUBJECT_DEPS and root.head.lemma_.lower() in PERSON_SPEECH_VERBS
+
+
+def _followed_on(span: Span) -> bool:
+    """Whether the name is where someone is followed: `Follow Jane Doe on Twitter`, `you
+    can follow us on Instagram`, a network, not a person."""
+    root = span.root
+    on = root.head
+    if root.dep_ != "pobj" or on.lower_ != "on":
+        return False
+    # `follow` and its object just before `on`: not `following a run of bets on Scott`.
+    start = max(on.sent.start, on.i - FOLLOW_REACH)
+    return any(t.lemma_.lower() == "follow" for t in span.doc[start : on.i])
 
 
 def _maker_of_numbered(span: Span) -> bool:
