@@ -60,9 +60,13 @@ ORG_KIND_NOUNS = _words(
     """
     band group firm company broadcaster giant retailer carrier airline chain brand label
     publisher maker manufacturer supermarket bank insurer network channel newspaper
-    magazine website club studio university organisation organization
+    magazine website
     """
 )
+# Kinds of organisation a name is said to be one of (`clubs like Everton`, `the Premiership
+# club`), besides those: not read right before a name, where they often open a clause
+# (`the centrist organization Bill Clinton used`, `the club Smith joined`).
+ORG_CLASS_NOUNS = ORG_KIND_NOUNS | _words("club studio university organisation organization")
 # Kinds of made thing (`browsers such as Firefox`, `a speed test called Linpack`).
 PRODUCT_KIND_NOUNS = _words(
     """

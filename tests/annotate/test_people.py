@@ -393,3 +393,37 @@ def test_where_someone_is_followed_is_a_network_not_a_person(nlp) -> None:
     assert not followed(
         "Bookmakers stopped taking bets, following a run of large wagers on Tom Reed.", "Tom Reed"
     )
+
+
+def test_a_surname_the_tagger_reads_as_a_plural_only_now_and_then_is_a_person(nlp) -> None:
+    text = "Sanders offers a preview. What is next for Sanders? Much rests on it."
+    doc = nlp(text)
+    assert [t.tag_ for t in doc if t.text == "Sanders"] == ["NNS", "NNP"]
+    first, second = text.index("Sanders"), text.rindex("Sanders")
+    mentions = [_Mention(s, s + 7, "Sanders", "PERSON") for s in (first, second)]
+    assert _settle_labels(doc, mentions, _DocContext.build(doc, text)) == {"Sanders": "PERSON"}
+
+
+def test_a_first_name_that_is_also_a_towns_is_no_thing_a_list_holds(nlp) -> None:
+    text = "He married Ruth Gold in 1950 and had two daughters, Elizabeth and Miriam."
+    assert "Miriam" in person_names(nlp, text)
+
+
+def test_kinds_read_only_where_they_name_a_kind(nlp) -> None:
+    from app.annotate.entities.labels import _kind_before, _kind_of_class, _numbered
+
+    def span(text: str, name: str):
+        doc = nlp(text)
+        start = text.index(name)
+        return doc.char_span(start, start + len(name))
+
+    # A clause after the noun: the organisation Tom Reed founded is not named Tom Reed.
+    founded = span("The centrist organization Tom Reed founded still meets.", "Tom Reed")
+    assert _kind_before(founded.doc[founded.start - 1]) is None
+    # The naming word after the name names the book, not the comedian.
+    assert (
+        _kind_of_class(span('A book by the comedian Tom Reed titled "Votes" sold.', "Tom Reed"))
+        is None
+    )
+    # A ranking: numbers after people, then `and`.
+    assert not _numbered(span("Ana Diaz 1, Tom Reed 2, Jo Kim 3 and Lee Park last.", "Jo Kim"))

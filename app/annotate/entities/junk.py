@@ -133,11 +133,15 @@ class NameLists:
     def __init__(self, doc: Doc, groups: list[_Group]) -> None:
         by_root: dict[int, str] = {}
         # People, and things the article settles on their own: named twice or more
-        # under one label, or places the gazetteer knows.
+        # under one label, or places the gazetteer knows and the model calls places
+        # (not a first name that is also a town's: `two daughters, Elizabeth and Carol`).
         sure: dict[int, str] = {}
+        model_places = {(e.start_char, e.end_char) for e in doc.ents if e.label_ in PLACE_LABELS}
         for group in groups:
             settled = len(group.mentions) >= 2 or (
-                group.label in PLACE_LABELS and any(_known_place(f) for f in group.forms)
+                group.label in PLACE_LABELS
+                and any(_known_place(f) for f in group.forms)
+                and any((m.start, m.end) in model_places for m in group.mentions)
             )
             for m in group.mentions:
                 span = _span_of(doc, m)

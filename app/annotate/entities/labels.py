@@ -27,6 +27,7 @@ from app.annotate.lexicon import (
     HONORIFICS,
     LOCATIVES,
     NAMING_WORDS,
+    ORG_CLASS_NOUNS,
     ORG_KIND_NOUNS,
     PERSON_SPEECH_VERBS,
     PERSON_TITLES,
@@ -67,6 +68,7 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
     # the name is, which outweighs the model's guesses at its other mentions.
     kind_cue: dict[str, str] = {}
     modifier: Counter[str] = Counter()  # `Oscar-winning`: joined to a word after it
+    plural: Counter[str] = Counter()  # one word the tagger reads as a plural common noun
     seen: Counter[str] = Counter(m.text for m in mentions)
     for name in _versioned_names(text):
         kind_cue[name] = "PRODUCT"  # `Blue Gene/L`: a model of a machine, wherever written
@@ -109,6 +111,8 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
             kind_cue.setdefault(m.text, "PRODUCT")  # `Spider-Man 2`, `Xbox 2`
         if m.label == "PERSON" and MODIFIER_AFTER.match(text, m.end):
             modifier[m.text] += 1
+        if len(span) == 1 and span[0].tag_ == "NNS":
+            plural[m.text] += 1
         cue = _context_label(span, m.label, dependents)
         if cue is not None:
             votes[m.text][cue] += 3
@@ -125,6 +129,11 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
         elif label == "PERSON" and " " not in text and 2 <= modifier[text] == seen[text]:
             # Only ever part of a compound word (`Oscar-winner`, `Oscar-winning actress`).
             label = "EVENT"
+        elif label == "PERSON" and plural[text] == seen[text]:
+            # Read as a plural common noun wherever written, a word names many: a team, a
+            # band, a show (`while Spurs entertain Brighton`, `Housewives lift ratings`).
+            # The tagger reads a surname so now and then (`Sanders`): not everywhere.
+            label = "ORG"
         place = lookup_place(text)
         if place is not None and place.is_strong and label not in PLACE_LABELS:
             place_votes = sum(v[x] for x in PLACE_LABELS)
@@ -195,10 +204,6 @@ def _context_label(span: Span, label: str, dependents: _Dependents) -> str | Non
         return "ORG"
     if label == "PERSON" and _maker_of_numbered(span):
         return "ORG"
-    if label == "PERSON" and len(span) == 1 and span.root.tag_ == "NNS":
-        # A word the tagger reads as a plural common noun names many: a team, a band,
-        # a show (`while Spurs entertain Brighton`, `Housewives lift ratings`).
-        return "ORG"
     if label == "PERSON" and _plural_subject(span, dependents):
         return "ORG"
     if span.end < len(doc) and label != "NORP":
@@ -254,7 +259,7 @@ def _kind_after(span: Span) -> str | None:
     if span.root.dep_ != "compound" or span.root.head.i != after.i or not after.is_lower:
         return None
     kind = after.lemma_.lower()
-    if kind in ORG_KIND_NOUNS:
+    if kind in ORG_CLASS_NOUNS:
         return "ORG"
     return "PRODUCT" if kind in PRODUCT_KIND_NOUNS else None
 
@@ -262,7 +267,7 @@ def _kind_after(span: Span) -> str | None:
 # The label a kind of thing calls for, for a name said to be one of them.
 _KINDS = (
     (WORK_KIND_NOUNS, "WORK_OF_ART"),
-    (ORG_KIND_NOUNS, "ORG"),
+    (ORG_CLASS_NOUNS, "ORG"),
     (PRODUCT_KIND_NOUNS, "PRODUCT"),
     (FACILITY_NOUNS, "FAC"),
     (SETTLEMENT_NOUNS, "GPE"),
@@ -286,7 +291,7 @@ def _kind_of_class(span: Span) -> str | None:
         noun = link.head
         if link.lower_ == "including" and noun.tag_ != "NNS":
             return None
-    elif link.lower_ in NAMING_WORDS and link.dep_ == "acl":
+    elif link.lower_ in NAMING_WORDS and link.dep_ == "acl" and first.i > link.i:
         noun = link.head
     else:
         return None
@@ -373,8 +378,8 @@ class _ThingNames:
                     continue
                 if group.label == "PERSON":
                     person_words.update(words)
-                elif words[-1].lower() in COMPANY_SUFFIXES or all(
-                    w.lower() in lower_words for w in words[1:]
+                elif words[-1].lower() in COMPANY_SUFFIXES or (
+                    group.label != "ORG" and all(w.lower() in lower_words for w in words[1:])
                 ):
                     found.setdefault(words[0], group.label)
         self._labels = {w: label for w, label in found.items() if w not in person_words}
@@ -434,8 +439,8 @@ def _numbered(span: Span) -> bool:
     """Whether a number the parse attaches to the name follows it, then a word: a
     sequel, a version, a chart (`Spider-Man 2 triumphed`, `Xbox 2 will`, `its Billboard
     Hot 100 chart`), not a person. A minute of play or a score closes a bracket or a
-    clause, or another number or `not` follows (`Drogba 107)`, `Els 67 70`, `Russell
-    56 not out`); a larger number is a name's only before a common noun in
+    clause, or another number, `not` or `and` follows (`Drogba 107)`, `Els 67 70`,
+    `Russell 56 not out`, `Kasich 2, Rubio 3 and Trump last`); a larger number is a name's only before a common noun in
     lower case (`Film 2005 presenter`, not `Andre 3000 and Big Boi`)."""
     doc = span.doc
     if span.end + 1 >= len(doc):
@@ -445,6 +450,6 @@ def _numbered(span: Span) -> bool:
         number.text.isdigit()
         and span.start <= number.head.i < span.end
         and after.is_alpha
-        and after.pos_ != "PART"
+        and after.pos_ not in ("PART", "CCONJ")
         and (int(number.text) < SEQUEL_LIMIT or after.pos_ == "NOUN" and after.is_lower)
     )
