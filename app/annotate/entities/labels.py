@@ -104,7 +104,7 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
             if kind is not None:
                 votes[m.text][kind] += 3  # a vote, not the last word: `the Clinton campaign`
         # Whatever this mention's label: the kind tells what the name is everywhere.
-        kind = _kind_of_class(span)
+        kind = _kind_of_class(span, doc[lists.first_of(span.root.i)])
         if kind is not None:
             kind_cue.setdefault(m.text, kind)
         if m.label == "PERSON" and _numbered(span):
@@ -275,15 +275,13 @@ _KINDS = (
 )
 
 
-def _kind_of_class(span: Span) -> str | None:
+def _kind_of_class(span: Span, first: Token) -> str | None:
     """The label the kind a name is said to be one of calls for: `browsers such as
     Opera and Firefox`, `clubs like Everton`, `universities, including Duke`, `a speed
     test called Linpack` (a common noun in lower case, then `such as`, `like`,
     `including` or a naming word). Only plural kinds take `including`: `the band,
-    including Tom Chaplin` names a member."""
-    first = span.root
-    while first.dep_ == "conj" and first.head.i != first.i:
-        first = first.head  # `such as Kings Cross and Euston`: the list's first name
+    including Tom Chaplin` names a member. `first` is the first name of the list the
+    name is in (`such as Kings Cross and Euston`), the name itself when in none."""
     link = first.head
     if first.dep_ == "pobj" and link.lower_ in ("as", "like", "including"):
         if link.lower_ == "as" and not (link.i > 0 and link.doc[link.i - 1].lower_ == "such"):

@@ -110,9 +110,9 @@ class _Lists:
         self._first: dict[int, int] = {}  # token -> the first token of its coordination
         self._labels: dict[int, Counter[str]] = defaultdict(Counter)
         for i, label in by_root.items():
-            self._labels[self._first_of(i)][label] += 1
+            self._labels[self.first_of(i)][label] += 1
 
-    def _first_of(self, i: int) -> int:
+    def first_of(self, i: int) -> int:
         """The head of the coordination token `i` is in, climbing `conj` links; each link
         is climbed once in the whole article."""
         doc, path = self._doc, []
@@ -127,7 +127,7 @@ class _Lists:
     def others(self, span: Span) -> Counter[str]:
         """The labels of the other names in the list of `span`, with their counts."""
         root = span.root.i
-        others = self._labels[self._first_of(root)].copy()
+        others = self._labels[self.first_of(root)].copy()
         if root in self._by_root:
             others[self._by_root[root]] -= 1  # the name itself is no other name
         return +others  # only the labels some other name has
