@@ -63,6 +63,17 @@ ORG_KIND_NOUNS = _words(
     magazine website
     """
 )
+# Kinds of organisation a name is said to be one of (`clubs like Everton`, `the Premiership
+# club`), besides those: not read right before a name, where they often open a clause
+# (`the centrist organization Bill Clinton used`, `the club Smith joined`).
+ORG_CLASS_NOUNS = ORG_KIND_NOUNS | _words("club studio university organisation organization")
+# Kinds of made thing (`browsers such as Firefox`, `a speed test called Linpack`).
+PRODUCT_KIND_NOUNS = _words(
+    """
+    browser software program application device console handset phone gadget virus worm
+    product service engine chip processor benchmark test format
+    """
+)
 
 
 # Titles that are also common first names or name parts; stripped only when the
@@ -158,7 +169,9 @@ SETTLEMENT_NOUNS = TOWN_NOUNS | _words(
 AREA_NOUNS = _words("region area valley desert peninsula island islands coast")
 
 
-FACILITY_NOUNS = _words("airbase base airport port harbour harbor bridge stadium prison camp")
+FACILITY_NOUNS = _words(
+    "airbase base airport port harbour harbor bridge stadium prison camp station"
+)
 
 
 DEMONYM_ENDINGS = ("an", "ans", "ese", "ish", "i", "ic", "ch", "ean")

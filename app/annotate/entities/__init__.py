@@ -26,17 +26,19 @@ from app.annotate.document import not_article_text
 from app.annotate.entities.gazetteer import lookup_place
 from app.annotate.entities.grouping import _acronym_mentions, _build_entities, _group
 from app.annotate.entities.junk import (
+    NameLists,
     TeamSheets,
     _common_word_alone,
     _credit_mentions,
     _headings_by_start,
+    _headline_word_alone,
     _is_junk,
     _joined_names,
     _lone_opening_word,
     _shouted_alone,
     _unsupported_single_name,
 )
-from app.annotate.entities.labels import _settle_labels
+from app.annotate.entities.labels import _settle_labels, _ThingNames
 from app.annotate.entities.mentions import (
     KEPT_LABELS,
     LABEL_RANK,
@@ -140,11 +142,17 @@ def extract_entities(doc: Doc, structure: Structure, *, text: str | None = None)
     surnames = frozenset(
         f.split()[-1] for g in groups if g.label == "PERSON" for f in g.forms if "-" not in f
     )
+    lists = NameLists(doc, groups)
+    things = _ThingNames(groups, context.lower_words)
+    # Headlines over a text: a text of one line is its own title, with nothing under it.
+    headlines = [(b.start, b.end) for b in headings.values()] if structure.paragraphs else []
     for group in groups:
-        if _shouted_alone(group, text) or _unsupported_single_name(group, doc, team_sheets):
+        if _shouted_alone(group, text) or _unsupported_single_name(group, doc, team_sheets, lists):
             group.label = "ORG"
-            for m in group.mentions:
-                m.label = "ORG"
+        # `Baikal` when the article names `Baikal Finance Group`.
+        group.label = things.label(group, doc) or group.label
+        for m in group.mentions:
+            m.label = group.label
         if group.label == "PERSON" and credits:
             # A photographer took the picture; the article does not mention them.
             group.mentions = [m for m in group.mentions if not credits.overlaps(m.start, m.end)]
@@ -157,5 +165,6 @@ def extract_entities(doc: Doc, structure: Structure, *, text: str | None = None)
             and not _lone_opening_word(g, doc, context)
             and not _common_word_alone(g, context)
             and not _joined_names(g, surnames)
+            and not _headline_word_alone(g, text, headlines)
         ]
     )

@@ -8,7 +8,14 @@ from bisect import bisect_left
 from spacy.tokens import Doc, Span, Token
 
 from app.annotate.entities.gazetteer import fold, lookup_place
-from app.annotate.entities.mentions import QUOTE_CHARS, _DocContext, _Group, _Mention
+from app.annotate.entities.mentions import (
+    PLACE_LABELS,
+    QUOTE_CHARS,
+    _DocContext,
+    _Group,
+    _Lists,
+    _Mention,
+)
 from app.annotate.lexicon import (
     HONORIFICS,
     PAGE_FURNITURE,
@@ -90,24 +97,78 @@ def _lone_opening_word(group: _Group, doc: Doc, context: _DocContext) -> bool:
     return not (token.dep_ in SUBJECT_DEPS and token.head.lemma_.lower() in PERSON_SPEECH_VERBS)
 
 
-def _unsupported_single_name(group: _Group, doc: Doc, team_sheets: TeamSheets) -> bool:
+def _unsupported_single_name(
+    group: _Group, doc: Doc, team_sheets: TeamSheets, lists: NameLists
+) -> bool:
     """A "person" only ever named by one word, where nothing in the article shows a person:
     `Twitter`, `Linpack`, `Festen`. News introduces people by their full name, and a
     surname alone has its support: a title (`Lord Falconer`), a first name the model left
     out (`Bob [Murray]`), a verb it is the subject of, a list or a team sheet of names, an
     apposition (`his wife, Laura`), a noun it qualifies (`the Obama administration`),
-    an age (`Bigbee, 59,`)."""
+    an age (`Bigbee, 59,`). A list is no support when every other name in it is a thing
+    (`Heathrow and Gatwick`, `stations such as Kings Cross and Euston`)."""
     if group.label != "PERSON" or any(" " in f for f in group.forms):
         return False
     # Named once, a first name or a nickname in passing (`rock like Jimi`) has no more
-    # support than a product does: it stays, so no person named once is lost.
+    # support than a product does: it stays, so no person named once is lost, unless it
+    # is listed among things and nothing else shows a person.
     if len(group.mentions) < 2:
-        return False
-    return not any(_person_support(doc, m, team_sheets) for m in group.mentions)
+        return any(
+            lists.among_things(span) and not _person_support(doc, m, team_sheets, lists)
+            for m in group.mentions
+            if (span := _span_of(doc, m)) is not None
+        )
+    return not any(_person_support(doc, m, team_sheets, lists) for m in group.mentions)
 
 
-def _person_support(doc: Doc, mention: _Mention, team_sheets: TeamSheets) -> bool:
-    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+def _span_of(doc: Doc, mention: _Mention) -> Span | None:
+    return doc.char_span(mention.start, mention.end, alignment_mode="expand")
+
+
+class NameLists:
+    """The lists of names of the article (coordinations: `Heathrow, Gatwick, Edinburgh
+    and Glasgow`), with the labels of the groups their names are in, to tell a list of
+    things from a list that holds people: a list of names holds one kind of thing."""
+
+    def __init__(self, doc: Doc, groups: list[_Group]) -> None:
+        by_root: dict[int, str] = {}
+        # People, and things the article settles on their own: named twice or more
+        # under one label, or places the gazetteer knows and the model calls places
+        # (not a first name that is also a town's: `two daughters, Elizabeth and Carol`).
+        sure: dict[int, str] = {}
+        model_places = {(e.start_char, e.end_char) for e in doc.ents if e.label_ in PLACE_LABELS}
+        for group in groups:
+            settled = len(group.mentions) >= 2 or (
+                group.label in PLACE_LABELS
+                and any(_known_place(f) for f in group.forms)
+                and any((m.start, m.end) in model_places for m in group.mentions)
+            )
+            for m in group.mentions:
+                span = _span_of(doc, m)
+                if span is not None:
+                    by_root[span.root.i] = group.label
+                    if group.label == "PERSON" or settled:
+                        sure[span.root.i] = group.label
+        self._all = _Lists(doc, by_root)
+        self._sure = _Lists(doc, sure)
+
+    def among_things(self, span: Span) -> bool:
+        """Whether the other names of the list of `span` are all things: two or more of
+        one label, or things settled on their own (the model that takes one name of a list
+        for a person mislabels its neighbours too, each in its own way)."""
+        others = self._all.others(span)
+        if not others or "PERSON" in others:
+            return False
+        return others.most_common(1)[0][1] >= 2 or self._sure.others(span).total() == others.total()
+
+
+def _known_place(name: str) -> bool:
+    place = lookup_place(name)
+    return place is not None and place.is_strong
+
+
+def _person_support(doc: Doc, mention: _Mention, team_sheets: TeamSheets, lists: NameLists) -> bool:
+    span = _span_of(doc, mention)
     if span is None:
         return True  # nothing to judge by: keep
     prev = doc[span.start - 1] if span.start > 0 else None
@@ -121,9 +182,13 @@ def _person_support(doc: Doc, mention: _Mention, team_sheets: TeamSheets) -> boo
         and not prev.is_sent_start
     ):
         return True
-    if root.dep_ in ("nsubj", "nsubjpass", "conj", "appos", "compound", "poss"):
+    if root.dep_ in ("nsubj", "nsubjpass", "appos", "compound", "poss"):
         return True
-    if any(c.dep_ in ("conj", "appos") for c in root.children):
+    if any(c.dep_ == "appos" for c in root.children):
+        return True
+    if (
+        root.dep_ == "conj" or any(c.dep_ == "conj" for c in root.children)
+    ) and not lists.among_things(span):
         return True
     if (
         nxt is not None
@@ -185,6 +250,24 @@ def _common_word_alone(group: _Group, context: _DocContext) -> bool:
         and len(group.forms) == 1
         and all(w.lower() in context.lower_words for w in group.forms[0].split())
     )
+
+
+def _headline_word_alone(group: _Group, text: str, headlines: list[tuple[int, int]]) -> bool:
+    """A "person" named by one word in a headline only, a word the rest of the article
+    never writes (`Johnson uncertain about Euro bid`): news names the people of its
+    headlines again in the text, by their full name or their surname."""
+    if not headlines or group.label != "PERSON" or any(" " in f for f in group.forms):
+        return False
+    inside = Ranges(headlines)
+    if not all(inside.overlaps(m.start, m.end) for m in group.mentions):
+        return False
+    word = re.compile(rf"\b(?:{'|'.join(map(re.escape, group.forms))})\b")
+    pos = 0
+    for start, end in sorted(headlines):
+        if word.search(text, pos, start):
+            return False
+        pos = max(pos, end)
+    return not word.search(text, pos)
 
 
 def _shouted_alone(group: _Group, text: str) -> bool:

@@ -11,16 +11,30 @@ from spacy.tokens import Doc, Span, Token
 
 from app.annotate.entities.gazetteer import Place, lookup_place
 from app.annotate.entities.junk import SUBJECT_DEPS
-from app.annotate.entities.mentions import LABEL_RANK, PLACE_LABELS, _DocContext, _Mention
+from app.annotate.entities.mentions import (
+    LABEL_RANK,
+    PLACE_LABELS,
+    _DocContext,
+    _Group,
+    _Lists,
+    _Mention,
+)
 from app.annotate.lexicon import (
     AREA_NOUNS,
+    COMPANY_SUFFIXES,
     DEMONYM_ENDINGS,
     FACILITY_NOUNS,
+    HONORIFICS,
     LOCATIVES,
+    NAMING_WORDS,
+    ORG_CLASS_NOUNS,
     ORG_KIND_NOUNS,
+    PERSON_SPEECH_VERBS,
     PERSON_TITLES,
     PLURAL_VERBS,
+    PRODUCT_KIND_NOUNS,
     SETTLEMENT_NOUNS,
+    TITLES,
     TOWN_NOUNS,
     WORK_KIND_NOUNS,
 )
@@ -34,6 +48,10 @@ NAMED_ALONE_CITY = 100_000
 VERSION = re.compile(r"(?<=[\w'’\-])/(?:[A-Z]|\d+)(?![\w/])")
 # `Oscar-winning`: a name joined by a hyphen to a word in lower case.
 MODIFIER_AFTER = re.compile(r"-[a-z]")
+# At most this many tokens between `follow` and `on` (`Follow Jane A. Doe on`).
+FOLLOW_REACH = 5
+# Numbers after a name below this are a sequel's or a version's (`Xbox 2`, `Hot 100`).
+SEQUEL_LIMIT = 100
 # The votes the other names of a list give a name: as much as two mentions of its own.
 LIST_VOTES = 2
 # A first name and a surname, perhaps a middle name: capitalised words, no figures or `&`.
@@ -50,6 +68,7 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
     # the name is, which outweighs the model's guesses at its other mentions.
     kind_cue: dict[str, str] = {}
     modifier: Counter[str] = Counter()  # `Oscar-winning`: joined to a word after it
+    plural: Counter[str] = Counter()  # one word the tagger reads as a plural common noun
     seen: Counter[str] = Counter(m.text for m in mentions)
     for name in _versioned_names(text):
         kind_cue[name] = "PRODUCT"  # `Blue Gene/L`: a model of a machine, wherever written
@@ -80,8 +99,20 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
             kind = _kind_before(doc[span.start - 1])
             if kind is not None:
                 kind_cue.setdefault(m.text, kind)
+        if m.label == "PERSON":
+            kind = _kind_after(span)
+            if kind is not None:
+                votes[m.text][kind] += 3  # a vote, not the last word: `the Clinton campaign`
+        # Whatever this mention's label: the kind tells what the name is everywhere.
+        kind = _kind_of_class(span, doc[lists.first_of(span.root.i)])
+        if kind is not None:
+            kind_cue.setdefault(m.text, kind)
+        if m.label == "PERSON" and _numbered(span):
+            kind_cue.setdefault(m.text, "PRODUCT")  # `Spider-Man 2`, `Xbox 2`
         if m.label == "PERSON" and MODIFIER_AFTER.match(text, m.end):
             modifier[m.text] += 1
+        if len(span) == 1 and span[0].tag_ == "NNS":
+            plural[m.text] += 1
         cue = _context_label(span, m.label, dependents)
         if cue is not None:
             votes[m.text][cue] += 3
@@ -98,6 +129,11 @@ def _settle_labels(doc: Doc, mentions: list[_Mention], context: _DocContext) -> 
         elif label == "PERSON" and " " not in text and 2 <= modifier[text] == seen[text]:
             # Only ever part of a compound word (`Oscar-winner`, `Oscar-winning actress`).
             label = "EVENT"
+        elif label == "PERSON" and plural[text] == seen[text]:
+            # Read as a plural common noun wherever written, a word names many: a team, a
+            # band, a show (`while Spurs entertain Brighton`, `Housewives lift ratings`).
+            # The tagger reads a surname so now and then (`Sanders`): not everywhere.
+            label = "ORG"
         place = lookup_place(text)
         if place is not None and place.is_strong and label not in PLACE_LABELS:
             place_votes = sum(v[x] for x in PLACE_LABELS)
@@ -148,50 +184,6 @@ def _versioned_names(text: str) -> set[str]:
     return found
 
 
-class _Lists:
-    """The labels of the names in each list of the article (`Will Smith, Kevin Spacey and
-    Keanu Reeves`), counted once for the whole article: a list of thousands of names is not
-    read again for each of its names.
-
-    A list is a coordination: its first name, and every name joined to it by `conj` links.
-    """
-
-    def __init__(self, doc: Doc, by_root: dict[int, str]) -> None:
-        self._doc = doc
-        self._by_root = by_root  # a mention's label, by the token its span is rooted in
-        self._first: dict[int, int] = {}  # token -> the first token of its coordination
-        self._labels: dict[int, Counter[str]] = defaultdict(Counter)
-        for i, label in by_root.items():
-            self._labels[self._first_of(i)][label] += 1
-
-    def _first_of(self, i: int) -> int:
-        """The head of the coordination token `i` is in, climbing `conj` links; each link
-        is climbed once in the whole article."""
-        doc, path = self._doc, []
-        while i not in self._first and doc[i].dep_ == "conj" and doc[i].head.i != i:
-            path.append(i)
-            i = doc[i].head.i
-        first = self._first.get(i, i)
-        for j in [*path, i]:
-            self._first[j] = first
-        return first
-
-    def label(self, span: Span) -> str | None:
-        """The label most of the other names in the list of `span` share, when at least
-        two do and no more than one differs."""
-        root = span.root.i
-        others = self._labels[self._first_of(root)].copy()
-        if root in self._by_root:
-            others[self._by_root[root]] -= 1  # the name itself is no other name
-        others = +others  # only the labels some other name has
-        if not others:
-            return None
-        # Ties make no difference: two labels with as many names each leave more than
-        # one name differing, or have fewer than two names each.
-        label, count = others.most_common(1)[0]
-        return label if count >= 2 and sum(others.values()) - count <= 1 else None
-
-
 def _top(votes: Counter[str]) -> str:
     return max(votes, key=lambda label: (votes[label], -LABEL_RANK[label]))
 
@@ -208,6 +200,10 @@ def _context_label(span: Span, label: str, dependents: _Dependents) -> str | Non
         return "PERSON"
     if label == "PERSON" and _the_before(span):
         return "ORG"  # `the Beatles`, `The Cloud`: a person's name takes no article
+    if label == "PERSON" and _followed_on(span):
+        return "ORG"
+    if label == "PERSON" and _maker_of_numbered(span):
+        return "ORG"
     if label == "PERSON" and _plural_subject(span, dependents):
         return "ORG"
     if span.end < len(doc) and label != "NORP":
@@ -218,6 +214,8 @@ def _context_label(span: Span, label: str, dependents: _Dependents) -> str | Non
         head = doc[span.start - 2].lower_
         if head in SETTLEMENT_NOUNS:
             return "GPE"
+        if head in AREA_NOUNS and label not in PLACE_LABELS:
+            return "LOC"  # `off the coast of Montauk`: a place, of whatever kind
     # `Jufra, an airbase near ...`
     if span.end + 2 < len(doc) and doc[span.end].text == ",":
         det = doc[span.end + 1]
@@ -245,6 +243,60 @@ def _kind_before(prev: Token) -> str | None:
     if prev.lower_ in ORG_KIND_NOUNS:
         return "ORG"
     return None
+
+
+def _kind_after(span: Span) -> str | None:
+    """The label a common noun right after a one-word name that qualifies it calls for:
+    `the Herald newspaper`, `the Firefox browser`, `the Slammer worm` (a noun in lower
+    case the name is a compound of). Only kinds of organisation or made thing: a work is
+    as often a person's (`the latest Eminem album`), and so is a full name's kind (`Ray
+    Charles studio`). It is a vote, not the last word: an organisation may be a person's
+    too (`the Clinton organization`)."""
+    doc = span.doc
+    if len(span) != 1 or span.end >= len(doc):
+        return None
+    after = doc[span.end]
+    if span.root.dep_ != "compound" or span.root.head.i != after.i or not after.is_lower:
+        return None
+    kind = after.lemma_.lower()
+    if kind in ORG_CLASS_NOUNS:
+        return "ORG"
+    return "PRODUCT" if kind in PRODUCT_KIND_NOUNS else None
+
+
+# The label a kind of thing calls for, for a name said to be one of them.
+_KINDS = (
+    (WORK_KIND_NOUNS, "WORK_OF_ART"),
+    (ORG_CLASS_NOUNS, "ORG"),
+    (PRODUCT_KIND_NOUNS, "PRODUCT"),
+    (FACILITY_NOUNS, "FAC"),
+    (SETTLEMENT_NOUNS, "GPE"),
+    (AREA_NOUNS, "LOC"),
+)
+
+
+def _kind_of_class(span: Span, first: Token) -> str | None:
+    """The label the kind a name is said to be one of calls for: `browsers such as
+    Opera and Firefox`, `clubs like Everton`, `universities, including Duke`, `a speed
+    test called Linpack` (a common noun in lower case, then `such as`, `like`,
+    `including` or a naming word). Only plural kinds take `including`: `the band,
+    including Tom Chaplin` names a member. `first` is the first name of the list the
+    name is in (`such as Kings Cross and Euston`), the name itself when in none."""
+    link = first.head
+    if first.dep_ == "pobj" and link.lower_ in ("as", "like", "including"):
+        if link.lower_ == "as" and not (link.i > 0 and link.doc[link.i - 1].lower_ == "such"):
+            return None
+        noun = link.head
+        if link.lower_ == "including" and noun.tag_ != "NNS":
+            return None
+    elif link.lower_ in NAMING_WORDS and link.dep_ == "acl" and first.i > link.i:
+        noun = link.head
+    else:
+        return None
+    if noun.pos_ != "NOUN" or not noun.is_lower:
+        return None
+    kind = noun.lemma_.lower()
+    return next((label for nouns, label in _KINDS if kind in nouns), None)
 
 
 def _the_before(span: Span) -> bool:
@@ -303,3 +355,99 @@ class _Dependents:
             if head != token.i:  # the root of a sentence is no dependent
                 found.add(head)
         return cls(frozenset(coordinated), frozenset(plural_auxiliary))
+
+
+class _ThingNames:
+    """The first words of the article's names of things that read as a kind of thing
+    after that word (`Baikal Finance Group`, `Cairn Energy`: a company suffix last, or
+    words the article also writes in lower case), by the label of the thing.
+
+    A one-word "person" named by such a first word is that thing's short form (`Baikal
+    paid ...`), unless some person's full name holds the word (`Tom Cairn`).
+    """
+
+    def __init__(self, groups: list[_Group], lower_words: frozenset[str]) -> None:
+        found: dict[str, str] = {}
+        person_words: set[str] = set()
+        for group in groups:
+            for form in group.forms:
+                words = form.split()
+                if len(words) < 2:
+                    continue
+                if group.label == "PERSON":
+                    person_words.update(words)
+                elif words[-1].lower() in COMPANY_SUFFIXES or (
+                    group.label != "ORG" and all(w.lower() in lower_words for w in words[1:])
+                ):
+                    found.setdefault(words[0], group.label)
+        self._labels = {w: label for w, label in found.items() if w not in person_words}
+
+    def label(self, group: _Group, doc: Doc) -> str | None:
+        """The label of the thing a one-word "person" is the short form of, if it is one
+        and no mention of it shows a person (a title before it, a speech verb after)."""
+        if group.label != "PERSON" or not self._labels or any(" " in f for f in group.forms):
+            return None
+        label = next((self._labels[f] for f in group.forms if f in self._labels), None)
+        if label is None or any(_named_as_person(doc, m) for m in group.mentions):
+            return None
+        return label
+
+
+def _named_as_person(doc: Doc, mention: _Mention) -> bool:
+    """Whether a title or a form of address comes before the mention (`Mr Baikal`), or it
+    is the subject of a verb only a person's speech takes (`Baikal said`)."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return True  # nothing to judge by: a person still
+    if span.start > 0:
+        prev = doc[span.start - 1].lower_
+        if prev.rstrip(".") in TITLES or prev in HONORIFICS:
+            return True
+    root = span.root
+    return root.dep_ in SUBJECT_DEPS and root.head.lemma_.lower() in PERSON_SPEECH_VERBS
+
+
+def _followed_on(span: Span) -> bool:
+    """Whether the name is where someone is followed: `Follow Jane Doe on Twitter`, `you
+    can follow us on Instagram`, a network, not a person."""
+    root = span.root
+    on = root.head
+    if root.dep_ != "pobj" or on.lower_ != "on":
+        return False
+    # `follow` and its object just before `on`: not `following a run of bets on Scott`.
+    start = max(on.sent.start, on.i - FOLLOW_REACH)
+    return any(t.lemma_.lower() == "follow" for t in span.doc[start : on.i])
+
+
+def _maker_of_numbered(span: Span) -> bool:
+    """Whether a one-word name owns a name with a sequel's or a version's number: the
+    maker of a product (`Konami's Pro Evolution Soccer 4`, `Sony's PlayStation 2`). A
+    person's full name owns such titles too (`Tony Hawk's Underground 2`) and is left
+    alone; a person's surname alone takes the label of their full name's group."""
+    root = span.root
+    if len(span) != 1 or root.dep_ != "poss" or root.head.pos_ != "PROPN":
+        return False
+    return any(
+        c.dep_ == "nummod" and c.text.isdigit() and int(c.text) < SEQUEL_LIMIT
+        for c in root.head.children
+    )
+
+
+def _numbered(span: Span) -> bool:
+    """Whether a number the parse attaches to the name follows it, then a word: a
+    sequel, a version, a chart (`Spider-Man 2 triumphed`, `Xbox 2 will`, `its Billboard
+    Hot 100 chart`), not a person. A minute of play or a score closes a bracket or a
+    clause, or another number, `not` or `and` follows (`Drogba 107)`, `Els 67 70`,
+    `Russell 56 not out`, `Kasich 2, Rubio 3 and Trump last`); a larger number is a name's only before a common noun in
+    lower case (`Film 2005 presenter`, not `Andre 3000 and Big Boi`)."""
+    doc = span.doc
+    if span.end + 1 >= len(doc):
+        return False
+    number, after = doc[span.end], doc[span.end + 1]
+    return (
+        number.text.isdigit()
+        and span.start <= number.head.i < span.end
+        and after.is_alpha
+        and after.pos_ not in ("PART", "CCONJ")
+        and (int(number.text) < SEQUEL_LIMIT or after.pos_ == "NOUN" and after.is_lower)
+    )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import string
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from app.annotate.ranges import Ranges
 from app.annotate.types import EntityType
@@ -94,3 +94,51 @@ class _Group:
     @property
     def first(self) -> int:
         return min(m.start for m in self.mentions)
+
+
+class _Lists:
+    """The labels of the names in each list of the article (`Will Smith, Kevin Spacey and
+    Keanu Reeves`), counted once for the whole article: a list of thousands of names is not
+    read again for each of its names.
+
+    A list is a coordination: its first name, and every name joined to it by `conj` links.
+    """
+
+    def __init__(self, doc: Doc, by_root: dict[int, str]) -> None:
+        self._doc = doc
+        self._by_root = by_root  # a mention's label, by the token its span is rooted in
+        self._first: dict[int, int] = {}  # token -> the first token of its coordination
+        self._labels: dict[int, Counter[str]] = defaultdict(Counter)
+        for i, label in by_root.items():
+            self._labels[self.first_of(i)][label] += 1
+
+    def first_of(self, i: int) -> int:
+        """The head of the coordination token `i` is in, climbing `conj` links; each link
+        is climbed once in the whole article."""
+        doc, path = self._doc, []
+        while i not in self._first and doc[i].dep_ == "conj" and doc[i].head.i != i:
+            path.append(i)
+            i = doc[i].head.i
+        first = self._first.get(i, i)
+        for j in [*path, i]:
+            self._first[j] = first
+        return first
+
+    def others(self, span: Span) -> Counter[str]:
+        """The labels of the other names in the list of `span`, with their counts."""
+        root = span.root.i
+        others = self._labels[self.first_of(root)].copy()
+        if root in self._by_root:
+            others[self._by_root[root]] -= 1  # the name itself is no other name
+        return +others  # only the labels some other name has
+
+    def label(self, span: Span) -> str | None:
+        """The label most of the other names in the list of `span` share, when at least
+        two do and no more than one differs."""
+        others = self.others(span)
+        if not others:
+            return None
+        # Ties make no difference: two labels with as many names each leave more than
+        # one name differing, or have fewer than two names each.
+        label, count = others.most_common(1)[0]
+        return label if count >= 2 and sum(others.values()) - count <= 1 else None
