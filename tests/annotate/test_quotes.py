@@ -1201,9 +1201,25 @@ def test_a_quoted_word_inside_a_reported_clause_is_its_speakers(quotes_of):
 
 
 @pytest.mark.nlp
-def test_a_quoted_title_inside_a_reported_clause_is_no_quote(quotes_of):
-    text = "Vote.\n\nMaria Lopez said she watched \u201cThe Morning Show\u201d with her students."
-    assert not [q for q, _ in quotes_of(text) if q.kind is QuoteKind.partial]
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Maria Lopez said she watched \u201cThe Morning Show\u201d with her students.",
+        "Maria Lopez said the city's new budget was discussed on RTE's \u201cMorning Ireland.\u201d",
+        "Maria Lopez said the \u201cRemain\u201d campaign had failed to reach older voters.",
+        "Maria Lopez said she read the 2009 book \u201cDown the River\u201d twice last year.",
+    ],
+)
+def test_a_name_quoted_inside_a_reported_clause_is_no_quote(quotes_of, sentence):
+    assert not [q for q, _ in quotes_of("Vote.\n\n" + sentence) if q.kind is QuoteKind.partial]
+
+
+@pytest.mark.nlp
+def test_a_capitalised_word_quoted_inside_a_reported_clause_is_the_speakers(quotes_of):
+    text = "Vote.\n\nMaria Lopez said the plan would lead to another \u201cCatastrophe.\u201d"
+    found = _only(quotes_of(text), QuoteKind.partial)
+    assert [q.text.rstrip(".") for q, _ in found] == ["Catastrophe"]
+    assert found[0][1] == "Maria Lopez"
 
 
 @pytest.mark.nlp

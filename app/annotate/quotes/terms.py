@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
+from spacy.tokens import Doc
+
+from app.annotate.lexicon import NAMING_WORDS, WORK_KIND_NOUNS
+from app.annotate.quotes.attribution import _is_title
 from app.annotate.quotes.context import Attribution, QuoteContext
 from app.annotate.quotes.marks import MarkedQuote
 from app.annotate.types import QuoteKind
@@ -25,8 +29,9 @@ def quoted_terms(
     left_out: list[tuple[MarkedQuote, bool]],
     found: list[Attribution],
 ) -> list[Attribution]:
-    """A partial quote for each quotation in `left_out` (each with whether it names a
-    work) that lies inside a reported clause of `found`, with that clause's speaker."""
+    """A partial quote for each quotation in `left_out` (each with whether it names
+    something where it stands) that lies inside a reported clause of `found`, with that
+    clause's speaker."""
     clauses = sorted(
         (f for f in found if f.kind is QuoteKind.indirect and f.speaker is not None),
         key=lambda f: f.start,
@@ -57,3 +62,40 @@ def _ends_within(text: str, q: MarkedQuote, clause: Attribution) -> bool:
     if q.end <= clause.end:
         return True
     return not text[clause.end : q.end].strip("".join(_CLOSING))
+
+
+def names_something_here(doc: Doc, first: int, last: int) -> bool:
+    """Quoted words that name something where they stand, not words anyone said: after
+    "titled", "called"... or a kind of work ("the 1969 book 'The Tragedy of ...'"); a
+    title-cased name owned by someone ("CNN's 'New Day'") or before a common noun ("the
+    'Leave' campaign"); a nickname inside a name (Jesus "Chuy" Garcia); a work of art."""
+    words = [t for t in doc[first + 1 : last] if t.is_alpha]
+    if words and all(t.ent_type_ == "WORK_OF_ART" for t in words):
+        return True
+    i = first - 1
+    while i >= 0 and (doc[i].is_punct or doc[i].is_space):
+        i -= 1
+    before = doc[i] if i >= 0 else None
+    if before is not None and (
+        before.lower_ in NAMING_WORDS or before.lemma_.lower() in WORK_KIND_NOUNS
+    ):
+        return True
+    if not _is_title(doc, first, last):
+        return False
+    after = doc[last + 1] if last + 1 < len(doc) else None
+    if before is not None and before.tag_ == "POS":
+        return True
+    if (
+        after is not None
+        and after.pos_ == "NOUN"
+        and after.is_lower
+        and not any(t.text in (",", "!", "?") for t in doc[first + 1 : last])
+    ):
+        return True  # a name has no clause inside it: 'an "Oh, no" moment' is words said
+    return (
+        before is not None
+        and after is not None
+        and before.pos_ == "PROPN"
+        and after.pos_ == "PROPN"
+        and i == first - 1
+    )
