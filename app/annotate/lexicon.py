@@ -269,6 +269,8 @@ NOT_SOURCE_TYPES = _words("DATE TIME PERCENT MONEY QUANTITY CARDINAL ORDINAL GPE
 
 # -- parse labels ------------------------------------------------------------------------
 
+# Tags of a verb that has, or needs, a subject of its own ("said", "says", "would").
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 # Dependency labels of a verb's subject.
 SUBJECT_DEPS = _words("nsubj nsubjpass")
 # A clause's own subject, the dummy "it" and "there" included ("there is no deal").

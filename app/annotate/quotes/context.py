@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Token
 from app.annotate.document import not_article_text
 from app.annotate.lexicon import (
     AGENT_SUFFIXES,
+    FINITE_TAGS,
     NAME_PART_DEPS,
     NOMINAL_POS,
     NOT_SOURCE_TYPES,
@@ -41,9 +42,6 @@ class Attribution:
     floating: bool = False  # takes the speaker of the previous paragraph
     key: str | None = None
 
-
-# Tags of a verb that has, or needs, a subject of its own ("said", "says").
-FINITE_VERB_TAGS = frozenset({"VBD", "VBZ", "VBP"})
 
 # Quotation marks a token may carry glued to a word.
 QUOTE_MARKS = ('"', "“", "”")
@@ -107,7 +105,7 @@ def cue_and_speaker(
         # "X seemed ready to riff on it, telling the crowd, '...'": the participle
         # hangs from the clause before its comma, whatever the parse says.
         subject = _clause_subject_before(art, verb.i - 1)
-    if subject is None and verb.tag_ in FINITE_VERB_TAGS and verb.i > 0:
+    if subject is None and verb.tag_ in FINITE_TAGS and verb.i > 0:
         # "Speaking at ..., former president Bill Clinton said ...", the name parsed into
         # the phrase before it: the noun right before a finite verb without a subject is it.
         before = art.doc[verb.i - 1]

@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Token
 from app.annotate.lexicon import (
     CLAUSE_SUBJECT_DEPS,
     CLAUSE_VERBS,
+    FINITE_TAGS,
     HEARER_VERBS,
     REPORTING_VERBS,
     REQUEST_VERBS,
@@ -36,7 +37,6 @@ log = logging.getLogger(__name__)
 
 
 CLAUSE_TRAILERS = frozenset(" :,;—–-\n\"“”'")
-FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 CLAUSE_STARTS = frozenset({"DET", "PRON", "PROPN", "NOUN", "ADJ", "NUM"})
 
 
