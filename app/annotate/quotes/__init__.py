@@ -40,7 +40,7 @@ from app.annotate.quotes.marks import pair_marks
 from app.annotate.quotes.reported import fragment_clauses, reported_speech
 from app.annotate.quotes.resolution import _infer_genders, _resolve, _to_quote
 from app.annotate.quotes.speakers import EntityIndex
-from app.annotate.quotes.terms import names_something_here, quoted_terms
+from app.annotate.quotes.terms import quoted_terms
 from app.annotate.types import Entity, Quote, Structure
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def extract_quotes(
         if item is not None:
             found.append(item)
         else:
-            left_out.append((q, names_something_here(art.doc, *spans[n])))
+            left_out.append((q, spans[n]))
     found.extend(reported_speech(art, found))
     found.extend(quoted_terms(art, left_out, found))
     found.extend(fragment_clauses(art, found))

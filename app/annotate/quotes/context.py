@@ -43,6 +43,10 @@ class Attribution:
     key: str | None = None
 
 
+# How many reported clauses opening before some quoted words may hold them: clauses nest
+# a few deep, and those are looked at, not every clause of the article.
+NESTED_CLAUSES = 8
+
 # Quotation marks a token may carry glued to a word.
 QUOTE_MARKS = ('"', "“", "”")
 

@@ -17,6 +17,7 @@ import re
 from bisect import bisect_right
 
 from app.annotate.lexicon import GENERIC_SPEAKERS
+from app.annotate.quotes.context import NESTED_CLAUSES
 from app.annotate.types import Quote, QuoteKind
 
 # A sentence ends between two quotes: a full stop, question or exclamation mark (and the
@@ -126,7 +127,7 @@ def _fold_nested(groups: list[list[Quote]]) -> list[list[Quote]]:
         start, end = min(q.start for q in group), max(q.end for q in group)
         i = bisect_right(starts, start)
         best = None
-        for c_start, c_end, c_key, m in clauses[max(0, i - _NESTED) : i]:
+        for c_start, c_end, c_key, m in clauses[max(0, i - NESTED_CLAUSES) : i]:
             if (
                 m != n
                 and (key is None or c_key == key)
@@ -150,10 +151,6 @@ def _fold_nested(groups: list[list[Quote]]) -> list[list[Quote]]:
         else:
             groups[m].extend(group)
     return out
-
-
-# How many reported clauses opening before some quoted words may hold them.
-_NESTED = 8
 
 
 def _generic(quote: Quote) -> bool:

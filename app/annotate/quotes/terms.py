@@ -14,24 +14,22 @@ from spacy.tokens import Doc
 
 from app.annotate.lexicon import NAMING_WORDS, WORK_KIND_NOUNS
 from app.annotate.quotes.attribution import _is_title
-from app.annotate.quotes.context import Attribution, QuoteContext
+from app.annotate.quotes.context import NESTED_CLAUSES, Attribution, QuoteContext
 from app.annotate.quotes.marks import MarkedQuote
 from app.annotate.types import QuoteKind
 
 # What may close a reported clause after the quoted words end it ('... a "walk-in".').
-_CLOSING = frozenset(" \"”’'.,;:!?)")
-# How many clauses opening before a quotation may hold it (clauses nest a few deep).
-_NESTED = 8
+_CLOSING = " \"”’'.,;:!?)"
 
 
 def quoted_terms(
     art: QuoteContext,
-    left_out: list[tuple[MarkedQuote, bool]],
+    left_out: list[tuple[MarkedQuote, tuple[int, int]]],
     found: list[Attribution],
 ) -> list[Attribution]:
-    """A partial quote for each quotation in `left_out` (each with whether it names
-    something where it stands) that lies inside a reported clause of `found`, with that
-    clause's speaker."""
+    """A partial quote for each quotation in `left_out` (each with its token range, marks
+    included) that lies inside a reported clause of `found` and names nothing where it
+    stands, with that clause's speaker."""
     clauses = sorted(
         (f for f in found if f.kind is QuoteKind.indirect and f.speaker is not None),
         key=lambda f: f.start,
@@ -40,16 +38,18 @@ def quoted_terms(
         return []
     starts = [c.start for c in clauses]
     out = []
-    for q, is_title in left_out:
-        if is_title or q.close_at is None:
+    for q, (first, last) in left_out:
+        if q.close_at is None:
             continue
         i = bisect_right(starts, q.open_at) - 1
         around = None
-        for clause in clauses[max(0, i - _NESTED) : i + 1]:  # the clauses opening before it
+        for clause in clauses[max(0, i - NESTED_CLAUSES) : i + 1]:  # those opening before it
             if _ends_within(art.text, q, clause):
                 around = clause
         if around is None or around.start == q.start:
             continue  # a quotation opening the clause is no fragment of it
+        if names_something_here(art.doc, first, last):
+            continue
         item = Attribution(QuoteKind.partial, q.start, q.end, q.paragraph)
         item.cue, item.cue_lemma, item.speaker = around.cue, around.cue_lemma, around.speaker
         item.key = around.key
@@ -61,7 +61,7 @@ def _ends_within(text: str, q: MarkedQuote, clause: Attribution) -> bool:
     """The quotation ends inside the clause, or closes it with marks and punctuation."""
     if q.end <= clause.end:
         return True
-    return not text[clause.end : q.end].strip("".join(_CLOSING))
+    return not text[clause.end : q.end].strip(_CLOSING)
 
 
 def names_something_here(doc: Doc, first: int, last: int) -> bool:
