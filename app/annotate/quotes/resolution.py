@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
+from spacy.tokens import Token
+
 from app.annotate.lexicon import (
     PERSONAL_PRONOUNS,
     PRONOUN_GENDER,
@@ -43,7 +45,7 @@ def _resolve(art: QuoteContext, found: list[Attribution], index: EntityIndex) ->
         gender = PERSONAL_PRONOUNS.get(head.lower_) if end - start == 1 else None
         if gender is not None:
             item.key = antecedents.find(head.idx, item.paragraph, gender)
-            outer = _reporting_subject(art, head, index)
+            outer = _reporting_subject(art, head, index) if item.key is not None else None
             if outer is not None and outer[1] == item.key:
                 item.speaker = outer[0]
         else:
@@ -57,7 +59,9 @@ def _resolve(art: QuoteContext, found: list[Attribution], index: EntityIndex) ->
                 item.key = index.named(word)
 
 
-def _reporting_subject(art: QuoteContext, pronoun, index: EntityIndex):
+def _reporting_subject(
+    art: QuoteContext, pronoun: Token, index: EntityIndex
+) -> tuple[tuple[int, int], str] | None:
     """ "Lynch said she recalled thinking, '...'": the name reporting a he or she's own
     words around them, with its key: the speaker named, when the two are one person."""
     verb = pronoun.head
