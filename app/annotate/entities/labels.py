@@ -10,7 +10,7 @@ from spacy.attrs import DEP
 from spacy.tokens import Doc, Span, Token
 
 from app.annotate.entities.gazetteer import Place, lookup_place
-from app.annotate.entities.junk import SUBJECT_DEPS
+from app.annotate.entities.junk import SUBJECT_DEPS, _span_of
 from app.annotate.entities.mentions import (
     LABEL_RANK,
     PLACE_LABELS,
@@ -396,7 +396,7 @@ class _ThingNames:
 def _named_as_person(doc: Doc, mention: _Mention) -> bool:
     """Whether a title or a form of address comes before the mention (`Mr Baikal`), or it
     is the subject of a verb only a person's speech takes (`Baikal said`)."""
-    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    span = _span_of(doc, mention)
     if span is None:
         return True  # nothing to judge by: a person still
     if span.start > 0:
@@ -438,8 +438,9 @@ def _numbered(span: Span) -> bool:
     sequel, a version, a chart (`Spider-Man 2 triumphed`, `Xbox 2 will`, `its Billboard
     Hot 100 chart`), not a person. A minute of play or a score closes a bracket or a
     clause, or another number, `not` or `and` follows (`Drogba 107)`, `Els 67 70`,
-    `Russell 56 not out`, `Kasich 2, Rubio 3 and Trump last`); a larger number is a name's only before a common noun in
-    lower case (`Film 2005 presenter`, not `Andre 3000 and Big Boi`)."""
+    `Russell 56 not out`, `Kasich 2, Rubio 3 and Trump last`); a larger number is a
+    name's only before a common noun in lower case (`Film 2005 presenter`, not `Andre
+    3000 and Big Boi`)."""
     doc = span.doc
     if span.end + 1 >= len(doc):
         return False
