@@ -11,10 +11,12 @@ from app.annotate.lexicon import (
     PRONOUN_GENDER,
     RELATIVE_PRONOUNS,
     SUBJECT_DEPS,
+    VERBAL_POS,
 )
 from app.annotate.quotes.context import (
     Attribution,
     QuoteContext,
+    can_voice,
 )
 from app.annotate.quotes.speakers import (
     EntityIndex,
@@ -45,9 +47,13 @@ def _resolve(art: QuoteContext, found: list[Attribution], index: EntityIndex) ->
         gender = PERSONAL_PRONOUNS.get(head.lower_) if end - start == 1 else None
         if gender is not None:
             item.key = antecedents.find(head.idx, item.paragraph, gender)
-            outer = _reporting_subject(art, head, index) if item.key is not None else None
-            if outer is not None and outer[1] == item.key:
-                item.speaker = outer[0]
+            outer = _reporting_subject(art, head, item.key, index) if item.key else None
+            if outer is not None:
+                item.speaker = mention_bounds(outer[0])
+        elif end - start == 1 and head.lower_ in ("it", "they"):
+            outer = _reporting_subject(art, head, None, index)
+            if outer is not None:
+                item.speaker, item.key = mention_bounds(outer[0]), outer[1]
         else:
             c_start, c_end = art.mention_offsets(start, end)
             at = max(head.idx, c_start)
@@ -60,20 +66,42 @@ def _resolve(art: QuoteContext, found: list[Attribution], index: EntityIndex) ->
 
 
 def _reporting_subject(
-    art: QuoteContext, pronoun: Token, index: EntityIndex
-) -> tuple[tuple[int, int], str] | None:
-    """ "Lynch said she recalled thinking, '...'": the name reporting a he or she's own
-    words around them, with its key: the speaker named, when the two are one person."""
-    verb = pronoun.head
-    if pronoun.dep_ not in SUBJECT_DEPS or verb.dep_ != "ccomp" or not is_cue(verb.head):
+    art: QuoteContext, pronoun: Token, key: str | None, index: EntityIndex
+) -> tuple[Token, str | None] | None:
+    """ "Lynch said she recalled thinking, '...'", "Cruz has railed against what he calls
+    '...'": the subject of a clause holding a pronoun's, naming the same one, with its key.
+    A he or she is the person `key`; an it or they (`key` None), a group or a document.
+    The clauses are climbed up to the outermost such subject ("Nor, he said, did he say
+    ..."); one naming someone else, or a coordinated clause, ends the climb."""
+    if pronoun.dep_ not in SUBJECT_DEPS:
         return None
-    outer = subject_of(verb.head)
-    if outer is None or outer.i > pronoun.i or outer.lower_ in PERSONAL_PRONOUNS:
-        return None
-    start, end = mention_bounds(outer)
-    c_start, c_end = art.mention_offsets(start, end)
-    key = index.at(c_start, c_end, prefer=outer.idx)
-    return ((start, end), key) if key is not None else None
+    found = None
+    child = pronoun.head
+    for verb in child.ancestors:
+        if child.dep_ in ("conj", "relcl", "advcl"):
+            break
+        child = verb
+        if verb.pos_ not in VERBAL_POS:
+            continue
+        outer = subject_of(verb)
+        if outer is None or outer.i >= pronoun.i:
+            continue
+        if art.quote_of[outer.i] != -1:
+            break  # the quotation's own words, parsed as holding its cue
+        if outer.lower_ == pronoun.lower_:
+            found = outer, key
+            continue
+        if outer.pos_ == "PRON":
+            break
+        start, end = mention_bounds(outer)
+        c_start, c_end = art.mention_offsets(start, end)
+        at = index.at(c_start, c_end, prefer=outer.idx)
+        if key is not None and at != key:
+            break
+        if key is None and (index.types.get(at) == "PERSON" or not can_voice(outer)):
+            break
+        found = outer, at
+    return found
 
 
 # The role of a person's mention for the he/she after it, the best first.
