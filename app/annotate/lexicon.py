@@ -219,6 +219,8 @@ SPEECH_VERBS = _words(
     refer compare deride ridicule lambaste scold chide extol portray characterize characterise
     rate credit blame"""
 )
+# Verbs that speak with "back" ("fired back", "hit back at"): a reply.
+REPLY_WITH_BACK = _words("fire shoot hit snap strike push")
 # Verbs reporting a statement or a belief as a clause ("X thinks that ..."): indirect cues.
 REPORTING_VERBS = SPEECH_VERBS | _words(
     """
@@ -255,11 +257,17 @@ PEOPLE_NOUNS = TITLES | ROLES | TRADES
 # Who speaks in a sentence without naming anyone ("you can't yell 'fire'", "many call it").
 GENERIC_SPEAKERS = _words("you we one many some people others everyone anyone nobody someone")
 # What else can be quoted saying something: groups and kinds of people, and documents.
-SOURCE_NOUNS = _words(
+# Documents, which their author or publisher has say what they say.
+DOCUMENT_NOUNS = _words(
+    """
+    statement report survey poll study memo letter email ad advertisement video tweet post
+    book editorial website piece article column release clip filing message
+    """
+)
+SOURCE_NOUNS = DOCUMENT_NOUNS | _words(
     """
     friend critic critics supporter opponent author commission committee council board
-    panel campaign group organization organisation agency statement report survey poll
-    study memo letter email ad advertisement video tweet post book editorial website
+    panel campaign group organization organisation agency
     """
 )
 # Endings of nouns naming who does something ("radioman", "leader", "impostor", "analyst").

@@ -97,3 +97,170 @@ def test_a_pronoun_reporting_inside_a_clause_is_named_by_its_subject(nlp, text, 
 def test_a_pronoun_keeps_its_mention_outside_a_report_of_its_own(nlp, text, words, mention):
     quote, _ = _quoted(nlp, text, words)
     assert _mention(quote) == mention
+
+
+@pytest.mark.nlp
+def test_a_name_after_a_heading_and_dash_says_what_its_colon_opens(nlp):
+    text = (
+        "Weekly brief.\n\nPOLLS WERE NOT WRONG, ONLY EARLY - Maria Okafor and Tom Reyes: "
+        "\u201cThe surveys stopped a week before the vote, and the last week moved.\u201d\n\n"
+        "Pollsters agree - Ana Lind: \u201cKeep asking voters until the last day.\u201d"
+    )
+    first, _ = _quoted(nlp, text, "The surveys stopped")
+    second, _ = _quoted(nlp, text, "Keep asking voters")
+    assert _mention(first) in ("Tom Reyes", "Maria Okafor and Tom Reyes")
+    assert _mention(second) == "Ana Lind"
+
+
+@pytest.mark.nlp
+def test_firing_back_is_a_reply(nlp):
+    text = (
+        "Debate.\n\nTom Reyes attacked Okafor, calling her \u201ca failed mayor.\u201d "
+        "Okafor fired back in March, attacking Reyes for \u201cthe greed, the showing off, "
+        "the absurd theatrics\u201d of his campaign."
+    )
+    quote, _ = _quoted(nlp, text, "the greed")
+    assert _mention(quote) == "Okafor"
+    assert quote.cue is not None and quote.cue.text == "fired"
+
+
+@pytest.mark.nlp
+def test_a_participle_after_a_quote_does_not_take_it_from_the_colon_before(nlp):
+    text = (
+        "Debate.\n\nWhen Okafor said the port would close, Tom Reyes fired back "
+        "forcefully: \u201cIf they close it, they will lose the town,\u201d referencing "
+        "the large number of families on the quay."
+    )
+    quote, _ = _quoted(nlp, text, "If they close it")
+    assert _mention(quote) == "Tom Reyes"
+    assert quote.cue is not None and quote.cue.text == "fired"
+
+
+@pytest.mark.nlp
+@pytest.mark.parametrize(
+    ("text", "words", "mention"),
+    [
+        # A place misparsed as a second subject before the name.
+        (
+            "Rally.\n\nTuesday at Baldwin Hall in Berea, OH, after winning the county, "
+            "Gov. Tom Reyes (R-OH), said, \u201cWe are going all the way to the capital.\u201d",
+            "We are going",
+            "Tom Reyes",
+        ),
+        # The name before a party label in brackets, the parse giving the verb no subject.
+        (
+            "Rally.\n\nSaturday at the state party convention Sen. Maria Okafor (D-MA) said "
+            "the governor was a \u201cproven failure\u201d in business.",
+            "proven failure",
+            "Maria Okafor",
+        ),
+    ],
+)
+def test_a_speaker_is_found_past_a_place_or_a_party_label(nlp, text, words, mention):
+    quote, _ = _quoted(nlp, text, words)
+    assert _mention(quote) == mention
+
+
+@pytest.mark.nlp
+@pytest.mark.parametrize(
+    ("text", "words", "mention"),
+    [
+        (
+            "Campaign.\n\nTom Reyes is releasing a new ad that urges voters in the county "
+            "to \u201csend a message\u201d to the harbour board.",
+            "send a message",
+            "Tom Reyes",
+        ),
+        (
+            "Campaign.\n\nThe Harbour Gazette recently ran a piece that noted his "
+            "\u201cport plan would help the big fleets more than the small boats.\u201d",
+            "port plan would help",
+            "The Harbour Gazette",
+        ),
+    ],
+)
+def test_a_document_that_says_something_speaks_for_who_put_it_out(nlp, text, words, mention):
+    quote, _ = _quoted(nlp, text, words)
+    assert _mention(quote) == mention
+
+
+@pytest.mark.nlp
+def test_a_person_who_says_something_speaks_for_themselves(nlp):
+    """Only a document is spoken for: a voter who says something is the speaker."""
+    text = (
+        "Campaign.\n\nTom Reyes met a fisherman who said the port was \u201cdying "
+        "a little more every winter.\u201d"
+    )
+    quote, _ = _quoted(nlp, text, "dying")
+    assert _mention(quote) == "who"
+
+
+def _parsed(nlp, rows: list[tuple[str, str, int, str, str]], ents: list[str] | None = None):
+    """A doc parsed as given: (word, pos, head, dep, tag) per token, the parser's mistakes
+    included, so that a rule is tested on the parse it mends whatever the model does."""
+    from spacy.tokens import Doc
+
+    return Doc(
+        nlp.vocab,
+        words=[r[0] for r in rows],
+        pos=[r[1] for r in rows],
+        heads=[r[2] for r in rows],
+        deps=[r[3] for r in rows],
+        tags=[r[4] for r in rows],
+        ents=ents,
+    )
+
+
+@pytest.mark.nlp
+def test_a_place_misparsed_as_a_second_subject_does_not_speak(nlp):
+    from app.annotate.quotes.speakers import subject_of
+
+    doc = _parsed(
+        nlp,
+        [
+            ("In", "ADP", 8, "prep", "IN"),
+            ("Berea", "PROPN", 0, "pobj", "NNP"),
+            (",", "PUNCT", 8, "punct", ","),
+            ("OH", "PROPN", 8, "nsubj", "NNP"),
+            (",", "PUNCT", 8, "punct", ","),
+            ("Gov.", "PROPN", 7, "compound", "NNP"),
+            ("Tom", "PROPN", 7, "compound", "NNP"),
+            ("Reyes", "PROPN", 8, "nsubj", "NNP"),
+            ("said", "VERB", 8, "ROOT", "VBD"),
+            ("it", "PRON", 10, "nsubj", "PRP"),
+            ("rained", "VERB", 8, "ccomp", "VBD"),
+            (".", "PUNCT", 8, "punct", "."),
+        ],
+        ents=["O", "B-GPE", "O", "B-GPE", "O", "O", "B-PERSON", "I-PERSON", "O", "O", "O", "O"],
+    )
+    assert subject_of(doc[8]).text == "Reyes"
+
+
+@pytest.mark.nlp
+def test_a_verb_left_without_a_subject_takes_the_name_before_its_brackets(nlp):
+    from app.annotate.document import parse_structure
+    from app.annotate.quotes.context import QuoteContext, cue_and_speaker
+
+    doc = _parsed(
+        nlp,
+        [
+            ("Sen.", "PROPN", 2, "compound", "NNP"),
+            ("Ellen", "PROPN", 2, "compound", "NNP"),
+            ("Marsh", "PROPN", 8, "npadvmod", "NNP"),
+            ("(", "PUNCT", 2, "punct", "-LRB-"),
+            ("D", "PROPN", 6, "compound", "NNP"),
+            ("-", "PUNCT", 6, "punct", "HYPH"),
+            ("MA", "PROPN", 2, "appos", "NNP"),
+            (")", "PUNCT", 2, "punct", "-RRB-"),
+            ("said", "VERB", 8, "ROOT", "VBD"),
+            ("it", "PRON", 10, "nsubj", "PRP"),
+            ("failed", "VERB", 8, "ccomp", "VBD"),
+            (".", "PUNCT", 8, "punct", "."),
+        ],
+        ents=["O", "B-PERSON", "I-PERSON"] + ["O"] * 9,
+    )
+    art = QuoteContext(doc, parse_structure(doc.text))
+    cue = cue_and_speaker(art, doc[8])
+    assert cue is not None
+    start, end = cue[2]
+    assert doc[start:end].text == "Ellen Marsh"

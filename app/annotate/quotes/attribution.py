@@ -11,6 +11,7 @@ from app.annotate.lexicon import (
     PERSONAL_PRONOUNS,
     SMALL_WORDS,
     SPEECH_VERBS,
+    SUBJECT_DEPS,
     VERBAL_POS,
 )
 from app.annotate.quotes.context import (
@@ -109,6 +110,8 @@ def _attribute_marked(
 
     lead = text[art.paragraphs[q.paragraph][0] : q.open_at].rstrip()
     opener = lead[-1] if lead else ""
+    if opener == ":":
+        before = _after_dash(doc, before)
     content = text[q.start : q.end]
     sentence_like = content[:1].isupper() or content[:1].isdigit() or not content[:1].isalpha()
     after_cue_verb = bool(before) and is_cue(doc[before[-1]])
@@ -170,7 +173,8 @@ def _attribute_marked(
     if kind is QuoteKind.direct and opener == ":" and before:
         head = _noun_before(doc, before)
         if head is not None:
-            item.speaker = mention_bounds(head)
+            start, end = mention_bounds(head)
+            item.speaker = max(start, before[0]), end
             return item
     if kind is QuoteKind.direct and after and doc[after[0]].text in DASHES:
         # "..." ― Name: the signature of a letter or a social media post.
@@ -396,7 +400,13 @@ def _context_cue(
         after_cues = [i for i in after_cues if _bare(doc[i])]
     # "...: 'France is no longer France,' he claimed": a cue right after a quotation
     # left open by its comma is its own, even after a colon.
-    cue_follows = ends_open and bool(after_cues) and after_cues[0] - after[0] <= 3
+    # Not a participle ("...: '...,' referencing ..."): it tells more of the act before.
+    cue_follows = (
+        ends_open
+        and bool(after_cues)
+        and after_cues[0] - after[0] <= 3
+        and not _participle(doc[after_cues[0]])
+    )
     if before_cues and _introduces_next(art, after):
         # "X responded with, '...?' Y then wrote back, '...'": the words after the
         # quotation run into the next one they introduce.
@@ -437,6 +447,10 @@ def _context_cue(
     return None
 
 
+def _participle(token: Token) -> bool:
+    return token.tag_ == "VBG" and not any(c.dep_ in SUBJECT_DEPS for c in token.children)
+
+
 def _introduces_next(art: QuoteContext, after: list[int]) -> bool:
     """The words `after` a quotation end in a comma or colon right before another one."""
     if not after:
@@ -467,6 +481,18 @@ def _according_to(doc: Doc, tokens: list[int]) -> tuple | None:
             if source is not None:
                 return (i, i + 2), "according to", mention_bounds(source)
     return None
+
+
+def _after_dash(doc: Doc, tokens: list[int]) -> list[int]:
+    """ "Polls not wrong, just early - Mark Blumenthal: '...'": a heading, a dash and the
+    name of who says what the colon opens; the words after the dash, when no verb."""
+    for n in range(len(tokens) - 2, 0, -1):
+        if doc[tokens[n]].text in DASHES and doc[tokens[n]].whitespace_:
+            rest = tokens[n + 1 :]
+            if doc[rest[0]].text[:1].isupper() and not any(doc[i].pos_ in VERBAL_POS for i in rest):
+                return rest
+            break
+    return tokens
 
 
 def _noun_before(doc: Doc, tokens: list[int]) -> Token | None:

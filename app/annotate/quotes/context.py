@@ -113,6 +113,12 @@ def cue_and_speaker(
         # "Speaking at ..., former president Bill Clinton said ...", the name parsed into
         # the phrase before it: the noun right before a finite verb without a subject is it.
         before = art.doc[verb.i - 1]
+        if before.text == ")":
+            # "Sen. Elizabeth Warren (D-MA) said ...": the name before the brackets.
+            opening = next(
+                (t for t in reversed(art.doc[max(0, verb.i - 9) : before.i]) if t.text == "("), None
+            )
+            before = art.doc[opening.i - 1] if opening is not None and opening.i > 0 else before
         if before.pos_ in ("PROPN", "NOUN") and art.quote_of[before.i] == -1:
             subject = before
     if subject is None or art.quote_of[subject.i] != -1:

@@ -9,15 +9,18 @@ from spacy.tokens import Token
 
 from app.annotate.lexicon import (
     CONTACT_VERBS,
+    DOCUMENT_NOUNS,
     HONORIFICS,
     NOMINAL_POS,
     RELATIVE_PRONOUNS,
+    REPLY_WITH_BACK,
     SPEECH_VERBS,
     VERBAL_POS,
 )
 from app.annotate.types import Entity
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "FAC", "LOC"})
+SETTING_LABELS = frozenset({"GPE", "LOC", "DATE", "TIME"})
 
 
 def is_cue(token: Token, lexicon: frozenset[str] = SPEECH_VERBS) -> bool:
@@ -37,6 +40,8 @@ def is_cue(token: Token, lexicon: frozenset[str] = SPEECH_VERBS) -> bool:
             or (c.dep_ == "prep" and c.lower_ in ("for", "on"))
             for c in token.children
         )
+    if lemma in REPLY_WITH_BACK:
+        return any(c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in token.children)
     return lemma in lexicon
 
 
@@ -58,10 +63,20 @@ def subject_of(verb: Token) -> Token | None:
             for c in verb.children
             if c.dep_ in ("nsubj", "csubj") or (climbed and c.dep_ == "nsubjpass")
         ]
+        if len(subjects) > 1:
+            # "Berea, OH, after winning Ohio, Gov. John Kasich said": a place or a day
+            # misparsed as a second subject.
+            named = [c for c in subjects if c.ent_type_ not in SETTING_LABELS]
+            if named and named[0].ent_type_ in ("PERSON", "ORG", "NORP"):
+                subjects = named
         if subjects:
             child = subjects[0]
             if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-                return verb.head
+                # "He released a letter that says ...": who released it speaks.
+                head = verb.head
+                if head.dep_ == "dobj" and head.lemma_.lower() in DOCUMENT_NOUNS:
+                    return subject_of(head.head) or head
+                return head
             return _past_dateline(child, subjects)
         head = verb.head
         if head is verb:
