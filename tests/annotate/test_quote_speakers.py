@@ -264,3 +264,21 @@ def test_a_verb_left_without_a_subject_takes_the_name_before_its_brackets(nlp):
     assert cue is not None
     start, end = cue[2]
     assert doc[start:end].text == "Ellen Marsh"
+
+
+@pytest.mark.nlp
+def test_a_quotation_over_many_paragraphs_is_one(nlp):
+    """Each paragraph re-opens the marks and only the last closes them."""
+    text = (
+        "Letter.\n\nHe then listed the questions:\n\n"
+        '"Has the candidate a record of personal activism?\n\n'
+        '"Is the candidate surrounded by people notable for their commitment?\n\n'
+        '"Are the candidate\u2019s positions solidly conservative?\n\n'
+        '"Can the liberal media destroy any truly conservative candidate?"\n\n'
+        "That was all."
+    )
+    quoted = [q for q, _ in _quotes(nlp, text) if q.kind is not QuoteKind.indirect]
+    assert len(quoted) == 1
+    assert quoted[0].text.startswith("Has the candidate")
+    assert quoted[0].text.endswith("conservative candidate?")
+    assert _mention(quoted[0]) == "He"

@@ -59,7 +59,7 @@ def _merge_continued(art: QuoteContext, marked: list[MarkedQuote]) -> list[Marke
         if (
             prev is not None
             and prev.continues
-            and q.paragraph == prev.paragraph + 1
+            and q.paragraph == art.paragraph_at(prev.end - 1) + 1  # its last paragraph
             and not _cue_after(art, q)
         ):
             out[-1] = MarkedQuote(
