@@ -219,6 +219,8 @@ SPEECH_VERBS = _words(
     refer compare deride ridicule lambaste scold chide extol portray characterize characterise
     rate credit blame"""
 )
+# Verbs whose passive subject is who is spoken to ("was asked by the host, '...'").
+ADDRESSING_VERBS = _words("ask tell question press urge challenge interview")
 # Verbs that speak with "back" ("fired back", "hit back at"): a reply.
 REPLY_WITH_BACK = _words("fire shoot hit snap strike push")
 # Verbs reporting a statement or a belief as a clause ("X thinks that ..."): indirect cues.

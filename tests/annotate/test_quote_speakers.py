@@ -282,3 +282,15 @@ def test_a_quotation_over_many_paragraphs_is_one(nlp):
     assert quoted[0].text.startswith("Has the candidate")
     assert quoted[0].text.endswith("conservative candidate?")
     assert _mention(quoted[0]) == "He"
+
+
+@pytest.mark.nlp
+def test_who_asks_speaks_not_who_is_asked(nlp):
+    text = (
+        "Debate.\n\nReyes was asked by host Ana Lind, who is supporting Reyes, \u201cNow, "
+        "you famously said, in one of the first debates, I\u2019m tired of hearing about "
+        "the harbour.\u201d"
+    )
+    quote, name = _quoted(nlp, text, "tired of hearing")
+    assert _mention(quote) == "Ana Lind"
+    assert name == "Ana Lind"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from app.annotate.lexicon import (
+    ADDRESSING_VERBS,
     CONTACT_VERBS,
     DOCUMENT_NOUNS,
     HONORIFICS,
@@ -51,6 +52,9 @@ def subject_of(verb: Token) -> Token | None:
     "adding that ..." and "began by saying ..." take the subject of the verb
     they hang from.
     """
+    by = _agent(verb)
+    if by is not None:
+        return by
     climbed = False
     for _ in range(5):
         if climbed and verb.dep_ == "ccomp" and is_cue(verb.head):
@@ -102,6 +106,16 @@ def subject_of(verb: Token) -> Token | None:
             verb = head.head
             continue
         return None
+    return None
+
+
+def _agent(verb: Token) -> Token | None:
+    """ "Sanders was asked by host Bill Maher, '...'": who asks speaks, not who is asked."""
+    if verb.lemma_.lower() not in ADDRESSING_VERBS:
+        return None
+    for agent in verb.children:
+        if agent.dep_ == "agent":
+            return next((c for c in agent.children if c.dep_ == "pobj"), None)
     return None
 
 
