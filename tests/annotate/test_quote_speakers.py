@@ -294,3 +294,16 @@ def test_who_asks_speaks_not_who_is_asked(nlp):
     quote, name = _quoted(nlp, text, "tired of hearing")
     assert _mention(quote) == "Ana Lind"
     assert name == "Ana Lind"
+
+
+@pytest.mark.nlp
+def test_according_to_cites_its_object_not_an_owner_before_it(nlp):
+    text = (
+        "Harbour.\n\nThe port will close in winter, according to the mayor\u2019s "
+        "spokesman, who called it \u201ca hard but necessary decision.\u201d"
+    )
+    from app.annotate.quotes.context import source_of
+
+    doc = nlp(text)
+    to = next(t for t in doc if t.lower_ == "to" and doc[t.i - 1].lower_ == "according")
+    assert source_of(to).text == "spokesman"

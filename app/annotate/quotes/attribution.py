@@ -76,7 +76,7 @@ def _clause_top(art: QuoteContext, before: list[int]) -> Token | None:
     inside = set(before)
     top = doc[before[-1]]
     steps = 0
-    while top.head.i in inside and top.head is not top and steps < 30:
+    while top.head.i in inside and top.head.i != top.i and steps < 30:
         top = top.head
         steps += 1
     return top if top.pos_ in VERBAL_POS else None
@@ -376,7 +376,7 @@ def _governing_cue(art: QuoteContext, first: int, last: int) -> tuple | None:
                     # "X said the platform should reiterate its 'stalwart allies'": a
                     # thing's speech inside someone's report is theirs to report.
                     found = found or cue
-            if head.head is head:
+            if head.head.i == head.i:
                 break
             head = head.head
             steps += 1

@@ -153,7 +153,7 @@ def _clause_subject_before(art: QuoteContext, comma: int) -> Token | None:
     doc = art.doc
     top = doc[comma - 1]
     steps = 0
-    while top.head.i < comma and top.head is not top and steps < 20:
+    while top.head.i < comma and top.head.i != top.i and steps < 20:
         top = top.head
         steps += 1
     if art.quote_of[top.i] != -1 or top.pos_ not in VERBAL_POS:
@@ -224,7 +224,7 @@ def noun_near(art: QuoteContext, tokens: list[int], verb: int) -> Token | None:
 def source_of(to: Token) -> Token | None:
     """Who "according to" cites: a name in its phrase first, else its object."""
     words = [t for t in to.subtree if t is not to and t.pos_ in NOMINAL_POS]
-    objects = [t for t in words if t.head is to]
+    objects = [t for t in words if t.head.i == to.i]
     for token in words:
         if token.dep_ == "compound" or token.ent_type_ not in ("PERSON", "ORG", "GPE", "NORP"):
             continue

@@ -230,22 +230,22 @@ def _clause_after(verb: Token) -> tuple[int, int] | None:
     i = verb.i + 1
     while i < sent_end:
         t = doc[i]
-        if t.head is verb and (
+        if t.head.i == verb.i and (
             t.dep_ in ("advmod", "npadvmod", "prep", "punct") or _hearer(verb, t)
         ):
             i = max(i, t.right_edge.i) + 1
             continue
         break
-    while i < sent_end and doc[i].ent_type_ in ("DATE", "TIME") and doc[i].head is not verb:
+    while i < sent_end and doc[i].ent_type_ in ("DATE", "TIME") and doc[i].head.i != verb.i:
         i += 1  # "told reporters Friday the deal ...": the day belongs to the report
     start, end = i, sent_end
     for j in range(start, sent_end):
         t = doc[j]
-        if t.text in (";", ":") or (t.head is verb and t.dep_ in ("cc", "conj")):
+        if t.text in (";", ":") or (t.head.i == verb.i and t.dep_ in ("cc", "conj")):
             end = j
             break
-    if end - start < 3 or any(doc[j].head is verb for j in range(start, end)):
-        return None  # "said Elmendorf, who supports ...": the speaker, not a report
+    if end - start < 3:
+        return None  # too short to be a report
     if (
         doc[start].lower_ != "that"
         and doc[start].pos_ not in CLAUSE_STARTS
@@ -452,7 +452,7 @@ def _verb_above(art: QuoteContext, token: Token) -> Token | None:
     sent = token.sent
     steps = 0
     while (art.quote_of[token.i] == inside or token.pos_ != "VERB") and steps < 10:
-        if token.head is token:
+        if token.head.i == token.i:
             return None
         token = token.head
         steps += 1
