@@ -307,3 +307,39 @@ def test_according_to_cites_its_object_not_an_owner_before_it(nlp):
     doc = nlp(text)
     to = next(t for t in doc if t.lower_ == "to" and doc[t.i - 1].lower_ == "according")
     assert source_of(to).text == "spokesman"
+
+
+@pytest.mark.nlp
+@pytest.mark.parametrize(
+    ("text", "words", "mention"),
+    [
+        # "Will" tagged as a modal before the verb it would help.
+        (
+            "Column.\n\nCiting last week\u2019s attack as a wake-up call for the voters and "
+            "their \u201creveries about treating the presidency as an entry-level job,\u201d "
+            "Will urged the party to abandon all outsider candidates.",
+            "reveries",
+            "Will",
+        ),
+        # "From" tagged as a preposition.
+        (
+            'Column.\n\nMany voters then saw the party as "the party of overwhelming '
+            'government," From said. "Our challenge was: How do you tackle those problems?"',
+            "Our challenge",
+            "From",
+        ),
+    ],
+)
+def test_a_name_the_tagger_took_for_a_modal_or_a_preposition_speaks(nlp, text, words, mention):
+    quote, _ = _quoted(nlp, text, words)
+    assert _mention(quote) == mention
+
+
+@pytest.mark.nlp
+def test_a_modal_opening_a_sentence_is_no_name(nlp):
+    text = (
+        "Column.\n\nThe council met on Friday. Will the mayor say \u201cthe port stays "
+        "open\u201d again?"
+    )
+    quotes = _quotes(nlp, text)
+    assert all(_mention(q) != "Will" for q, _ in quotes)

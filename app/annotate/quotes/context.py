@@ -174,8 +174,9 @@ def _nominal(subject: Token) -> bool:
         return True  # "Several said ...", "Many of her supporters say ..."
     if subject.n_lefts or subject.n_rights:
         return False
-    # "..., Ebeling reminisced": a name the tagger took for a verb.
-    return subject.is_title and subject.i > subject.sent.start and subject.pos_ == "VERB"
+    # "..., Ebeling reminisced", "..., From said": a name the tagger took for a verb or
+    # a preposition.
+    return subject.is_title and subject.i > subject.sent.start and subject.pos_ in ("VERB", "ADP")
 
 
 def can_voice(subject: Token) -> bool:
@@ -183,7 +184,7 @@ def can_voice(subject: Token) -> bool:
     a person's role, someone of a kind, or a document can say what it is quoted saying."""
     if subject.ent_type_ in NOT_SOURCE_TYPES:
         return False
-    if subject.pos_ == "PROPN":
+    if subject.pos_ == "PROPN" or subject.tag_ == "MD":  # "Will urged ...": a name
         return not subject.is_upper  # a headline in capitals is no one
     if subject.pos_ != "NOUN":
         return False

@@ -82,8 +82,11 @@ def subject_of(verb: Token) -> Token | None:
                     return subject_of(head.head) or head
                 return head
             return _past_dateline(child, subjects)
+        named = _modal_name(verb)
+        if named is not None:
+            return named
         head = verb.head
-        if head is verb:
+        if head.i == verb.i:
             return None
         if verb.dep_ == "xcomp" and not _contacts(head):
             # "That prompted Rubio to ... call Trump ...": the object is who acts.
@@ -107,6 +110,22 @@ def subject_of(verb: Token) -> Token | None:
             continue
         return None
     return None
+
+
+def _modal_name(verb: Token) -> Token | None:
+    """ "..., Will urged the electorate to ...": a name the tagger took for a modal, a
+    capital inside the sentence right before the verb it would help."""
+    if verb.i < 2:
+        return None
+    doc = verb.doc
+    before = doc[verb.i - 1]
+    if before.tag_ != "MD" or before.head.i != verb.i or not before.is_title:
+        return None
+    # Inside a sentence: after a comma or a word, not after a full stop or a line break.
+    previous = doc[before.i - 1]
+    while previous.i > 0 and previous.is_quote:
+        previous = doc[previous.i - 1]
+    return before if previous.text in (",", ";") or previous.is_alpha else None
 
 
 def _agent(verb: Token) -> Token | None:
