@@ -221,6 +221,8 @@ SPEECH_VERBS = _words(
 )
 # Verbs whose passive subject is who is spoken to ("was asked by the host, '...'").
 ADDRESSING_VERBS = _words("ask tell question press urge challenge interview")
+# Where something is put, when "put it" is no way of saying ("put it into the file").
+PLACING_WORDS = _words("into onto under through away back together aside down up")
 # Verbs that speak with "back" ("fired back", "hit back at"): a reply.
 REPLY_WITH_BACK = _words("fire shoot hit snap strike push")
 # Verbs reporting a statement or a belief as a clause ("X thinks that ..."): indirect cues.

@@ -343,3 +343,71 @@ def test_a_modal_opening_a_sentence_is_no_name(nlp):
     )
     quotes = _quotes(nlp, text)
     assert all(_mention(q) != "Will" for q, _ in quotes)
+
+
+@pytest.mark.nlp
+def test_an_inverted_name_tagged_otherwise_after_the_cue_speaks(nlp):
+    text = (
+        "Data.\n\n\u201cHaving access to the voter file and two people who understand it is "
+        "valuable,\u201d said Skelly, explaining he worked closely with Reyes, who was "
+        "responsible for cleaning up state voter-roll data and putting it into the national "
+        "party file: \u201cTom is outstanding with data.\u201d"
+    )
+    first, _ = _quoted(nlp, text, "Having access")
+    second, _ = _quoted(nlp, text, "Tom is outstanding")
+    assert _mention(first) == "Skelly"
+    # "putting it into the file" is no way of saying.
+    assert second.cue is None or second.cue.text != "putting"
+
+
+@pytest.mark.nlp
+def test_a_role_reporting_a_he_or_she_is_the_mention(nlp):
+    text = (
+        "Senate.\n\nSenator Maria Okafor voted against the bill. The senator said she rarely "
+        "asks colleagues to campaign for her, \u201cexcept for people I\u2019m very close "
+        "to.\u201d"
+    )
+    quote, name = _quoted(nlp, text, "except for people")
+    assert _mention(quote) == "The senator"
+    assert name == "Maria Okafor"
+
+
+@pytest.mark.nlp
+def test_a_report_set_aside_before_a_pronoun_names_it(nlp):
+    text = (
+        "Board.\n\nThe board met at the law firm to read the final agreement. And in those "
+        'last nights, Okafor wrote, she began saying a prayer to herself "over and over '
+        'again, just as I had as a little girl."'
+    )
+    quote, _ = _quoted(nlp, text, "over and over")
+    assert _mention(quote) == "Okafor"
+
+
+@pytest.mark.nlp
+def test_a_relative_clause_on_the_subject_is_not_the_cue(nlp):
+    text = (
+        "Column.\n\nThe move, Reyes explained, was the result of nearly three years of "
+        "preparation \u2014 an investment he concludes has constituted a \u201chead-start "
+        "on the general election.\u201d"
+    )
+    quote, _ = _quoted(nlp, text, "head-start")
+    assert _mention(quote) == "Reyes"
+    assert quote.cue is not None and quote.cue.text == "explained"
+
+
+@pytest.mark.nlp
+def test_a_dash_misparsed_as_a_second_subject_does_not_speak(nlp):
+    from app.annotate.quotes.speakers import subject_of
+
+    doc = _parsed(
+        nlp,
+        [
+            ("made", "VERB", 0, "ROOT", "VBN"),
+            ("public", "ADJ", 2, "amod", "JJ"),
+            ("\u2015", "NOUN", 4, "nsubj", "NN"),
+            ("Reyes", "PROPN", 4, "nsubj", "NNP"),
+            ("boasted", "VERB", 0, "ccomp", "VBD"),
+            (".", "PUNCT", 0, "punct", "."),
+        ],
+    )
+    assert subject_of(doc[4]).text == "Reyes"

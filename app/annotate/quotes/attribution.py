@@ -390,7 +390,10 @@ def _context_cue(
 ) -> tuple | None:
     doc = art.doc
     after_cues = [i for i in after if is_cue(doc[i])]
-    before_cues = [i for i in before if is_cue(doc[i])]
+    # Not a relative clause on the subject of the quotation's clause ("officers he has
+    # spoken with 'understand ...'", "Nothing the president said 'will ...'").
+    first = art.token_at(q.start)
+    before_cues = [i for i in before if is_cue(doc[i]) and not _closed_relative(doc[i], first)]
     ends_open = art.text[q.end - 1 : q.end] in (",", "?", "!", "—", "-", "…")
     colon_before = bool(before) and doc[before[-1]].text == ":"
     order: list[int] = []
@@ -445,6 +448,15 @@ def _context_cue(
                 if cue is not None:
                     return cue
     return None
+
+
+def _closed_relative(verb: Token, first: int) -> bool:
+    """`verb` tells of the subject of the clause holding token `first`, and ends before."""
+    noun = verb.head
+    if verb.dep_ != "relcl" or noun.dep_ not in SUBJECT_DEPS or verb.right_edge.i >= first:
+        return False
+    clause = noun.head
+    return clause.left_edge.i <= first <= clause.right_edge.i
 
 
 def _participle(token: Token) -> bool:

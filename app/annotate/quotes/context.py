@@ -121,6 +121,18 @@ def cue_and_speaker(
             before = art.doc[opening.i - 1] if opening is not None and opening.i > 0 else before
         if before.pos_ in ("PROPN", "NOUN") and art.quote_of[before.i] == -1:
             subject = before
+        elif before.is_quote and verb.i + 1 < len(art.doc):
+            # '"...," said Skelly', the name tagged as an adverb: a capitalised word
+            # right after the cue.
+            after = art.doc[verb.i + 1]
+            if (
+                after.is_title
+                and after.is_alpha
+                and not after.is_stop
+                and after.ent_type_ not in NOT_SOURCE_TYPES
+                and art.quote_of[after.i] == -1
+            ):
+                subject = after
     if subject is None or art.quote_of[subject.i] != -1:
         # A parse running the quotation into the sentence, or missing the subject of an
         # inverted "..., added a Democrat": the nearest noun next to the cue speaks.

@@ -7,6 +7,8 @@ from bisect import bisect_left
 from spacy.tokens import Token
 
 from app.annotate.lexicon import (
+    AGENT_SUFFIXES,
+    PEOPLE_NOUNS,
     PERSONAL_PRONOUNS,
     PRONOUN_GENDER,
     RELATIVE_PRONOUNS,
@@ -47,7 +49,12 @@ def _resolve(art: QuoteContext, found: list[Attribution], index: EntityIndex) ->
         gender = PERSONAL_PRONOUNS.get(head.lower_) if end - start == 1 else None
         if gender is not None:
             item.key = antecedents.find(head.idx, item.paragraph, gender)
-            outer = _reporting_subject(art, head, item.key, index) if item.key else None
+            outer = (
+                _reporting_subject(art, head, item.key, index)
+                or _aside_before(art, head, item.key, index)
+                if item.key
+                else None
+            )
             if outer is not None:
                 item.speaker = mention_bounds(outer[0])
         elif end - start == 1 and head.lower_ in ("it", "they"):
@@ -79,7 +86,7 @@ def _reporting_subject(
     child = pronoun.head
     for verb in child.ancestors:
         if child.dep_ in ("conj", "relcl", "advcl"):
-            break
+            break  # "when he said ...", "whom he called ...": an act of its own
         child = verb
         if verb.pos_ not in VERBAL_POS:
             continue
@@ -93,15 +100,54 @@ def _reporting_subject(
             continue
         if outer.pos_ == "PRON":
             break
-        start, end = mention_bounds(outer)
-        c_start, c_end = art.mention_offsets(start, end)
-        at = index.at(c_start, c_end, prefer=outer.idx)
+        at = _key_of(art, outer, index)
+        if key is not None and at is None and is_cue(verb) and _describes_one(outer):
+            # "The longtime senator said he rarely asks ...": a role, not a name.
+            found = outer, key
+            continue
         if key is not None and at != key:
             break
         if key is None and (index.types.get(at) == "PERSON" or not can_voice(outer)):
             break
         found = outer, at
     return found
+
+
+def _aside_before(
+    art: QuoteContext, pronoun: Token, key: str, index: EntityIndex
+) -> tuple[Token, str] | None:
+    """ "..., Fiorina wrote, she began saying '...'": the same person's report set
+    aside before the pronoun's clause."""
+    for aside in pronoun.head.children:
+        if aside.dep_ != "parataxis" or aside.i > pronoun.i or not is_cue(aside):
+            continue
+        outer = subject_of(aside)
+        if outer is None or outer.pos_ == "PRON" or art.quote_of[outer.i] != -1:
+            continue
+        if _key_of(art, outer, index) == key:
+            return outer, key
+    return None
+
+
+def _key_of(art: QuoteContext, head: Token, index: EntityIndex) -> str | None:
+    """The entity named by the mention headed by `head`, also where the entity layer
+    missed the name but knows it from elsewhere."""
+    c_start, c_end = art.mention_offsets(*mention_bounds(head))
+    key = index.at(c_start, c_end, prefer=head.idx)
+    if key is None and head.is_title:
+        key = index.named(head.text)
+    return key
+
+
+def _describes_one(noun: Token) -> bool:
+    """A singular common noun for someone ("the longtime senator"), which a he or she
+    may stand for."""
+    word = noun.lemma_.lower()
+    return (
+        noun.tag_ == "NN"
+        and not noun.ent_type_
+        and (word in PEOPLE_NOUNS or word.endswith(AGENT_SUFFIXES))
+    )
 
 
 # The role of a person's mention for the he/she after it, the best first.

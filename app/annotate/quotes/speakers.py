@@ -13,6 +13,7 @@ from app.annotate.lexicon import (
     DOCUMENT_NOUNS,
     HONORIFICS,
     NOMINAL_POS,
+    PLACING_WORDS,
     RELATIVE_PRONOUNS,
     REPLY_WITH_BACK,
     SPEECH_VERBS,
@@ -29,8 +30,10 @@ def is_cue(token: Token, lexicon: frozenset[str] = SPEECH_VERBS) -> bool:
         return False
     lemma = token.lemma_.lower()
     if lemma == "put":
-        # "As Milbank put it, ..."
-        return any(c.lower_ == "it" and c.dep_ == "dobj" for c in token.children)
+        # "As Milbank put it, ...", not "putting it into the file".
+        return any(c.lower_ == "it" and c.dep_ == "dobj" for c in token.children) and not any(
+            c.dep_ in ("prep", "prt") and c.lower_ in PLACING_WORDS for c in token.children
+        )
     if lemma == "call":
         # "called it 'a disaster'", "called for ...", not "were calling every 15 minutes".
         return any(
@@ -68,8 +71,9 @@ def subject_of(verb: Token) -> Token | None:
             if c.dep_ in ("nsubj", "csubj") or (climbed and c.dep_ == "nsubjpass")
         ]
         if len(subjects) > 1:
-            # "Berea, OH, after winning Ohio, Gov. John Kasich said": a place or a day
-            # misparsed as a second subject.
+            # "Berea, OH, after winning Ohio, Gov. John Kasich said", "... public ― Trump
+            # boasted": a place, a day or a dash misparsed as a second subject.
+            subjects = [c for c in subjects if c.text[0].isalnum()] or subjects
             named = [c for c in subjects if c.ent_type_ not in SETTING_LABELS]
             if named and named[0].ent_type_ in ("PERSON", "ORG", "NORP"):
                 subjects = named
