@@ -223,6 +223,9 @@ SPEECH_VERBS = _words(
 ADDRESSING_VERBS = _words("ask tell question press urge challenge interview")
 # Where something is put, when "put it" is no way of saying ("put it into the file").
 PLACING_WORDS = _words("into onto under through away back together aside down up")
+# Marks ending a sentence, and dashes, as tokens.
+SENTENCE_END = frozenset({".", "!", "?"})
+DASHES = frozenset({"―", "—", "–", "-", "--"})
 # Verbs that speak with "back" ("fired back", "hit back at"): a reply.
 REPLY_WITH_BACK = _words("fire shoot hit snap strike push")
 # Verbs reporting a statement or a belief as a clause ("X thinks that ..."): indirect cues.

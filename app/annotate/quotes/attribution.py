@@ -5,10 +5,10 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from app.annotate.lexicon import (
-    NAME_PART_DEPS,
+    DASHES,
     NAMING_WORDS,
-    NOMINAL_POS,
     PERSONAL_PRONOUNS,
+    SENTENCE_END,
     SMALL_WORDS,
     SPEECH_VERBS,
     SUBJECT_DEPS,
@@ -17,11 +17,15 @@ from app.annotate.lexicon import (
 from app.annotate.quotes.context import (
     Attribution,
     QuoteContext,
+    after_dash,
     can_voice,
     cue_and_speaker,
     names_a_thing,
+    noun_before,
     noun_near,
     source_of,
+    words_after,
+    words_before,
 )
 from app.annotate.quotes.marks import MarkedQuote
 from app.annotate.quotes.reported import reported_clause
@@ -34,13 +38,7 @@ from app.annotate.quotes.speakers import (
 from app.annotate.ranges import Ranges
 from app.annotate.types import QuoteKind
 
-SENTENCE_END = frozenset({".", "!", "?"})
-
-
 CLAUSE_OPENERS = frozenset(":,;—–-(")
-
-
-DASHES = frozenset({"―", "—", "–", "-", "--"})
 
 
 # A quotation this short (in words) with no cue is a quoted term, not a quote.
@@ -104,14 +102,14 @@ def _attribute_marked(
     p_last = art.paragraph_at(q.end - 1)
     para_start, _ = art.paragraph_tokens(q.paragraph)
     _, para_end = art.paragraph_tokens(p_last)
-    before = _context_before(art, first, para_start)
-    after = _context_after(art, last, para_end)
+    before = words_before(art, first, para_start)
+    after = words_after(art, last, para_end)
     n_words = sum(1 for t in doc[first : last + 1] if not t.is_punct)
 
     lead = text[art.paragraphs[q.paragraph][0] : q.open_at].rstrip()
     opener = lead[-1] if lead else ""
     if opener == ":":
-        before = _after_dash(doc, before)
+        before = after_dash(doc, before)
     content = text[q.start : q.end]
     sentence_like = content[:1].isupper() or content[:1].isdigit() or not content[:1].isalpha()
     after_cue_verb = bool(before) and is_cue(doc[before[-1]])
@@ -171,7 +169,7 @@ def _attribute_marked(
                 item.cue, item.cue_lemma, item.speaker = cue
                 return item
     if kind is QuoteKind.direct and opener == ":" and before:
-        head = _noun_before(doc, before)
+        head = noun_before(doc, before)
         if head is not None:
             start, end = mention_bounds(head)
             item.speaker = max(start, before[0]), end
@@ -337,27 +335,6 @@ def _introducing_cue(art: QuoteContext, paragraph: int) -> tuple | None:
     return cue_and_speaker(art, root)
 
 
-def _context_before(art: QuoteContext, first: int, para_start: int) -> list[int]:
-    """Tokens of the sentence before a quotation, back to a sentence end or another quotation."""
-    out = []
-    i = first - 1
-    while i >= para_start and art.quote_of[i] == -1 and art.doc[i].text not in SENTENCE_END:
-        out.append(i)
-        i -= 1
-    out.reverse()
-    return out
-
-
-def _context_after(art: QuoteContext, last: int, para_end: int) -> list[int]:
-    """Tokens of the same sentence after a quotation, up to a sentence end or another quotation."""
-    out = []
-    i = last + 1
-    while i < para_end and art.quote_of[i] == -1 and art.doc[i].text not in SENTENCE_END:
-        out.append(i)
-        i += 1
-    return out
-
-
 def _governing_cue(art: QuoteContext, first: int, last: int) -> tuple | None:
     """The speech verb a quoted fragment depends on ("declared X 'a red line'")."""
     doc = art.doc
@@ -492,28 +469,4 @@ def _according_to(doc: Doc, tokens: list[int]) -> tuple | None:
             source = source_of(doc[i + 1])
             if source is not None:
                 return (i, i + 2), "according to", mention_bounds(source)
-    return None
-
-
-def _after_dash(doc: Doc, tokens: list[int]) -> list[int]:
-    """ "Polls not wrong, just early - Mark Blumenthal: '...'": a heading, a dash and the
-    name of who says what the colon opens; the words after the dash, when no verb."""
-    for n in range(len(tokens) - 2, 0, -1):
-        if doc[tokens[n]].text in DASHES and doc[tokens[n]].whitespace_:
-            rest = tokens[n + 1 :]
-            if doc[rest[0]].text[:1].isupper() and not any(doc[i].pos_ in VERBAL_POS for i in rest):
-                return rest
-            break
-    return tokens
-
-
-def _noun_before(doc: Doc, tokens: list[int]) -> Token | None:
-    for i in reversed(tokens[:-1]):
-        token = doc[i]
-        if token.pos_ in NOMINAL_POS:
-            while token.dep_ in NAME_PART_DEPS and token.head.i in tokens:
-                token = token.head
-            return token
-        if not token.is_punct:
-            return None
     return None

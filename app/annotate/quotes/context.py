@@ -11,11 +11,13 @@ from spacy.tokens import Doc, Token
 from app.annotate.document import not_article_text
 from app.annotate.lexicon import (
     AGENT_SUFFIXES,
+    DASHES,
     FINITE_TAGS,
     NAME_PART_DEPS,
     NOMINAL_POS,
     NOT_SOURCE_TYPES,
     PEOPLE_NOUNS,
+    SENTENCE_END,
     SOURCE_NOUNS,
     SUBJECT_DEPS,
     UNSAID_AFTER_VERBS,
@@ -245,3 +247,48 @@ def source_of(to: Token) -> Token | None:
             continue  # "the poll in New Hampshire" is the poll's, not the state's
         return token
     return objects[0] if objects else (words[0] if words else None)
+
+
+def words_before(art: QuoteContext, first: int, para_start: int) -> list[int]:
+    """Tokens of the sentence before a quotation, back to a sentence end or another quotation."""
+    out = []
+    i = first - 1
+    while i >= para_start and art.quote_of[i] == -1 and art.doc[i].text not in SENTENCE_END:
+        out.append(i)
+        i -= 1
+    out.reverse()
+    return out
+
+
+def words_after(art: QuoteContext, last: int, para_end: int) -> list[int]:
+    """Tokens of the same sentence after a quotation, up to a sentence end or another quotation."""
+    out = []
+    i = last + 1
+    while i < para_end and art.quote_of[i] == -1 and art.doc[i].text not in SENTENCE_END:
+        out.append(i)
+        i += 1
+    return out
+
+
+def after_dash(doc: Doc, tokens: list[int]) -> list[int]:
+    """ "Polls not wrong, just early - Mark Blumenthal: '...'": a heading, a dash and the
+    name of who says what the colon opens; the words after the dash, when no verb."""
+    for n in range(len(tokens) - 2, 0, -1):
+        if doc[tokens[n]].text in DASHES and doc[tokens[n]].whitespace_:
+            rest = tokens[n + 1 :]
+            if doc[rest[0]].text[:1].isupper() and not any(doc[i].pos_ in VERBAL_POS for i in rest):
+                return rest
+            break
+    return tokens
+
+
+def noun_before(doc: Doc, tokens: list[int]) -> Token | None:
+    for i in reversed(tokens[:-1]):
+        token = doc[i]
+        if token.pos_ in NOMINAL_POS:
+            while token.dep_ in NAME_PART_DEPS and token.head.i in tokens:
+                token = token.head
+            return token
+        if not token.is_punct:
+            return None
+    return None
