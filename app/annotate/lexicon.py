@@ -219,15 +219,18 @@ SPEECH_VERBS = _words(
     refer compare deride ridicule lambaste scold chide extol portray characterize characterise
     rate credit blame"""
 )
+# Verbs putting out a document, whose words are then the publisher's ("released an ad that
+# urges ...").
+PUBLISHING_VERBS = _words("release issue publish send run post air circulate distribute unveil")
 # Verbs whose passive subject is who is spoken to ("was asked by the host, '...'").
 ADDRESSING_VERBS = _words("ask tell question press urge challenge interview")
 # Where something is put, when "put it" is no way of saying ("put it into the file").
-PLACING_WORDS = _words("into onto under through away back together aside down up")
+PLACING_WORDS = _words("into onto away back together aside down")
 # Marks ending a sentence, and dashes, as tokens.
 SENTENCE_END = frozenset({".", "!", "?"})
 DASHES = frozenset({"―", "—", "–", "-", "--"})
 # Verbs that speak with "back" ("fired back", "hit back at"): a reply.
-REPLY_WITH_BACK = _words("fire shoot hit snap strike push")
+REPLY_WITH_BACK = _words("fire shoot hit snap")
 # Verbs reporting a statement or a belief as a clause ("X thinks that ..."): indirect cues.
 REPORTING_VERBS = SPEECH_VERBS | _words(
     """
@@ -263,7 +266,6 @@ NAMING_WORDS = _words("called titled entitled named dubbed")
 PEOPLE_NOUNS = TITLES | ROLES | TRADES
 # Who speaks in a sentence without naming anyone ("you can't yell 'fire'", "many call it").
 GENERIC_SPEAKERS = _words("you we one many some people others everyone anyone nobody someone")
-# What else can be quoted saying something: groups and kinds of people, and documents.
 # Documents, which their author or publisher has say what they say.
 DOCUMENT_NOUNS = _words(
     """
@@ -271,6 +273,7 @@ DOCUMENT_NOUNS = _words(
     book editorial website piece article column release clip filing message
     """
 )
+# What else can be quoted saying something: groups and kinds of people, and documents.
 SOURCE_NOUNS = DOCUMENT_NOUNS | _words(
     """
     friend critic critics supporter opponent author commission committee council board
@@ -279,6 +282,8 @@ SOURCE_NOUNS = DOCUMENT_NOUNS | _words(
 )
 # Endings of nouns naming who does something ("radioman", "leader", "impostor", "analyst").
 AGENT_SUFFIXES = ("man", "woman", "men", "women", "er", "ers", "or", "ors", "ist", "ists")
+# Entity types of a name that can sign what it says (and words no type was given).
+NAMING_TYPES = frozenset({"", "PERSON", "ORG", "NORP"})
 # Entity types that never say anything.
 NOT_SOURCE_TYPES = _words("DATE TIME PERCENT MONEY QUANTITY CARDINAL ORDINAL GPE LOC")
 
@@ -396,6 +401,8 @@ WEEKDAYS = {
     "saturday": 5,
     "sunday": 6,
 }
+# Words of a date a name never is ("Memorial Day", "Monday").
+CALENDAR_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS) | _words("day eve week weekend")
 NUMBER_WORDS = {
     "a": 1,
     "an": 1,

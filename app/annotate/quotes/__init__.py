@@ -18,7 +18,10 @@ The method, in one pass over the article:
    phrase of the verb it hangs from ("referred to migrants as 'criminals'"), and
    quoted words inside one, however few, are its speaker's (`terms`);
 4. speakers are resolved to the given entities; he/she to the nearest person
-   of a fitting gender named as a subject before them;
+   of a fitting gender named as a subject before them. A pronoun reporting
+   inside a clause of the same one ("Cruz railed against what he calls
+   '...'", "the council pledged ... what it called '...'") is served as that
+   clause's subject;
 5. quotes are grouped into attributions (`grouping`): every segment of one
    statement carries the same `attribution_id`.
 """

@@ -11,9 +11,11 @@ from spacy.tokens import Doc, Token
 from app.annotate.document import not_article_text
 from app.annotate.lexicon import (
     AGENT_SUFFIXES,
+    CALENDAR_WORDS,
     DASHES,
     FINITE_TAGS,
     NAME_PART_DEPS,
+    NAMING_TYPES,
     NOMINAL_POS,
     NOT_SOURCE_TYPES,
     PEOPLE_NOUNS,
@@ -24,7 +26,7 @@ from app.annotate.lexicon import (
     VERBAL_POS,
 )
 from app.annotate.quotes.marks import split_paragraphs
-from app.annotate.quotes.speakers import mention_bounds, subject_of
+from app.annotate.quotes.speakers import agent, mention_bounds, subject_of
 from app.annotate.ranges import Ranges
 from app.annotate.types import QuoteKind, Structure
 
@@ -99,12 +101,15 @@ class QuoteContext:
 def cue_and_speaker(
     art: QuoteContext, verb: Token, around: list[int] | None = None
 ) -> tuple | None:
-    """The cue `verb` with its speaker: its subject, else a name in the words `around` it."""
+    """The cue `verb` with its speaker: who asks a passive asking verb, else its subject,
+    else a name the parse left out of it (before the verb or its brackets, or a capital
+    right after an inverted cue), else a name in the words `around` it."""
     if _asked_to(verb):
         # "Clinton urged Obama to announce a new strategy": Obama has said nothing yet;
         # what is reported is the request, the cue of the verb above.
         return None
-    subject = subject_of(verb)
+    # "X was asked by host Y, '...'": who asks speaks, when the asking is the cue.
+    subject = agent(verb) or subject_of(verb)
     if subject is not None and not _nominal(subject):
         subject = None  # a misparse ("Of Carson, Levine said")
     if (subject is None or art.quote_of[subject.i] != -1) and _after_comma(verb):
@@ -195,7 +200,8 @@ def _nominal(subject: Token) -> bool:
 
 def can_voice(subject: Token) -> bool:
     """ "The impostor gushed about a '...'", "the statement talked about '...'": a name,
-    a person's role, someone of a kind, or a document can say what it is quoted saying."""
+    a person's role, someone of a kind, or a document can say what it is quoted saying
+    (a name the tagger took for a modal, "Will", included)."""
     if subject.ent_type_ in NOT_SOURCE_TYPES:
         return False
     if subject.pos_ == "PROPN" or subject.tag_ == "MD":  # "Will urged ...": a name
@@ -238,12 +244,12 @@ def noun_near(art: QuoteContext, tokens: list[int], verb: int) -> Token | None:
 
 def source_of(to: Token) -> Token | None:
     """Who "according to" cites: a name in its phrase first, else its object."""
-    words = [t for t in to.subtree if t is not to and t.pos_ in NOMINAL_POS]
+    words = [t for t in to.subtree if t.i != to.i and t.pos_ in NOMINAL_POS]
     objects = [t for t in words if t.head.i == to.i]
     for token in words:
         if token.dep_ == "compound" or token.ent_type_ not in ("PERSON", "ORG", "GPE", "NORP"):
             continue
-        if token.ent_type_ == "GPE" and not (objects and token is objects[0]):
+        if token.ent_type_ == "GPE" and not (objects and token.i == objects[0].i):
             continue  # "the poll in New Hampshire" is the poll's, not the state's
         return token
     return objects[0] if objects else (words[0] if words else None)
@@ -272,14 +278,26 @@ def words_after(art: QuoteContext, last: int, para_end: int) -> list[int]:
 
 def after_dash(doc: Doc, tokens: list[int]) -> list[int]:
     """ "Polls not wrong, just early - Mark Blumenthal: '...'": a heading, a dash and the
-    name of who says what the colon opens; the words after the dash, when no verb."""
+    name of who says what the colon opens; the words after the last dash, when they are
+    names alone."""
     for n in range(len(tokens) - 2, 0, -1):
         if doc[tokens[n]].text in DASHES and doc[tokens[n]].whitespace_:
             rest = tokens[n + 1 :]
-            if doc[rest[0]].text[:1].isupper() and not any(doc[i].pos_ in VERBAL_POS for i in rest):
-                return rest
-            break
+            return rest if _a_name(doc, rest) else tokens
     return tokens
+
+
+def _a_name(doc: Doc, tokens: list[int]) -> bool:
+    """Names alone ("Mark Blumenthal and Jon Cohen:", "HuffPollster:"), not a day ("Memorial
+    Day:") nor a phrase ("A disaster for the town:")."""
+    words = [doc[i] for i in tokens if not doc[i].is_punct and doc[i].lower_ not in ("and", "&")]
+    return bool(words) and all(
+        w.text[:1].isupper()
+        and (w.pos_ == "PROPN" or w.ent_type_ in ("PERSON", "ORG"))
+        and w.ent_type_ in NAMING_TYPES
+        and w.lower_ not in CALENDAR_WORDS
+        for w in words
+    )
 
 
 def noun_before(doc: Doc, tokens: list[int]) -> Token | None:

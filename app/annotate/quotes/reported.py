@@ -381,7 +381,7 @@ def _is_statement(root: Token) -> bool:
 
 def _according_clause(according: Token) -> tuple[int, int] | None:
     head = according.head
-    if head is according:
+    if head.i == according.i:
         return None
     left = (head.left_edge.i, according.left_edge.i)
     right = (according.right_edge.i + 1, head.right_edge.i + 1)

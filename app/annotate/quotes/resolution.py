@@ -1,4 +1,5 @@
-"""Speakers resolved to the article's entities; he/she to the nearest fitting person named before."""
+"""Speakers resolved to the article's entities; he/she to the nearest fitting person named
+before, a pronoun reporting inside a clause of the same one to that clause's subject."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from app.annotate.lexicon import (
     PERSONAL_PRONOUNS,
     PRONOUN_GENDER,
     RELATIVE_PRONOUNS,
+    SOURCE_NOUNS,
     SUBJECT_DEPS,
     VERBAL_POS,
 )
@@ -62,14 +64,7 @@ def _resolve(art: QuoteContext, found: list[Attribution], index: EntityIndex) ->
             if outer is not None:
                 item.speaker, item.key = mention_bounds(outer[0]), outer[1]
         else:
-            c_start, c_end = art.mention_offsets(start, end)
-            at = max(head.idx, c_start)
-            item.key = index.at(c_start, c_end, prefer=at)
-            word = art.text[at : head.idx + len(head)]
-            if item.key is None and (head.pos_ == "PROPN" or at > head.idx and word.istitle()):
-                # A name the entity layer missed here ("Mr Iwata", or one glued to the
-                # quotation before it and mistagged), known elsewhere.
-                item.key = index.named(word)
+            item.key = _key_of(art, head, index, (start, end))
 
 
 def _reporting_subject(
@@ -77,9 +72,10 @@ def _reporting_subject(
 ) -> tuple[Token, str | None] | None:
     """ "Lynch said she recalled thinking, '...'", "Cruz has railed against what he calls
     '...'": the subject of a clause holding a pronoun's, naming the same one, with its key.
-    A he or she is the person `key`; an it or they (`key` None), a group or a document.
-    The clauses are climbed up to the outermost such subject ("Nor, he said, did he say
-    ..."); one naming someone else, or a coordinated clause, ends the climb."""
+    A he or she is the person `key`, named there or described ("The senator said she ...");
+    an it or they (`key` None) is a group or a document that fits it. The clauses are
+    climbed up to the outermost such subject ("Nor, he said, did he say ..."); one naming
+    someone else, or a relative, adverbial or coordinated clause, ends the climb."""
     if pronoun.dep_ not in SUBJECT_DEPS:
         return None
     found = None
@@ -107,7 +103,7 @@ def _reporting_subject(
             continue
         if key is not None and at != key:
             break
-        if key is None and (index.types.get(at) == "PERSON" or not can_voice(outer)):
+        if key is None and not _fits_it_or_they(pronoun, outer, index.types.get(at)):
             break
         found = outer, at
     return found
@@ -129,24 +125,51 @@ def _aside_before(
     return None
 
 
-def _key_of(art: QuoteContext, head: Token, index: EntityIndex) -> str | None:
-    """The entity named by the mention headed by `head`, also where the entity layer
-    missed the name but knows it from elsewhere."""
-    c_start, c_end = art.mention_offsets(*mention_bounds(head))
-    key = index.at(c_start, c_end, prefer=head.idx)
-    if key is None and head.is_title:
-        key = index.named(head.text)
+def _key_of(
+    art: QuoteContext, head: Token, index: EntityIndex, bounds: tuple[int, int] | None = None
+) -> str | None:
+    """The entity named by the mention headed by `head` (its tokens `bounds`, else the
+    mention's own), also where the entity layer missed the name there but knows it from
+    elsewhere: "Mr Iwata", a name glued to the quotation before it, or one mistagged as
+    a verb ("Trump at the time said")."""
+    c_start, c_end = art.mention_offsets(*(bounds or mention_bounds(head)))
+    at = max(head.idx, c_start)
+    key = index.at(c_start, c_end, prefer=at)
+    word = art.text[at : head.idx + len(head)]
+    if key is None and (head.pos_ == "PROPN" or head.is_title or at > head.idx and word.istitle()):
+        key = index.named(word)
     return key
 
 
-def _describes_one(noun: Token) -> bool:
-    """A singular common noun for someone ("the longtime senator"), which a he or she
-    may stand for."""
+def _a_person(noun: Token) -> bool:
     word = noun.lemma_.lower()
+    return word in PEOPLE_NOUNS or word.endswith(AGENT_SUFFIXES)
+
+
+def _describes_one(noun: Token) -> bool:
+    """ "The longtime senator": someone named before, whom a he or she may stand for; not
+    "a lawmaker" (someone new) nor "her spokesman" (someone else)."""
     return (
         noun.tag_ == "NN"
         and not noun.ent_type_
-        and (word in PEOPLE_NOUNS or word.endswith(AGENT_SUFFIXES))
+        and _a_person(noun)
+        and any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children)
+        and not any(c.dep_ == "poss" for c in noun.children)
+    )
+
+
+def _fits_it_or_they(pronoun: Token, noun: Token, entity_type: str | None) -> bool:
+    """A group or a document an it (one) or a they (one group, or several) can stand for."""
+    if entity_type == "PERSON" or noun.ent_type_ == "PERSON" or _a_person(noun):
+        return False
+    if not can_voice(noun):
+        return False
+    if pronoun.lower_ == "it":
+        return noun.tag_ in ("NN", "NNP")
+    return (
+        noun.tag_ in ("NNS", "NNPS")
+        or noun.ent_type_ in ("ORG", "NORP")
+        or noun.lemma_.lower() in SOURCE_NOUNS
     )
 
 

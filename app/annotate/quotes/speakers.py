@@ -14,6 +14,7 @@ from app.annotate.lexicon import (
     HONORIFICS,
     NOMINAL_POS,
     PLACING_WORDS,
+    PUBLISHING_VERBS,
     RELATIVE_PRONOUNS,
     REPLY_WITH_BACK,
     SPEECH_VERBS,
@@ -45,7 +46,10 @@ def is_cue(token: Token, lexicon: frozenset[str] = SPEECH_VERBS) -> bool:
             for c in token.children
         )
     if lemma in REPLY_WITH_BACK:
-        return any(c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in token.children)
+        # "fired back at critics", not "pushed back the launch" (no object).
+        return any(
+            c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in token.children
+        ) and not any(c.dep_ == "dobj" for c in token.children)
     return lemma in lexicon
 
 
@@ -53,11 +57,10 @@ def subject_of(verb: Token) -> Token | None:
     """The grammatical subject of `verb`, looked for up coordinations and participles.
 
     "adding that ..." and "began by saying ..." take the subject of the verb
-    they hang from.
+    they hang from. Past misparses: a place, day or dash parsed as a second subject
+    gives way ("Berea, OH, ... Gov. Kasich said"); a name tagged as a modal is one
+    ("..., Will urged"); "X released an ad that urges ..." gives X.
     """
-    by = _agent(verb)
-    if by is not None:
-        return by
     climbed = False
     for _ in range(5):
         if climbed and verb.dep_ == "ccomp" and is_cue(verb.head):
@@ -82,7 +85,11 @@ def subject_of(verb: Token) -> Token | None:
             if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
                 # "He released a letter that says ...": who released it speaks.
                 head = verb.head
-                if head.dep_ == "dobj" and head.lemma_.lower() in DOCUMENT_NOUNS:
+                if (
+                    head.dep_ == "dobj"
+                    and head.lemma_.lower() in DOCUMENT_NOUNS
+                    and head.head.lemma_.lower() in PUBLISHING_VERBS
+                ):
                     return subject_of(head.head) or head
                 return head
             return _past_dateline(child, subjects)
@@ -123,8 +130,8 @@ def _modal_name(verb: Token) -> Token | None:
         return None
     doc = verb.doc
     before = doc[verb.i - 1]
-    if before.tag_ != "MD" or before.head.i != verb.i or not before.is_title:
-        return None
+    if before.tag_ != "MD" or before.head.i != verb.i or not before.is_title or verb.is_title:
+        return None  # "... And Will Call Vote": a headline's capitals
     # Inside a sentence: after a comma or a word, not after a full stop or a line break.
     previous = doc[before.i - 1]
     while previous.i > 0 and previous.is_quote:
@@ -132,7 +139,7 @@ def _modal_name(verb: Token) -> Token | None:
     return before if previous.text in (",", ";") or previous.is_alpha else None
 
 
-def _agent(verb: Token) -> Token | None:
+def agent(verb: Token) -> Token | None:
     """ "Sanders was asked by host Bill Maher, '...'": who asks speaks, not who is asked."""
     if verb.lemma_.lower() not in ADDRESSING_VERBS:
         return None
