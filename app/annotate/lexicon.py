@@ -270,9 +270,12 @@ GENERIC_SPEAKERS = _words("you we one many some people others everyone anyone no
 DOCUMENT_NOUNS = _words(
     """
     statement report survey poll study memo letter email ad advertisement video tweet post
-    book editorial website piece article column release clip filing message
+    book editorial website piece article column release clip filing message figure data
+    estimate forecast projection transcript
     """
 )
+# Outlets named by what they are ("the Reuters news agency", "Variety trade magazine").
+OUTLET_NOUNS = _words("agency service newspaper paper magazine channel station network wire")
 # What else can be quoted saying something: groups and kinds of people, and documents.
 SOURCE_NOUNS = DOCUMENT_NOUNS | _words(
     """

@@ -486,3 +486,31 @@ def test_will_in_a_headline_is_no_name(nlp):
     call = next(t for t in doc if t.text == "Call")
     subject = subject_of(call)
     assert subject is None or subject.text != "Will"
+
+
+@pytest.mark.nlp
+@pytest.mark.parametrize(
+    ("text", "words", "mention", "name"),
+    [
+        # An outlet is the one named in it.
+        (
+            "Oil.\n\nReuters reported the deal first. Prices rose, the Reuters news agency "
+            'said, "on fears of a shortage."',
+            "on fears of a shortage",
+            "the Reuters news agency",
+            "Reuters",
+        ),
+        # A person of someone's is not them.
+        (
+            "Party.\n\nTom Reyes left early. Reyes's friend said the evening was "
+            '"a disaster from start to finish."',
+            "a disaster",
+            "Reyes's friend",
+            None,
+        ),
+    ],
+)
+def test_a_document_or_outlet_resolves_to_who_it_names(nlp, text, words, mention, name):
+    quote, speaker = _quoted(nlp, text, words)
+    assert _mention(quote) == mention
+    assert speaker == name

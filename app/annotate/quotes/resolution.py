@@ -9,6 +9,8 @@ from spacy.tokens import Token
 
 from app.annotate.lexicon import (
     AGENT_SUFFIXES,
+    DOCUMENT_NOUNS,
+    OUTLET_NOUNS,
     PEOPLE_NOUNS,
     PERSONAL_PRONOUNS,
     PRONOUN_GENDER,
@@ -138,7 +140,20 @@ def _key_of(
     word = art.text[at : head.idx + len(head)]
     if key is None and (head.pos_ == "PROPN" or head.is_title or at > head.idx and word.istitle()):
         key = index.named(word)
+    if key is None:
+        key = _publisher(head, index.at(c_start, c_end), index)
     return key
+
+
+def _publisher(head: Token, named: str | None, index: EntityIndex) -> str | None:
+    """ "According to Labor Department figures", "the Reuters news agency": a document
+    speaks for the person or organisation named in it, an outlet is the one named."""
+    word, kind = head.lemma_.lower(), index.types.get(named or "")
+    if word in DOCUMENT_NOUNS and kind in ("PERSON", "ORG"):
+        return named
+    if word in OUTLET_NOUNS and kind == "ORG":
+        return named
+    return None
 
 
 def _a_person(noun: Token) -> bool:
