@@ -208,13 +208,17 @@ def can_voice(subject: Token) -> bool:
         return not subject.is_upper  # a headline in capitals is no one
     if subject.pos_ != "NOUN":
         return False
-    word = subject.lemma_.lower()
     return (
-        word in PEOPLE_NOUNS
-        or word in SOURCE_NOUNS
-        or word.endswith(AGENT_SUFFIXES)
+        a_person(subject)
+        or subject.lemma_.lower() in SOURCE_NOUNS
         or any(c.dep_ == "appos" and c.ent_type_ in ("PERSON", "ORG") for c in subject.children)
     )
+
+
+def a_person(noun: Token) -> bool:
+    """A common noun for someone: a title, role or trade, or an agent ("leader")."""
+    word = noun.lemma_.lower()
+    return word in PEOPLE_NOUNS or word.endswith(AGENT_SUFFIXES)
 
 
 def names_a_thing(head: Token) -> bool:

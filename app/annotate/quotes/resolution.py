@@ -8,10 +8,8 @@ from bisect import bisect_left
 from spacy.tokens import Token
 
 from app.annotate.lexicon import (
-    AGENT_SUFFIXES,
     DOCUMENT_NOUNS,
     OUTLET_NOUNS,
-    PEOPLE_NOUNS,
     PERSONAL_PRONOUNS,
     PRONOUN_GENDER,
     RELATIVE_PRONOUNS,
@@ -22,6 +20,7 @@ from app.annotate.lexicon import (
 from app.annotate.quotes.context import (
     Attribution,
     QuoteContext,
+    a_person,
     can_voice,
 )
 from app.annotate.quotes.speakers import (
@@ -156,18 +155,13 @@ def _publisher(head: Token, named: str | None, index: EntityIndex) -> str | None
     return None
 
 
-def _a_person(noun: Token) -> bool:
-    word = noun.lemma_.lower()
-    return word in PEOPLE_NOUNS or word.endswith(AGENT_SUFFIXES)
-
-
 def _describes_one(noun: Token) -> bool:
     """ "The longtime senator": someone named before, whom a he or she may stand for; not
     "a lawmaker" (someone new) nor "her spokesman" (someone else)."""
     return (
         noun.tag_ == "NN"
         and not noun.ent_type_
-        and _a_person(noun)
+        and a_person(noun)
         and any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children)
         and not any(c.dep_ == "poss" for c in noun.children)
     )
@@ -175,7 +169,7 @@ def _describes_one(noun: Token) -> bool:
 
 def _fits_it_or_they(pronoun: Token, noun: Token, entity_type: str | None) -> bool:
     """A group or a document an it (one) or a they (one group, or several) can stand for."""
-    if entity_type == "PERSON" or noun.ent_type_ == "PERSON" or _a_person(noun):
+    if entity_type == "PERSON" or noun.ent_type_ == "PERSON" or a_person(noun):
         return False
     if not can_voice(noun):
         return False
