@@ -140,19 +140,22 @@ def _key_of(
     if key is None and (head.pos_ == "PROPN" or head.is_title or at > head.idx and word.istitle()):
         key = index.named(word)
     if key is None:
-        key = _publisher(head, index.at(c_start, c_end), index)
+        key = _publisher(head, index, c_start, c_end)
     return key
 
 
-def _publisher(head: Token, named: str | None, index: EntityIndex) -> str | None:
+def _publisher(head: Token, index: EntityIndex, start: int, end: int) -> str | None:
     """ "According to Labor Department figures", "the Reuters news agency": a document
     speaks for the person or organisation named in it, an outlet is the one named."""
-    word, kind = head.lemma_.lower(), index.types.get(named or "")
-    if word in DOCUMENT_NOUNS and kind in ("PERSON", "ORG"):
-        return named
-    if word in OUTLET_NOUNS and kind == "ORG":
-        return named
-    return None
+    word = head.lemma_.lower()
+    if word in DOCUMENT_NOUNS:
+        kinds: tuple[str, ...] = ("PERSON", "ORG")
+    elif word in OUTLET_NOUNS:
+        kinds = ("ORG",)
+    else:
+        return None  # looked up only for a document or an outlet
+    named = index.at(start, end)
+    return named if index.types.get(named or "") in kinds else None
 
 
 def _describes_one(noun: Token) -> bool:
