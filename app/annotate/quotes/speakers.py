@@ -73,13 +73,7 @@ def subject_of(verb: Token) -> Token | None:
             for c in verb.children
             if c.dep_ in ("nsubj", "csubj") or (climbed and c.dep_ == "nsubjpass")
         ]
-        if len(subjects) > 1:
-            # "Berea, OH, after winning Ohio, Gov. John Kasich said", "... public ― Trump
-            # boasted": a place, a day or a dash misparsed as a second subject.
-            subjects = [c for c in subjects if c.text[0].isalnum()] or subjects
-            named = [c for c in subjects if c.ent_type_ not in SETTING_LABELS]
-            if named and named[0].ent_type_ in ("PERSON", "ORG", "NORP"):
-                subjects = named
+        subjects = _past_second_subjects(subjects)
         if subjects:
             child = subjects[0]
             if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
@@ -143,10 +137,20 @@ def agent(verb: Token) -> Token | None:
     """ "Sanders was asked by host Bill Maher, '...'": who asks speaks, not who is asked."""
     if verb.lemma_.lower() not in ADDRESSING_VERBS:
         return None
-    for agent in verb.children:
-        if agent.dep_ == "agent":
-            return next((c for c in agent.children if c.dep_ == "pobj"), None)
+    for by in verb.children:
+        if by.dep_ == "agent":
+            return next((c for c in by.children if c.dep_ == "pobj"), None)
     return None
+
+
+def _past_second_subjects(subjects: list[Token]) -> list[Token]:
+    """ "Berea, OH, after winning Ohio, Gov. John Kasich said", "... public ― Trump boasted":
+    of several subjects (a misparse), not a dash, nor a place or day before a name."""
+    if len(subjects) < 2:
+        return subjects
+    subjects = [c for c in subjects if c.text[0].isalnum()] or subjects
+    named = [c for c in subjects if c.ent_type_ not in SETTING_LABELS]
+    return named if named and named[0].ent_type_ in ("PERSON", "ORG", "NORP") else subjects
 
 
 def _past_dateline(subject: Token, subjects: list[Token]) -> Token:
