@@ -117,29 +117,7 @@ def cue_and_speaker(
         # hangs from the clause before its comma, whatever the parse says.
         subject = _clause_subject_before(art, verb.i - 1)
     if subject is None and verb.tag_ in FINITE_TAGS and verb.i > 0:
-        # "Speaking at ..., former president Bill Clinton said ...", the name parsed into
-        # the phrase before it: the noun right before a finite verb without a subject is it.
-        before = art.doc[verb.i - 1]
-        if before.text == ")":
-            # "Sen. Elizabeth Warren (D-MA) said ...": the name before the brackets.
-            opening = next(
-                (t for t in reversed(art.doc[max(0, verb.i - 9) : before.i]) if t.text == "("), None
-            )
-            before = art.doc[opening.i - 1] if opening is not None and opening.i > 0 else before
-        if before.pos_ in ("PROPN", "NOUN") and art.quote_of[before.i] == -1:
-            subject = before
-        elif before.is_quote and verb.i + 1 < len(art.doc):
-            # '"...," said Skelly', the name tagged as an adverb: a capitalised word
-            # right after the cue.
-            after = art.doc[verb.i + 1]
-            if (
-                after.is_title
-                and after.is_alpha
-                and not after.is_stop
-                and after.ent_type_ not in NOT_SOURCE_TYPES
-                and art.quote_of[after.i] == -1
-            ):
-                subject = after
+        subject = _name_left_out(art, verb)
     if subject is None or art.quote_of[subject.i] != -1:
         # A parse running the quotation into the sentence, or missing the subject of an
         # inverted "..., added a Democrat": the nearest noun next to the cue speaks.
@@ -150,6 +128,29 @@ def cue_and_speaker(
     if subject.lower_ in ("that", "this") and verb.dep_ != "relcl":
         return None  # "That said, ..."
     return (verb.i, verb.i + 1), verb.lemma_.lower(), mention_bounds(subject)
+
+
+def _name_left_out(art: QuoteContext, verb: Token) -> Token | None:
+    """The name the parse left out of a finite verb without a subject: the noun right
+    before it ("Speaking at ..., former president Bill Clinton said ..."), or before its
+    brackets ("Sen. Elizabeth Warren (D-MA) said"); after a quotation, a capitalised word
+    right after the cue, tagged as something else ('"...," said Skelly')."""
+    doc = art.doc
+    before = doc[verb.i - 1]
+    if before.text == ")":
+        opening = next(
+            (t for t in reversed(doc[max(0, verb.i - 9) : before.i]) if t.text == "("), None
+        )
+        before = doc[opening.i - 1] if opening is not None and opening.i > 0 else before
+    if before.pos_ in ("PROPN", "NOUN") and art.quote_of[before.i] == -1:
+        return before
+    if not before.is_quote or verb.i + 1 >= len(doc):
+        return None
+    after = doc[verb.i + 1]
+    named = after.is_title and after.is_alpha and not after.is_stop
+    if named and after.ent_type_ not in NOT_SOURCE_TYPES and art.quote_of[after.i] == -1:
+        return after
+    return None
 
 
 def _asked_to(verb: Token) -> bool:
