@@ -262,22 +262,20 @@ def source_of(to: Token) -> Token | None:
 
 def words_before(art: QuoteContext, first: int, para_start: int) -> list[int]:
     """Tokens of the sentence before a quotation, back to a sentence end or another quotation."""
-    out = []
-    i = first - 1
-    while i >= para_start and art.quote_of[i] == -1 and art.doc[i].text not in SENTENCE_END:
-        out.append(i)
-        i -= 1
-    out.reverse()
-    return out
+    return _sentence_run(art, range(first - 1, para_start - 1, -1))[::-1]
 
 
 def words_after(art: QuoteContext, last: int, para_end: int) -> list[int]:
     """Tokens of the same sentence after a quotation, up to a sentence end or another quotation."""
+    return _sentence_run(art, range(last + 1, para_end))
+
+
+def _sentence_run(art: QuoteContext, tokens: range) -> list[int]:
     out = []
-    i = last + 1
-    while i < para_end and art.quote_of[i] == -1 and art.doc[i].text not in SENTENCE_END:
+    for i in tokens:
+        if art.quote_of[i] != -1 or art.doc[i].text in SENTENCE_END:
+            break
         out.append(i)
-        i += 1
     return out
 
 
