@@ -116,12 +116,12 @@ def _unsupported_single_name(
         return any(
             lists.among_things(span) and not _person_support(doc, m, team_sheets, lists)
             for m in group.mentions
-            if (span := _span_of(doc, m)) is not None
+            if (span := span_of(doc, m)) is not None
         )
     return not any(_person_support(doc, m, team_sheets, lists) for m in group.mentions)
 
 
-def _span_of(doc: Doc, mention: _Mention) -> Span | None:
+def span_of(doc: Doc, mention: _Mention) -> Span | None:
     return doc.char_span(mention.start, mention.end, alignment_mode="expand")
 
 
@@ -144,7 +144,7 @@ class NameLists:
                 and any((m.start, m.end) in model_places for m in group.mentions)
             )
             for m in group.mentions:
-                span = _span_of(doc, m)
+                span = span_of(doc, m)
                 if span is not None:
                     by_root[span.root.i] = group.label
                     if group.label == "PERSON" or settled:
@@ -168,7 +168,7 @@ def _known_place(name: str) -> bool:
 
 
 def _person_support(doc: Doc, mention: _Mention, team_sheets: TeamSheets, lists: NameLists) -> bool:
-    span = _span_of(doc, mention)
+    span = span_of(doc, mention)
     if span is None:
         return True  # nothing to judge by: keep
     prev = doc[span.start - 1] if span.start > 0 else None

@@ -10,7 +10,7 @@ from spacy.attrs import DEP
 from spacy.tokens import Doc, Span, Token
 
 from app.annotate.entities.gazetteer import Place, lookup_place
-from app.annotate.entities.junk import SUBJECT_DEPS, _span_of
+from app.annotate.entities.junk import SUBJECT_DEPS, span_of
 from app.annotate.entities.mentions import (
     LABEL_RANK,
     PLACE_LABELS,
@@ -396,7 +396,7 @@ class _ThingNames:
 def _named_as_person(doc: Doc, mention: _Mention) -> bool:
     """Whether a title or a form of address comes before the mention (`Mr Baikal`), or it
     is the subject of a verb only a person's speech takes (`Baikal said`)."""
-    span = _span_of(doc, mention)
+    span = span_of(doc, mention)
     if span is None:
         return True  # nothing to judge by: a person still
     if span.start > 0:

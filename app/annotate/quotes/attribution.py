@@ -9,7 +9,6 @@ from app.annotate.lexicon import (
     NAMING_WORDS,
     PERSONAL_PRONOUNS,
     SENTENCE_END,
-    SMALL_WORDS,
     SPEECH_VERBS,
     SUBJECT_DEPS,
     VERBAL_POS,
@@ -24,6 +23,7 @@ from app.annotate.quotes.context import (
     noun_before,
     noun_near,
     source_of,
+    title_cased,
     words_after,
     words_before,
 )
@@ -132,7 +132,7 @@ def _attribute_marked(
     item = Attribution(kind, q.start, q.end, q.paragraph)
 
     cue = None
-    if kind is QuoteKind.partial and _is_title(doc, first, last):
+    if kind is QuoteKind.partial and title_cased(doc, first, last):
         return None
     if kind is QuoteKind.direct and _names_a_work(doc, before, first, last):
         return None
@@ -261,7 +261,7 @@ def _name_colon_lines(art: QuoteContext, found: list[Attribution], index: Entity
 
 def _names_a_work(doc: Doc, before: list[int], first: int, last: int) -> bool:
     """ "her memoir, 'Tough Choices.'", "a show called 'Brokers'": a title after what it names."""
-    if len(before) < 2 or not _is_title(doc, first, last):
+    if len(before) < 2 or not title_cased(doc, first, last):
         return False
     word, last_word = doc[before[-2]], doc[before[-1]]
     if last_word.lower_ in NAMING_WORDS:
@@ -274,17 +274,7 @@ def _titles_something(doc: Doc, after: list[int], first: int, last: int, content
     word = doc[after[0]]
     if word.lower_ == "by" and content.endswith(","):
         return True  # the byline of a piece: '"Headline," by Name'
-    return word.pos_ == "NOUN" and word.is_lower and _is_title(doc, first, last)
-
-
-def _is_title(doc: Doc, first: int, last: int) -> bool:
-    """A quoted name of a work or a show ("Morning Joe", "The Apprentice"), not words said."""
-    words = [t for t in doc[first + 1 : last] if t.is_alpha]
-    if not words or len(words) > 6:
-        return False
-    if all(t.ent_type_ == "WORK_OF_ART" for t in words):
-        return True
-    return words[0].is_title and all(t.is_title or t.lower_ in SMALL_WORDS for t in words)
+    return word.pos_ == "NOUN" and word.is_lower and title_cased(doc, first, last)
 
 
 def _signature_below(art: QuoteContext, q: MarkedQuote) -> tuple[int, int] | None:

@@ -20,6 +20,7 @@ from app.annotate.lexicon import (
     NOT_SOURCE_TYPES,
     PEOPLE_NOUNS,
     SENTENCE_END,
+    SMALL_WORDS,
     SOURCE_NOUNS,
     SUBJECT_DEPS,
     UNSAID_AFTER_VERBS,
@@ -313,3 +314,13 @@ def noun_before(doc: Doc, tokens: list[int]) -> Token | None:
         if not token.is_punct:
             return None
     return None
+
+
+def title_cased(doc: Doc, first: int, last: int) -> bool:
+    """A quoted name of a work or a show ("Morning Joe", "The Apprentice"), not words said."""
+    words = [t for t in doc[first + 1 : last] if t.is_alpha]
+    if not words or len(words) > 6:
+        return False
+    if all(t.ent_type_ == "WORK_OF_ART" for t in words):
+        return True
+    return words[0].is_title and all(t.is_title or t.lower_ in SMALL_WORDS for t in words)

@@ -13,8 +13,7 @@ from bisect import bisect_right
 from spacy.tokens import Doc
 
 from app.annotate.lexicon import NAMING_WORDS, WORK_KIND_NOUNS
-from app.annotate.quotes.attribution import _is_title
-from app.annotate.quotes.context import NESTED_CLAUSES, Attribution, QuoteContext
+from app.annotate.quotes.context import NESTED_CLAUSES, Attribution, QuoteContext, title_cased
 from app.annotate.quotes.marks import MarkedQuote
 from app.annotate.types import QuoteKind
 
@@ -80,7 +79,7 @@ def names_something_here(doc: Doc, first: int, last: int) -> bool:
         before.lower_ in NAMING_WORDS or before.lemma_.lower() in WORK_KIND_NOUNS
     ):
         return True
-    if not _is_title(doc, first, last):
+    if not title_cased(doc, first, last):
         return False
     after = doc[last + 1] if last + 1 < len(doc) else None
     if before is not None and before.tag_ == "POS":
