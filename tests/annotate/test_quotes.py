@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from app.annotate.document import not_article_text, parse_structure
-from app.annotate.pipeline import annotate
 from app.annotate.quotes import extract_quotes
 from app.annotate.quotes.grouping import assign_attributions
 from app.annotate.quotes.marks import pair_marks, split_paragraphs
 from app.annotate.types import Cue, Entity, Mention, Quote, QuoteKind, Span
 from tests.annotate.counting import CountingList
+from tests.annotate.quote_helpers import served_quotes
 
 # --- the seed article -------------------------------------------------------------------
 
@@ -1116,13 +1116,6 @@ def test_quotations_standing_alone_read_the_quotes_before_them_once(nlp, monkeyp
     assert counted[0].reads <= 3 * len(found)
 
 
-def _served_quotes(nlp, text: str) -> list[tuple[Quote, str | None]]:
-    """The quotes of the whole annotation pipeline, with their speakers' names."""
-    annotation = annotate(text, nlp=nlp)
-    names = {e.key: e.name for e in annotation.entities}
-    return [(q, names.get(q.speaker_key or "")) for q in annotation.quotes]
-
-
 @pytest.mark.nlp
 @pytest.mark.parametrize(
     ("text", "mention", "speaker"),
@@ -1147,7 +1140,7 @@ def test_a_pronoun_inside_a_report_is_named_by_its_reporter_if_the_same_person(
     nlp, text, mention, speaker
 ):
     """ "X said she recalled thinking, '...'"."""
-    found = _only(_served_quotes(nlp, text), QuoteKind.direct)
+    found = _only(served_quotes(nlp, text), QuoteKind.direct)
     assert found
     quote, name = found[0]
     assert quote.speaker_mention is not None and quote.speaker_mention.text == mention
@@ -1235,7 +1228,7 @@ def test_a_name_parsed_into_the_phrase_before_its_verb_still_speaks(nlp):
         "Okafor, former mayor Tom Okafor said his wife was ready to lead because "
         "\u201cthe city is in tough shape.\u201d"
     )
-    found = _served_quotes(nlp, text)
+    found = served_quotes(nlp, text)
     assert found
     assert all(q.speaker_mention and q.speaker_mention.text == "Tom Okafor" for q, _ in found)
 
