@@ -360,6 +360,10 @@ class AttributionPage(Page[AttributionOut]):
     """With `group=attribution`: one item per statement, its segments inside; what a count of
     who said what counts."""
 
+    total: int | None = Field(
+        default=None, description="Every matching statement, with `count=true`."
+    )
+
 
 class QuoteSearchPage(Page[QuoteListItem]):
     total: int | None = Field(default=None, description="Every match, with `count=true`.")

@@ -124,6 +124,14 @@ def test_every_served_quote_has_an_attribution_and_statements_group_their_segmen
     page = client.get("/quotes", params={"group": "attribution", "limit": 2}).json()
     rest = client.get(page["next"]).json()
     assert len(page["items"]) == 2 and len(rest["items"]) == 1 and rest["next"] is None
+    # count=true counts statements, not segments, across every page.
+    counted = client.get("/quotes", params={"group": "attribution", "limit": 2, "count": True})
+    assert counted.json()["total"] == 3
+    assert page.get("total") is None
+    counted = client.get(
+        "/quotes", params={"group": "attribution", "kind": "partial", "count": True}
+    ).json()
+    assert counted["total"] == len(counted["items"]) == 1
     carter = first["speaker"]["entity_id"]
     said = [q for q in segments if (q["speaker"] or {}).get("entity_id") == carter]
     assert len(said) == 4

@@ -114,7 +114,11 @@ def list_quotes(
         statements, cursor_next = quote_service.list_attributions(
             session, limit=limit, cursor=cursor, filters=filters, offsets=offsets
         )
-        return AttributionPage(items=statements, **next_page(request, response, cursor_next))
+        return AttributionPage(
+            items=statements,
+            **next_page(request, response, cursor_next),
+            total=quote_service.count_attributions(session, filters) if count else None,
+        )
     items, cursor_next = quote_service.list_quotes(
         session, limit=limit, cursor=cursor, filters=filters, sort=sort, offsets=offsets
     )

@@ -216,6 +216,12 @@ def count_quotes(session: Session, filters: QuoteFilters) -> int:
     return count(session, select(Q.id).where(*where))
 
 
+def count_attributions(session: Session, filters: QuoteFilters) -> int:
+    """Statements having a segment that matches every filter, as `list_attributions` pages."""
+    where = conditions(session, filters, search=search_of(filters.q))
+    return count(session, select(Q.article_id, Q.attribution_id).where(*where).distinct())
+
+
 def quote_facets(
     session: Session, filters: QuoteFilters, *, facets: Sequence[QuoteFacet], size: int
 ) -> tuple[int, dict[str, list[FacetValue]]]:
